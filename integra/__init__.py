@@ -1,0 +1,1 @@
+"""Integrationslandkarte Bayern: store, seed, queries and maps behind the Streamlit pages."""

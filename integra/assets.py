@@ -1,0 +1,76 @@
+"""Serve every script and stylesheet of the map from the app itself, never from a CDN.
+
+folium lists the assets each element needs in its `default_js` / `default_css`, and
+streamlit-folium hands exactly those lists to the map iframe, which loads the scripts one
+after another and shows no map at all if one fails. `localize` rewrites the lists of one
+map's elements (instance attributes, no library patching) to the copies in `static/vendor/`
+(licences beside them). A CDN URL this module does not know raises, and a test builds the
+app's map so that a folium upgrade with new URLs fails loudly instead of blanking the map.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import folium
+from branca.element import Element
+from folium.elements import JSCSSMixin
+
+# Inside the st_folium iframe (<base>/component/streamlit_folium.st_folium/index.html) this
+# relative path reaches Streamlit's static folder (<base>/app/static/) under any baseUrlPath.
+STREAMLIT_PREFIX = "../../app/static/vendor"
+
+LOCAL = {
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery-3.7.1.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js":
+        "markercluster/leaflet.markercluster.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css":
+        "markercluster/MarkerCluster.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css":
+        "markercluster/MarkerCluster.Default.css",
+}
+# Needed only by folium.Icon (Bootstrap/Font Awesome glyph markers), which this app never
+# uses: its markers are plain HTML icons. Dropping them keeps the page small.
+UNUSED = {
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css",
+    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
+    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
+}
+
+
+class UnknownAssetError(RuntimeError):
+    """A map element asks for a CDN file that has no local copy: the map would not load offline."""
+
+
+def _elements(root: Element) -> Iterator[Element]:
+    yield root
+    for child in root._children.values():
+        yield from _elements(child)
+
+
+def _rewrite(links: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]:
+    out = []
+    for name, url in links:
+        if url in UNUSED:
+            continue
+        if url in LOCAL:
+            out.append((name, f"{prefix}/{LOCAL[url]}"))
+        elif url.startswith(("http://", "https://", "//")):
+            raise UnknownAssetError(f"Kein lokales Asset für {url} – bitte in integra/assets.py und static/vendor/ ergänzen")
+        else:
+            out.append((name, url))
+    return out
+
+
+def localize(fmap: folium.Map, prefix: str = STREAMLIT_PREFIX) -> folium.Map:
+    """Point every asset link of `fmap` and its elements at the local copies under `prefix`."""
+    for element in _elements(fmap):
+        if isinstance(element, JSCSSMixin):
+            element.default_js = _rewrite(element.default_js, prefix)
+            element.default_css = _rewrite(element.default_css, prefix)
+    return fmap

@@ -1,0 +1,292 @@
+"""The folium map of Bavaria: concept status by area, Regierungsbezirk outlines, KIZ and partners.
+
+`build_map` is a pure function of the facts (DataFrames from `integra.queries`) and the view
+the user chose; it knows nothing about Streamlit, so tests can inspect the map it returns
+and exports (later) can reuse it. Every text that came from the store is escaped here.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from folium.plugins import FastMarkerCluster
+from folium.template import Template
+
+from integra import geodata
+from integra.assets import STREAMLIT_PREFIX, localize
+from integra.config import BASEMAP_OSM
+from integra.formatting import confidence_de, esc, is_blank, source_html, year_text
+from integra.vocab import (
+    ALL_BAVARIA,
+    CONCEPT_COLOURS,
+    CONCEPT_STATUSES,
+    KIZ_COLOURS,
+    KIZ_ELIGIBLE,
+    KIZ_STATUSES,
+    PARTNER_STYLE,
+    PARTNER_TYPES,
+)
+
+LEVEL_KREISE = "Kreise"
+LEVEL_GEMEINDEN = "Gemeinden"
+OSM_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright" target="_blank">OpenStreetMap-Mitwirkende</a>'
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the user chose in the sidebar; the map shows exactly this."""
+
+    regbez: str = ALL_BAVARIA
+    level: str = LEVEL_KREISE
+    statuses: tuple[str, ...] = CONCEPT_STATUSES
+    partner_types: tuple[str, ...] = PARTNER_TYPES
+    basemap: str = BASEMAP_OSM
+    large: bool = False  # bigger legend and markers (projector)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """The facts to draw, as returned by `integra.queries` for the chosen Regierungsbezirk."""
+
+    kreise: pd.DataFrame
+    partners: pd.DataFrame
+    centres: pd.DataFrame
+    gemeinden: pd.DataFrame | None = None
+    structures: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+class _Control(MacroElement):
+    """A Leaflet control holding fixed HTML (our legend); built in JS so streamlit-folium runs it."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, css_class: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "IntegraControl"
+        self.html, self.css_class, self.position = html, css_class, position
+
+
+class _Attribution(MacroElement):
+    """Adds the data licence note to Leaflet's attribution corner (required by BKG/Destatis)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "IntegraAttribution"
+        self.text = text
+
+
+def _swatch(colour: str, label: str, count: int | None = None) -> str:
+    suffix = f" ({count})" if count is not None else ""
+    return (f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{colour};'
+            f'border:1px solid #333;vertical-align:middle;margin-right:.4em"></span>{esc(label)}{suffix}</div>')
+
+
+def _badge(colour: str, letter: str, square: bool, size: int) -> str:
+    """The HTML of a marker: a letter on a coloured disc (partners) or square (KIZ)."""
+    radius = "3px" if square else "50%"
+    text = "#000" if colour.upper() in ("#FFFFFF", "#E69F00", "#56B4E9") else "#fff"
+    # `font` resets line-height, so line-height must come after it to centre the letter.
+    return (f'<div style="box-sizing:border-box;width:{size}px;height:{size}px;border-radius:{radius};'
+            f'background:{colour};color:{text};border:2px solid #222;text-align:center;flex:none;'
+            f'font:bold {int(size * 0.55)}px sans-serif;line-height:{size - 4}px;box-shadow:0 0 2px #fff">'
+            f'{esc(letter)}</div>')
+
+
+def _legend_html(view: MapView, data: MapData, area: pd.DataFrame) -> str:
+    counts = area["status"].value_counts()
+    size = 22 if view.large else 16
+    parts = [f'<div style="font:{"16px" if view.large else "12px"}/1.4 sans-serif;background:rgba(255,255,255,.92);'
+             'padding:8px 10px;border:1px solid #888;border-radius:4px;max-width:260px">',
+             f"<b>Integrationskonzept ({esc(view.level)})</b>"]
+    parts += [_swatch(CONCEPT_COLOURS[s], s, int(counts.get(s, 0))) for s in view.statuses]
+    parts.append("<b>Kommunale Integrationszentren</b>")
+    for status in (*KIZ_STATUSES, KIZ_ELIGIBLE):
+        parts.append(f'<div style="display:flex;align-items:center;gap:.4em">'
+                     f'{_badge(KIZ_COLOURS[status], "K", True, size)}{esc(status)}</div>')
+    parts.append("<b>Partner (Sitz)</b>")
+    for ptype in view.partner_types:
+        colour, letter = PARTNER_STYLE[ptype]
+        parts.append(f'<div style="display:flex;align-items:center;gap:.4em">'
+                     f'{_badge(colour, letter, False, size)}{esc(ptype)}</div>')
+    parts.append("<small>Zahl im Kreis = mehrere Partner</small></div>")
+    return "".join(parts)
+
+
+def _concept_lines(row: pd.Series) -> list[str]:
+    lines = [f"Integrationskonzept: <b>{esc(row['status'])}</b>"]
+    if not is_blank(row.get("title")):
+        year = year_text(row.get("year"))
+        lines.append(esc(row["title"]) + (f" ({year})" if year else " (Jahr unbekannt)"))
+    if not is_blank(row.get("evidence")):
+        lines.append(f"<i>{esc(row['evidence'])}</i>")
+    if row["status"] != "unbekannt" or not is_blank(row.get("source_url")):
+        lines.append(f"Quelle: {source_html(row.get('source_url'))}"
+                     + (f" · Verlässlichkeit: {esc(confidence_de(row.get('confidence')))}"
+                        if not is_blank(row.get("confidence")) else ""))
+    else:
+        lines.append("<small>In den durchsuchten Quellen nichts gefunden – das heißt nicht „kein Konzept“.</small>")
+    if not is_blank(row.get("checked_on")):
+        lines.append(f"<small>Geprüft am {pd.Timestamp(row['checked_on']).strftime('%d.%m.%Y')}</small>")
+    return lines
+
+
+def _kreis_popup(row: pd.Series, structures: pd.DataFrame) -> str:
+    lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
+    if not is_blank(row.get("kiz_status")):
+        lines.append(f"KIZ: <b>{esc(row['kiz_status'])}</b> – {esc(row.get('kiz_name'))}")
+    elif row["foerderfaehig"]:
+        lines.append(f"KIZ: <b>{esc(KIZ_ELIGIBLE)}</b>")
+    lines.append(f"Partner mit Sitz hier: {int(row['partner'])}")
+    if len(structures):
+        mine = structures[structures["kreis_ags"] == row["ags"]]
+        for rec in mine.itertuples():
+            lines.append(f"<small>{esc(rec.type.capitalize())}: {esc(rec.detail)} ({source_html(rec.source_url)})</small>")
+    return '<div style="max-width:320px">' + "<br>".join(lines) + "</div>"
+
+
+def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.GeoJson]:
+    """Kreise or Gemeinden coloured by concept status, with tooltip and popup."""
+    if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
+        facts = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
+        shapes = geodata.gemeinden()[["ags", "geometry"]]
+        popup = facts.apply(lambda r: '<div style="max-width:320px">' + "<br>".join(
+            [f"<b>{esc(r['name'])}</b> <small>({esc(r['kind'])})</small>", *_concept_lines(r)]) + "</div>", axis=1)
+    else:
+        facts = data.kreise[data.kreise["status"].isin(view.statuses)]
+        shapes = geodata.kreise()[["ags", "geometry"]]
+        popup = facts.apply(lambda r: _kreis_popup(r, data.structures), axis=1)
+    frame = shapes.merge(facts.assign(popup=popup if len(facts) else "")[["ags", "name", "status", "popup"]], on="ags")
+    frame["label"] = frame["name"].map(esc) + " – Konzept: " + frame["status"]
+    layer = folium.GeoJson(
+        frame[["ags", "label", "status", "popup", "geometry"]].to_json(),
+        name=f"{view.level} nach Konzeptstatus",
+        style_function=lambda f: {"fillColor": CONCEPT_COLOURS[f["properties"]["status"]], "color": "#444",
+                                  "weight": 0.6 if view.level == LEVEL_GEMEINDEN else 1, "fillOpacity": 0.65},
+        highlight_function=lambda f: {"weight": 3, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
+        zoom_on_click=False,
+    )
+    return frame, layer
+
+
+def _regbez_layer(view: MapView) -> folium.GeoJson:
+    frame = geodata.regierungsbezirke()
+    if view.regbez != ALL_BAVARIA:
+        frame = frame[frame["name"] == view.regbez]
+    return folium.GeoJson(
+        frame[["name", "geometry"]].to_json(), name="Regierungsbezirke (Grenzen)",
+        style_function=lambda f: {"fill": False, "color": "#111", "weight": 3 if view.large else 2.2,
+                                  "interactive": False},
+    )
+
+
+def _kiz_layer(view: MapView, data: MapData) -> folium.FeatureGroup:
+    """KIZ records at their point (else the Kreis centre) and Kreise förderfähig nach Antrag A3."""
+    group = folium.FeatureGroup(name="Kommunale Integrationszentren")
+    size = 26 if view.large else 20
+    centres = geodata.kreise().set_index("ags").geometry.representative_point()
+    shown = set(data.kreise.loc[data.kreise["status"].isin(view.statuses), "ags"])
+    for rec in data.centres.itertuples():
+        point = (rec.lat, rec.lon) if not is_blank(rec.lat) else (centres[rec.kreis_ags].y, centres[rec.kreis_ags].x)
+        popup = (f"<b>{esc(rec.name)}</b><br>KIZ-Status: <b>{esc(rec.status)}</b><br>{esc(rec.kreis)}"
+                 f"<br>{esc(rec.note)}<br>Quelle: {source_html(rec.source_url)}")
+        _kiz_marker(point, KIZ_COLOURS[rec.status], f"KIZ {rec.status}: {rec.name}", popup, size).add_to(group)
+    for rec in data.kreise[data.kreise["foerderfaehig"] & data.kreise["ags"].isin(shown)].itertuples():
+        point = centres[rec.ags]
+        popup = (f"<b>{esc(rec.name)}</b><br>{esc(KIZ_ELIGIBLE)}: Konzept vorhanden, noch kein KIZ-Eintrag."
+                 f"<br>Konzept: {esc(rec.title)} ({year_text(rec.year) or 'Jahr unbekannt'})")
+        _kiz_marker((point.y, point.x), KIZ_COLOURS[KIZ_ELIGIBLE], f"{rec.name}: {KIZ_ELIGIBLE}", popup, size).add_to(group)
+    return group
+
+
+def _kiz_marker(point: tuple[float, float], colour: str, tooltip: str, popup: str, size: int) -> folium.Marker:
+    # Anchored at its lower-right corner: the square sits beside a partner cluster at the same town.
+    icon = folium.DivIcon(html=_badge(colour, "K", True, size), icon_size=(size, size),
+                          icon_anchor=(size + 4, size + 4), class_name="integra-kiz")
+    return folium.Marker(point, icon=icon, tooltip=esc(tooltip), popup=folium.Popup(popup, max_width=320))
+
+
+# FastMarkerCluster inserts this as `var callback = <expression>;`. Marker HTML per type is
+# built once here, so each data row carries only [lat, lon, type index, popup, tooltip].
+_PARTNER_CALLBACK = """(function () {
+    var badges = %(badges)s;
+    var size = %(size)d;
+    return function (row) {
+        var icon = L.divIcon({className: 'integra-partner', html: badges[row[2]], iconSize: [size, size],
+                              iconAnchor: [size / 2, size / 2]});
+        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[4]});
+        marker.bindPopup(row[3], {maxWidth: 320});
+        marker.bindTooltip(row[4]);
+        return marker;
+    };
+})()"""
+
+
+def _partner_callback(size: int) -> str:
+    badges = [_badge(*PARTNER_STYLE[t], square=False, size=size) for t in PARTNER_TYPES]
+    return _PARTNER_CALLBACK % {"badges": json.dumps(badges), "size": size}
+
+
+def _partner_rows(partners: pd.DataFrame) -> list[list[object]]:
+    """[lat, lon, type index, popup HTML, tooltip] per partner, all text escaped in Python."""
+    rows = []
+    for rec in partners.itertuples():
+        address = ", ".join(esc(v) for v in (rec.street, f"{rec.plz or ''} {rec.city or ''}".strip()) if not is_blank(v))
+        lines = [f"<b>{esc(rec.name)}</b>", f"{esc(rec.type)}" + (f" – {esc(rec.kind_detail)}" if not is_blank(rec.kind_detail) else ""),
+                 address or esc(rec.gemeinde), f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>"]
+        if not is_blank(rec.website):
+            lines.append(f"Web: {source_html(rec.website)}")
+        if not is_blank(rec.contact):
+            lines.append(f"Kontakt: {esc(rec.contact)}")
+        lines.append(f"Quelle: {source_html(rec.source_url)}"
+                     + (f" · Verlässlichkeit: {esc(confidence_de(rec.confidence))}" if not is_blank(rec.confidence) else ""))
+        rows.append([round(float(rec.lat), 5), round(float(rec.lon), 5), PARTNER_TYPES.index(rec.type),
+                     "<br>".join(lines), esc(f"{rec.name} ({rec.type})")])
+    return rows
+
+
+def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:
+    """The complete map for one view, with local assets, layer control and legend."""
+    south_west, north_east = geodata.bounds(view.regbez)
+    fmap = folium.Map(location=[(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2],
+                      zoom_start=7, tiles=None, maxZoom=18, minZoom=6, zoomSnap=0.25, control_scale=True)
+    if view.basemap == BASEMAP_OSM:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
+                         ).add_to(fmap)
+    area, layer = _area_layer(view, data)
+    layer.add_to(fmap)
+    _regbez_layer(view).add_to(fmap)
+    _kiz_layer(view, data).add_to(fmap)
+    size = 24 if view.large else 18
+    FastMarkerCluster(_partner_rows(data.partners), callback=_partner_callback(size),
+                      name="Partner (geclustert)", maxClusterRadius=40).add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    _Control(_legend_html(view, data, area), "integra-legend").add_to(fmap)
+    _Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
+    fmap.fit_bounds([south_west, north_east])
+    return localize(fmap, asset_prefix)

@@ -1,0 +1,145 @@
+"""The facts the map shows, as SQLAlchemy 2.x ORM models.
+
+Geometry stays in the GeoJSON files under `data/geo/` and is joined by AGS; the database
+holds only facts with their sources, so the store stays small and portable between SQLite
+and PostgreSQL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, LEVELS, PARTNER_TYPES, PRECISIONS
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL CHECK text that keeps a status column inside its closed vocabulary."""
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    # Named constraints so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class Region(Base):
+    """A Regierungsbezirk, Kreis or Gemeinde (incl. gemeindefreie Gebiete, flagged)."""
+
+    __tablename__ = "regions"
+    __table_args__ = (CheckConstraint(_one_of("level", LEVELS), name="level"),)
+
+    ags: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(10), index=True)
+    parent_ags: Mapped[str | None] = mapped_column(ForeignKey("regions.ags"), index=True)
+    is_gemeinde: Mapped[bool] = mapped_column(default=True)
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Concept(Base):
+    """The known state of one region's municipal integration concept, with its source."""
+
+    __tablename__ = "concepts"
+    __table_args__ = (CheckConstraint(_one_of("status", CONCEPT_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_ags: Mapped[str] = mapped_column(ForeignKey("regions.ags"), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class IntegrationCentre(Base):
+    """A Kommunales Integrationszentrum (KIZ), proposed, planned or set up, in one Kreis."""
+
+    __tablename__ = "integration_centres"
+    __table_args__ = (CheckConstraint(_one_of("status", KIZ_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kreis_ags: Mapped[str] = mapped_column(ForeignKey("regions.ags"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class Partner(Base):
+    """A civil-society partner organisation at one place, with how precisely it is located."""
+
+    __tablename__ = "partners"
+    __table_args__ = (
+        CheckConstraint(_one_of("type", PARTNER_TYPES), name="type"),
+        CheckConstraint(_one_of("precision", PRECISIONS), name="precision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    kind_detail: Mapped[str | None] = mapped_column(String(200))
+    street: Mapped[str | None] = mapped_column(String(200))
+    plz: Mapped[str | None] = mapped_column(String(5))
+    city: Mapped[str | None] = mapped_column(String(200))
+    gemeinde_ags: Mapped[str] = mapped_column(ForeignKey("regions.ags"), index=True)
+    kreis_ags: Mapped[str] = mapped_column(ForeignKey("regions.ags"), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    precision: Mapped[str] = mapped_column(String(10))
+    website: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[str | None] = mapped_column(String(60))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class IntegrationStructure(Base):
+    """An Integrationsbeirat, -beauftragte or -lotse noted for a Kreis (not a complete list)."""
+
+    __tablename__ = "integration_structures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kreis_ags: Mapped[str] = mapped_column(ForeignKey("regions.ags"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    checked_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class KizReference(Base):
+    """A reference to the NRW model of Kommunale Integrationszentren (background, not a place in Bavaria)."""
+
+    __tablename__ = "kiz_references"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[str | None] = mapped_column(String(60))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[str | None] = mapped_column(String(60))

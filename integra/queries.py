@@ -1,0 +1,222 @@
+"""Read-only questions the pages ask of the store, answered as DataFrames.
+
+Everything here takes the filter values as plain arguments, so the pages, the command
+line and the tests get the same numbers. The motion's rule "KIZ förderfähig nach Antrag A3"
+is derived here (concept `vorhanden`, no KIZ record) and never stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from integra.formatting import confidence_de, web_links
+from integra.models import Concept, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, fold
+
+
+def _frame(engine: Engine, statement) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(statement, conn)
+
+
+def _regions(engine: Engine, level: str) -> pd.DataFrame:
+    return _frame(engine, select(Region.ags, Region.name, Region.kind, Region.parent_ags, Region.is_gemeinde,
+                                 Region.population, Region.population_date).where(Region.level == level))
+
+
+def _concepts(engine: Engine) -> pd.DataFrame:
+    return _frame(engine, select(Concept.region_ags.label("ags"), Concept.status, Concept.title, Concept.year,
+                                 Concept.source_url, Concept.evidence, Concept.confidence, Concept.checked_on))
+
+
+def _in_regbez(frame: pd.DataFrame, regbez: str, column: str = "regbez") -> pd.DataFrame:
+    return frame if regbez == ALL_BAVARIA else frame[frame[column] == regbez]
+
+
+def _regbez_name(ags: pd.Series) -> pd.Series:
+    return ags.str[2].astype(int).map(lambda i: REGIERUNGSBEZIRKE[i - 1])
+
+
+def kreise(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
+    """One row per Kreis: concept (status, title, year, source), KIZ status, förderfähig, partner count."""
+    frame = _regions(engine, "kreis").drop(columns=["parent_ags", "is_gemeinde"])
+    frame["regbez"] = _regbez_name(frame["ags"])
+    frame = frame.merge(_concepts(engine), on="ags", how="left")
+    frame["status"] = frame["status"].fillna("unbekannt")
+    kiz = _frame(engine, select(IntegrationCentre.kreis_ags.label("ags"), IntegrationCentre.status.label("kiz_status"),
+                                IntegrationCentre.name.label("kiz_name")).order_by(IntegrationCentre.id))
+    frame = frame.merge(kiz.drop_duplicates("ags", keep="last"), on="ags", how="left")
+    frame["foerderfaehig"] = (frame["status"] == "vorhanden") & frame["kiz_status"].isna()
+    counts = _frame(engine, select(Partner.kreis_ags.label("ags"), func.count().label("partner"))
+                    .group_by(Partner.kreis_ags))
+    frame = frame.merge(counts, on="ags", how="left")
+    frame["partner"] = frame["partner"].fillna(0).astype(int)
+    return _in_regbez(frame, regbez).sort_values("ags").reset_index(drop=True)
+
+
+def gemeinden(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
+    """One row per Gemeinde polygon with its effective concept status.
+
+    A kreisfreie Stadt is both Kreis and Gemeinde, so its Kreis record stands for the Gemeinde
+    unless the Gemeinde has a record of its own. Everything else without a record is `unbekannt`.
+    """
+    frame = _regions(engine, "gemeinde").rename(columns={"parent_ags": "kreis_ags"})
+    frame["regbez"] = _regbez_name(frame["ags"])
+    frame = _in_regbez(frame, regbez)
+    concepts = _concepts(engine)
+    own = frame.merge(concepts, on="ags", how="left")
+    city = frame[frame["kind"] == "Kreisfreie Stadt"][["ags", "kreis_ags"]].merge(
+        concepts.rename(columns={"ags": "kreis_ags"}), on="kreis_ags")
+    own = own.set_index("ags")
+    city = city.set_index("ags").drop(columns="kreis_ags")
+    missing = own["status"].isna() & own.index.isin(city.index)
+    own.loc[missing, city.columns] = city.loc[own.index[missing], city.columns]
+    own["status"] = own["status"].fillna("unbekannt")
+    return own.reset_index().sort_values("ags").reset_index(drop=True)
+
+
+def partners(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = PARTNER_TYPES) -> pd.DataFrame:
+    """Partners of the chosen types in one Regierungsbezirk, with their Kreis and Gemeinde names."""
+    kreis = Region.__table__.alias("kreis")
+    gemeinde = Region.__table__.alias("gemeinde")
+    statement = (
+        select(Partner.id, Partner.name, Partner.type, Partner.kind_detail, Partner.street, Partner.plz, Partner.city,
+               gemeinde.c.name.label("gemeinde"), Partner.gemeinde_ags, kreis.c.name.label("kreis"), Partner.kreis_ags,
+               Partner.lat, Partner.lon, Partner.precision, Partner.website, Partner.contact, Partner.source_url,
+               Partner.confidence, Partner.updated_at)
+        .join(kreis, kreis.c.ags == Partner.kreis_ags)
+        .join(gemeinde, gemeinde.c.ags == Partner.gemeinde_ags)
+        .where(Partner.type.in_(list(types)))
+        .order_by(Partner.name)
+    )
+    frame = _frame(engine, statement)
+    frame["regbez"] = _regbez_name(frame["kreis_ags"]) if len(frame) else pd.Series(dtype=str)
+    return _in_regbez(frame, regbez).reset_index(drop=True)
+
+
+def integration_centres(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
+    """KIZ records with their Kreis name; the point falls back to the Kreis centre on the map."""
+    statement = (select(IntegrationCentre.id, IntegrationCentre.kreis_ags, Region.name.label("kreis"),
+                        IntegrationCentre.status, IntegrationCentre.name, IntegrationCentre.lat, IntegrationCentre.lon,
+                        IntegrationCentre.source_url, IntegrationCentre.note)
+                 .join(Region, Region.ags == IntegrationCentre.kreis_ags))
+    frame = _frame(engine, statement)
+    frame["regbez"] = _regbez_name(frame["kreis_ags"]) if len(frame) else pd.Series(dtype=str)
+    return _in_regbez(frame, regbez).reset_index(drop=True)
+
+
+def structures(engine: Engine) -> pd.DataFrame:
+    """Integrationsbeiräte, -beauftragte, -lotsen noted per Kreis (absence means: not noted)."""
+    return _frame(engine, select(IntegrationStructure.kreis_ags, IntegrationStructure.type, IntegrationStructure.detail,
+                                 IntegrationStructure.year, IntegrationStructure.source_url)
+                  .order_by(IntegrationStructure.kreis_ags, IntegrationStructure.type))
+
+
+def kiz_references(engine: Engine) -> pd.DataFrame:
+    return _frame(engine, select(KizReference.name, KizReference.kind, KizReference.place, KizReference.year,
+                                 KizReference.source_url, KizReference.confidence).order_by(KizReference.id))
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The headline numbers of the Übersicht page for one area."""
+
+    kreise_total: int
+    kreise_with_concept: int
+    gemeinden_total: int
+    gemeinden_with_concept: int
+    concept_status: dict[str, int]
+    kiz_status: dict[str, int]
+    kiz_eligible: int
+    partner_types: dict[str, int]
+
+
+def key_figures(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = PARTNER_TYPES) -> KeyFigures:
+    """Counts for Bavaria or one Regierungsbezirk; Gemeinden exclude gemeindefreie Gebiete."""
+    kreis = kreise(engine, regbez)
+    gemeinde = gemeinden(engine, regbez)
+    gemeinde = gemeinde[gemeinde["is_gemeinde"]]
+    partner = partners(engine, regbez, types)
+    types = list(types)
+    return KeyFigures(
+        kreise_total=len(kreis),
+        kreise_with_concept=int((kreis["status"] == "vorhanden").sum()),
+        gemeinden_total=len(gemeinde),
+        gemeinden_with_concept=int((gemeinde["status"] == "vorhanden").sum()),
+        concept_status={s: int((kreis["status"] == s).sum()) for s in CONCEPT_STATUSES},
+        kiz_status={s: int((kreis["kiz_status"] == s).sum()) for s in KIZ_STATUSES},
+        kiz_eligible=int(kreis["foerderfaehig"].sum()),
+        partner_types={t: int((partner["type"] == t).sum()) for t in PARTNER_TYPES if t in types},
+    )
+
+
+def figures_by_regbez(engine: Engine, types: Iterable[str] = PARTNER_TYPES) -> pd.DataFrame:
+    """One row per Regierungsbezirk (and a total row) with the key figures, German column names."""
+    types = list(types)
+    rows = []
+    for name in (*REGIERUNGSBEZIRKE, ALL_BAVARIA):
+        f = key_figures(engine, name, types)
+        rows.append({
+            "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
+            "Kreise": f.kreise_total,
+            "Kreise mit Konzept": f.kreise_with_concept,
+            "in Erarbeitung": f.concept_status["in Erarbeitung"],
+            "unbekannt": f.concept_status["unbekannt"],
+            "Gemeinden": f.gemeinden_total,
+            "Gemeinden mit Konzept": f.gemeinden_with_concept,
+            **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
+            "KIZ förderfähig (A3)": f.kiz_eligible,
+            **{f"Partner {t}": n for t, n in f.partner_types.items()},
+        })
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class DataAge:
+    """How old the shown facts are: when the research was checked and when the store last changed."""
+
+    concepts_checked_from: dt.date | None
+    concepts_checked_to: dt.date | None
+    last_change: dt.datetime | None
+    population_date: dt.date | None
+
+
+def data_age(engine: Engine) -> DataAge:
+    with engine.connect() as conn:
+        checked = conn.execute(select(func.min(Concept.checked_on), func.max(Concept.checked_on))).one()
+        changes = [conn.scalar(select(func.max(model.updated_at))) for model in (Concept, Partner, IntegrationCentre)]
+        population = conn.scalar(select(func.max(Region.population_date)))
+    changes = [c for c in changes if c is not None]
+    return DataAge(checked[0], checked[1], max(changes) if changes else None, population)
+
+
+PARTNER_COLUMNS = {
+    "name": "Name", "type": "Typ", "kind_detail": "Art laut Quelle", "city": "Ort", "kreis": "Kreis",
+    "regbez": "Regierungsbezirk", "precision": "Lage genau auf", "website": "Webseite", "contact": "Kontakt",
+    "Quelle": "Quelle", "Quellenhinweis": "Quellenhinweis", "confidence": "Verlässlichkeit",
+}
+
+
+def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
+    """Partners as the table shows them: German headers, links only for http(s), optional text search.
+
+    The search matches name, place, Kreis and type, ignoring case and umlaut spelling.
+    """
+    if search.strip():
+        needle = fold(search.strip())
+        haystack = (frame["name"].fillna("") + " " + frame["city"].fillna("") + " " + frame["kreis"].fillna("")
+                    + " " + frame["type"].fillna("")).map(fold)
+        frame = frame[haystack.str.contains(needle, regex=False)]
+    links = frame["source_url"].map(web_links)
+    out = frame.assign(
+        Quelle=links.map(lambda urls: urls[0] if urls else None),
+        Quellenhinweis=[None if urls else (src if isinstance(src, str) and src.strip() else "ohne Quelle")
+                        for urls, src in zip(links, frame["source_url"])],
+        website=frame["website"].map(lambda v: (web_links(v) or [None])[0]),
+        confidence=frame["confidence"].map(confidence_de),
+    )
+    return out[list(PARTNER_COLUMNS)].rename(columns=PARTNER_COLUMNS).reset_index(drop=True)

@@ -1,0 +1,149 @@
+"""Streamlit building blocks shared by all pages: cached store access, filters, footer.
+
+Pages stay thin: they lay out widgets and call these helpers and `integra.queries`.
+Filter widgets are bound to the URL query string (`?regbez=Oberfranken&typ=AWO`), so a
+copied link reproduces the view and the filter follows the user from page to page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from integra import geodata, queries
+from integra.config import BASEMAPS, database_url, default_basemap
+from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData
+from integra.store import make_engine
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
+
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar choices every page applies."""
+
+    regbez: str
+    partner_types: tuple[str, ...]
+    statuses: tuple[str, ...]
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+def engine() -> Engine:
+    """One engine per database URL and server process."""
+    return _engine(database_url())
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _kreise(url: str, regbez: str) -> pd.DataFrame:
+    return queries.kreise(_engine(url), regbez)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _gemeinden(url: str, regbez: str) -> pd.DataFrame:
+    return queries.gemeinden(_engine(url), regbez)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _partners(url: str, regbez: str, types: tuple[str, ...]) -> pd.DataFrame:
+    return queries.partners(_engine(url), regbez, types)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _centres(url: str, regbez: str) -> pd.DataFrame:
+    return queries.integration_centres(_engine(url), regbez)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _structures(url: str) -> pd.DataFrame:
+    return queries.structures(_engine(url))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def figures_by_regbez(types: tuple[str, ...]) -> pd.DataFrame:
+    return queries.figures_by_regbez(engine(), types)
+
+
+def kreise(filters: Filters) -> pd.DataFrame:
+    return _kreise(database_url(), filters.regbez)
+
+
+def partners(filters: Filters) -> pd.DataFrame:
+    return _partners(database_url(), filters.regbez, filters.partner_types)
+
+
+def map_data(filters: Filters, level: str) -> MapData:
+    url = database_url()
+    return MapData(
+        kreise=_kreise(url, filters.regbez),
+        partners=_partners(url, filters.regbez, filters.partner_types),
+        centres=_centres(url, filters.regbez),
+        gemeinden=_gemeinden(url, filters.regbez) if level == LEVEL_GEMEINDEN else None,
+        structures=_structures(url),
+    )
+
+
+def sidebar_filters() -> Filters:
+    """The filters shown on every page (rendered by app.py before the page runs)."""
+    with st.sidebar:
+        st.header("Filter")
+        regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez",
+                              bind="query-params")
+        types = st.multiselect("Partnertypen", PARTNER_TYPES, default=list(PARTNER_TYPES), key="typ",
+                               bind="query-params", placeholder="Alle Typen abgewählt")
+        statuses = st.multiselect("Konzeptstatus", CONCEPT_STATUSES, default=list(CONCEPT_STATUSES), key="status",
+                                  bind="query-params", placeholder="Alle Status abgewählt")
+    return Filters(regbez=regbez, partner_types=tuple(types), statuses=tuple(statuses))
+
+
+def current_filters() -> Filters:
+    """The filter values of this run, as set by `sidebar_filters` in app.py."""
+    state = st.session_state
+    return Filters(
+        regbez=state.get("regbez", ALL_BAVARIA),
+        partner_types=tuple(state.get("typ", PARTNER_TYPES)),
+        statuses=tuple(state.get("status", CONCEPT_STATUSES)),
+    )
+
+
+def map_switches() -> tuple[str, str, bool]:
+    """Karte-only sidebar switches: area level, basemap, projector mode."""
+    with st.sidebar:
+        st.header("Karte")
+        level = st.radio("Flächen", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="ebene", bind="query-params",
+                         horizontal=True)
+        default = default_basemap()
+        basemap = st.radio("Hintergrund", BASEMAPS, index=BASEMAPS.index(default), key="karte",
+                           bind="query-params", help="„ohne Hintergrundkarte“ lädt nichts aus dem Internet.")
+        large = st.toggle("Große Legende (Beamer)", key="gross", bind="query-params")
+    return level, basemap, large
+
+
+def area_caption(filters: Filters) -> str:
+    return "ganz Bayern" if filters.regbez == ALL_BAVARIA else f"Regierungsbezirk {filters.regbez}"
+
+
+def footer() -> None:
+    """Sources, licences and how old the data is; shown under every page."""
+    age = queries.data_age(engine())
+    checked = age.concepts_checked_to.strftime("%d.%m.%Y") if age.concepts_checked_to else "unbekannt"
+    changed = age.last_change.strftime("%d.%m.%Y %H:%M") if age.last_change else "unbekannt"
+    st.divider()
+    st.caption(
+        f"**Datenstand:** Recherche zu Konzepten geprüft am {checked}; letzte Änderung im Datenbestand {changed}; "
+        f"Einwohnerzahlen Stand {pd.Timestamp(geodata.POPULATION_DATE):%d.%m.%Y}; "
+        f"Verwaltungsgrenzen Stand {pd.Timestamp(geodata.GEODATA_DATE):%d.%m.%Y}. "
+        "Jeder Eintrag nennt seine Quelle und deren Verlässlichkeit; „unbekannt“ heißt: in den durchsuchten "
+        "Quellen nichts gefunden."
+    )
+    st.caption(geodata.ATTRIBUTION)
+
+
+def partner_table(filters: Filters, search: str) -> pd.DataFrame:
+    return queries.partner_display(partners(filters), search)

@@ -1,0 +1,75 @@
+"""Closed vocabularies of the store and the lenient mapping of free text onto them.
+
+Kept apart from the models because the seed builder, the map legend and (later) the
+importer all need the same words and colours without touching the database.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CONCEPT_STATUSES = ("vorhanden", "in Erarbeitung", "keines", "unbekannt")
+KIZ_STATUSES = ("vorgeschlagen", "geplant", "eingerichtet")
+PARTNER_TYPES = ("Caritas", "Diakonie", "AWO", "Flüchtlingsrat", "Helferkreis", "Sonstige")
+PRECISIONS = ("Adresse", "PLZ", "Gemeinde")
+LEVELS = ("regbez", "kreis", "gemeinde")
+
+REGIERUNGSBEZIRKE = (
+    "Oberbayern",
+    "Niederbayern",
+    "Oberpfalz",
+    "Oberfranken",
+    "Mittelfranken",
+    "Unterfranken",
+    "Schwaben",
+)
+ALL_BAVARIA = "Ganz Bayern"
+
+# The motion's derived category: concept `vorhanden` and no KIZ record yet.
+KIZ_ELIGIBLE = "KIZ förderfähig nach Antrag A3"
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+CONCEPT_COLOURS = {
+    "vorhanden": "#009E73",
+    "in Erarbeitung": "#E69F00",
+    "keines": "#D55E00",
+    "unbekannt": "#BBBBBB",
+}
+PARTNER_STYLE = {  # colour and the letter drawn in the marker, so colour is never the only cue
+    "Caritas": ("#D55E00", "C"),
+    "Diakonie": ("#0072B2", "D"),
+    "AWO": ("#CC79A7", "A"),
+    "Flüchtlingsrat": ("#009E73", "F"),
+    "Helferkreis": ("#E69F00", "H"),
+    "Sonstige": ("#555555", "S"),
+}
+KIZ_COLOURS = {
+    "vorgeschlagen": "#56B4E9",
+    "geplant": "#0072B2",
+    "eingerichtet": "#000000",
+    KIZ_ELIGIBLE: "#FFFFFF",
+}
+
+_TYPE_PATTERNS = (
+    ("Caritas", r"caritas"),
+    ("Diakonie", r"diakon"),
+    ("AWO", r"\bawo\b|arbeiterwohlfahrt"),
+    ("Flüchtlingsrat", r"fl(ue|u)chtlingsrat"),
+    ("Helferkreis", r"helferkreis|helfer(innen)?kreis|unterst(ue|u)tzerkreis|asylhelfer"),
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form for comparisons: umlauts spelled out, accents and ß folded."""
+    text = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def partner_type_of(text: str) -> str:
+    """One of PARTNER_TYPES for a free-text name or Träger; `Sonstige` when nothing fits."""
+    folded = fold(text)
+    for partner_type, pattern in _TYPE_PATTERNS:
+        if re.search(pattern, folded):
+            return partner_type
+    return "Sonstige"
