@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from integra.formatting import confidence_de, web_links
 from integra.models import Concept, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
-from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, fold
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, loose
 
 
 def _frame(engine: Engine, statement) -> pd.DataFrame:
@@ -204,12 +204,12 @@ PARTNER_COLUMNS = {
 def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
     """Partners as the table shows them: German headers, links only for http(s), optional text search.
 
-    The search matches name, place, Kreis and type, ignoring case and umlaut spelling.
+    The search matches name, place, Kreis and type, ignoring case and umlaut spelling (ü, ue, u).
     """
     if search.strip():
-        needle = fold(search.strip())
+        needle = loose(search.strip())
         haystack = (frame["name"].fillna("") + " " + frame["city"].fillna("") + " " + frame["kreis"].fillna("")
-                    + " " + frame["type"].fillna("")).map(fold)
+                    + " " + frame["type"].fillna("")).map(loose)
         frame = frame[haystack.str.contains(needle, regex=False)]
     links = frame["source_url"].map(web_links)
     out = frame.assign(

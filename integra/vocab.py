@@ -66,6 +66,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+def loose(text: str) -> str:
+    """Search key that also matches umlauts typed without dots: "Nurnberg" finds "Nürnberg"."""
+    return re.sub(r"([aou])e", r"\1", fold(text))
+
+
 def partner_type_of(text: str) -> str:
     """One of PARTNER_TYPES for a free-text name or Träger; `Sonstige` when nothing fits."""
     folded = fold(text)

@@ -1,0 +1,86 @@
+"""The real Streamlit app under AppTest: every page renders, figures equal the store, filters work."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from integra import queries
+from tests.conftest import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+TIMEOUT = 60
+
+
+def _app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
+
+
+@pytest.mark.parametrize("page", ["views/uebersicht.py", "views/karte.py", "views/partner.py"])
+def test_every_page_renders(db_url, page):
+    at = _app().run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title, page
+    assert any("GeoBasis-DE / BKG" in c.value for c in at.caption), "attribution missing"
+    assert any("Datenstand" in c.value for c in at.caption), "data age missing"
+
+
+def test_key_figures_equal_the_store_and_follow_the_filter(db_url, engine):
+    at = _app().run()
+    assert not at.exception
+    whole = queries.key_figures(engine)
+    assert _metric(at, "Kreise/kreisfreie Städte mit Konzept") == f"{whole.kreise_with_concept} von 96"
+    assert _metric(at, "Gemeinden mit Konzept") == f"{whole.gemeinden_with_concept} von 2056"
+    at.selectbox(key="regbez").select("Oberfranken").run()
+    ofr = queries.key_figures(engine, "Oberfranken")
+    assert _metric(at, "Kreise/kreisfreie Städte mit Konzept") == f"{ofr.kreise_with_concept} von 13"
+    assert _metric(at, "Partner (gewählte Typen)") == str(sum(ofr.partner_types.values()))
+
+
+def test_filter_from_the_url_applies_on_every_page(db_url, engine):
+    at = _app(regbez="Schwaben").run()
+    assert _metric(at, "Kreise/kreisfreie Städte mit Konzept").endswith("von 14")
+    at.switch_page("views/partner.py").run()
+    expected = queries.partners(engine, "Schwaben")
+    assert any(m.value == f"**{len(expected)}** Partner" for m in at.markdown)
+    assert set(at.dataframe[0].value["Regierungsbezirk"]) == {"Schwaben"}
+    at.switch_page("views/karte.py").run()
+    assert _map_args(at)["script"].count('"ags": "097') == 14
+
+
+def test_karte_page_sends_a_local_only_map(db_url):
+    at = _app(regbez="Oberfranken").run()
+    at.switch_page("views/karte.py").run()
+    assert not at.exception
+    args = _map_args(at)
+    assert args["script"].count('"ags": "094') == 13
+    assert args["returned_objects"] == []
+    assert all(link.startswith("../../app/static/vendor/") for link in args["js_links"] + args["css_links"])
+    at.radio(key="karte").set_value("ohne Hintergrundkarte").run()
+    assert "tile.openstreetmap" not in _map_args(at)["script"]
+    at.radio(key="ebene").set_value("Gemeinden").run()
+    assert _map_args(at)["script"].count('"ags": "094') == 214 + 40  # Gemeinden and gemeindefreie Gebiete of Oberfranken
+
+
+def test_partner_search_narrows_the_table(db_url):
+    at = _app().run()
+    at.switch_page("views/partner.py").run()
+    everyone = len(at.dataframe[0].value)
+    at.text_input(key="suche").input("caritas").run()
+    found = at.dataframe[0].value
+    assert 0 < len(found) < everyone and (found["Typ"] == "Caritas").all()

@@ -1,0 +1,126 @@
+"""The real app in a real headless Chromium (Debian's, driven by Playwright), fully offline."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.conftest import PROJECT_DIR
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+         "--no-first-run", "--disable-component-update", "--disable-sync"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+OFFLINE = "karte=ohne+Hintergrundkarte"
+
+if not os.path.exists(CHROMIUM):  # `make test` installs it; a missing browser must fail, not skip
+    pytest.fail(f"{CHROMIUM} fehlt: `make test` installiert Debians chromium", pytrace=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seeded_template, tmp_path_factory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with a private copy of the seeded database."""
+    db = tmp_path_factory.mktemp("browser-db") / "integra.sqlite3"
+    shutil.copy(seeded_template, db)
+    port = _free_port()
+    env = {**os.environ, "INTEGRA_DATABASE_URL": f"sqlite:///{db}"}
+    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"streamlit did not start, see {log.name}")
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def page(tmp_path) -> Iterator[Page]:
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1400, "height": 1000})
+        yield context.pages[0]
+        context.close()
+
+
+def _watch(page: Page) -> tuple[list[str], list[str], list[str]]:
+    external, failed, errors = [], [], []
+    page.on("request", lambda r: urlsplit(r.url).hostname not in ("127.0.0.1", None) and external.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return external, failed, errors
+
+
+def test_karte_shows_all_kreise_markers_and_legend_offline(server, page, tmp_path, capsys):
+    external, failed, errors = _watch(page)
+    started = time.monotonic()
+    page.goto(f"{server}/karte?{OFFLINE}")
+    fmap = page.frame_locator(MAP_FRAME)
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(96, timeout=60_000)
+    elapsed = time.monotonic() - started
+    expect(fmap.locator(".integra-legend")).to_be_visible()
+    expect(fmap.locator(".integra-legend")).to_contain_text("vorhanden (25)")
+    expect(fmap.locator(".integra-kiz")).to_have_count(25)
+    expect(fmap.locator(".marker-cluster, .integra-partner").first).to_be_visible()
+    expect(fmap.locator(".leaflet-control-layers")).to_contain_text("Partner")
+    expect(fmap.locator(".leaflet-control-attribution")).to_contain_text("GeoBasis-DE / BKG")
+    page.screenshot(path=str(tmp_path / "karte.png"), full_page=True)
+    with capsys.disabled():
+        print(f"\n[browser] 96 Kreis-Polygone sichtbar nach {elapsed:.2f} s (Screenshot {tmp_path / 'karte.png'})")
+    assert external == [], external
+    assert failed == [] and errors == [], (failed, errors)
+
+
+def test_url_filter_zooms_to_oberfranken(server, page, tmp_path):
+    external, failed, errors = _watch(page)
+    page.goto(f"{server}/karte?regbez=Oberfranken&{OFFLINE}")
+    fmap = page.frame_locator(MAP_FRAME)
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
+    # Bamberg: Caritas and the Integrationsbeirat share one point -> a cluster of 2; Hof and Bamberg förderfähig
+    expect(fmap.locator(".integra-kiz")).to_have_count(2)
+    expect(fmap.locator(".marker-cluster").first).to_contain_text("2")
+    fmap.locator(".marker-cluster").first.click()  # same point: the cluster spiderfies
+    expect(fmap.locator(".integra-partner")).to_have_count(2)
+    expect(fmap.locator(".leaflet-cluster-anim")).to_have_count(0)  # spiderfy animation finished
+    fmap.locator(".integra-partner").first.click()
+    expect(fmap.locator(".leaflet-popup-content")).to_contain_text("Bamberg")
+    page.screenshot(path=str(tmp_path / "oberfranken.png"))
+    assert external == [] and failed == [] and errors == [], (external, failed, errors)
+
+
+def test_choosing_a_regierungsbezirk_updates_the_shareable_url(server, page):
+    page.goto(f"{server}/?{OFFLINE}")
+    expect(page.get_by_text("Kreise/kreisfreie Städte mit Konzept")).to_be_visible(timeout=60_000)
+    page.get_by_role("combobox", name="Regierungsbezirk").click()
+    page.get_by_role("option", name="Mittelfranken").click()
+    expect(page).to_have_url(re.compile(r"regbez=Mittelfranken"), timeout=15_000)
+    expect(page.get_by_text("von 12", exact=False).first).to_be_visible()

@@ -1,0 +1,85 @@
+"""Key figures and tables equal what the database holds, per Regierungsbezirk."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from integra import queries
+from integra.models import Concept, IntegrationCentre, Partner, Region
+from integra.store import transaction
+from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
+
+
+def _sql_kreise_with_concept(engine, code: str | None) -> int:
+    stmt = (select(func.count()).select_from(Concept).join(Region, Region.ags == Concept.region_ags)
+            .where(Region.level == "kreis", Concept.status == "vorhanden"))
+    if code:
+        stmt = stmt.where(Region.parent_ags == code)
+    with engine.connect() as conn:
+        return conn.scalar(stmt)
+
+
+def test_key_figures_match_sql_for_every_area(engine):
+    for index, name in enumerate((ALL_BAVARIA, *REGIERUNGSBEZIRKE)):
+        code = None if index == 0 else f"09{index}"
+        figures = queries.key_figures(engine, name)
+        assert figures.kreise_with_concept == _sql_kreise_with_concept(engine, code), name
+        with engine.connect() as conn:
+            partner_stmt = select(func.count()).select_from(Partner)
+            if code:
+                partner_stmt = partner_stmt.where(Partner.kreis_ags.startswith(code))
+            assert sum(figures.partner_types.values()) == conn.scalar(partner_stmt), name
+    assert queries.key_figures(engine, "Oberfranken").kreise_total == 13
+    assert queries.key_figures(engine).kreise_total == 96
+
+
+def test_gemeinden_with_concept_counts_own_records_and_kreisfreie_staedte(engine):
+    figures = queries.key_figures(engine)
+    gem = queries.gemeinden(engine)
+    assert figures.gemeinden_total == 2056
+    # 7 own Gemeinde records "vorhanden" + 13 kreisfreie Städte with a concept
+    assert figures.gemeinden_with_concept == 7 + 13
+    assert gem.loc[gem["ags"] == "09564000", "status"].item() == "vorhanden"  # Nürnberg via its Kreis record
+    assert gem.loc[gem["ags"] == "09373147", "status"].item() == "keines"  # Neumarkt i.d.OPf., own record
+    assert gem.loc[gem["ags"] == "09471111", "status"].item() == "unbekannt"  # Altendorf (LK Bamberg): no record
+
+
+def test_kiz_rule_is_derived_from_concept_and_kiz_records(engine):
+    before = queries.kreise(engine).set_index("ags")
+    assert before.loc["09162", "foerderfaehig"]  # München: concept vorhanden, no KIZ
+    assert not before.loc["09161", "foerderfaehig"]  # Ingolstadt: concept unbekannt
+    assert before["foerderfaehig"].sum() == 25
+    with transaction(engine) as session:
+        session.add(IntegrationCentre(kreis_ags="09162", status="vorgeschlagen", name="KIZ München",
+                                      source_url="https://example.org/antrag"))
+    after = queries.kreise(engine).set_index("ags")
+    assert not after.loc["09162", "foerderfaehig"]
+    assert after.loc["09162", "kiz_status"] == "vorgeschlagen"
+    figures = queries.key_figures(engine)
+    assert figures.kiz_eligible == 24 and figures.kiz_status["vorgeschlagen"] == 1
+
+
+def test_partner_filters_and_search(engine):
+    all_partners = queries.partners(engine)
+    awo_ofr = queries.partners(engine, "Schwaben", ["AWO"])
+    assert set(awo_ofr["type"]) == {"AWO"} and set(awo_ofr["regbez"]) == {"Schwaben"}
+    assert len(awo_ofr) == 1 and awo_ofr["city"].item() == "Stadtbergen"
+    found = queries.partner_display(all_partners, "nurnberg")  # umlaut-tolerant
+    assert len(found) and all("Nürnberg" in (row["Ort"] + row["Kreis"]) for _, row in found.iterrows())
+    shown = queries.partner_display(all_partners)
+    unsourced = shown[shown["Quelle"].isna()]
+    assert (unsourced["Quellenhinweis"] == "unsourced (general knowledge)").all() and len(unsourced) > 0
+
+
+def test_figures_by_regbez_rows_add_up(engine):
+    table = queries.figures_by_regbez(engine)
+    assert list(table["Regierungsbezirk"]) == [*REGIERUNGSBEZIRKE, "Bayern gesamt"]
+    body, total = table.iloc[:-1], table.iloc[-1]
+    for column in ("Kreise", "Kreise mit Konzept", "Gemeinden", "Gemeinden mit Konzept", "KIZ förderfähig (A3)"):
+        assert body[column].sum() == total[column], column
+    assert total["Kreise"] == 96
+
+
+def test_data_age_reports_check_date(engine):
+    age = queries.data_age(engine)
+    assert str(age.concepts_checked_to) == "2026-11-25"
+    assert str(age.population_date) == "2022-12-31"

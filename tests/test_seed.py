@@ -1,0 +1,81 @@
+"""Starter data: sourced, keyed by AGS, resolvable, never guessed, in step with its builder."""
+from __future__ import annotations
+
+import csv
+import filecmp
+
+import pytest
+from sqlalchemy import func, select
+
+from integra import seedbuild
+from integra.config import SEED_DIR
+from integra.models import Concept, Partner, Region
+from integra.vocab import CONCEPT_STATUSES, PARTNER_TYPES
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (SEED_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def regions(seeded_template):
+    from integra.store import make_engine
+
+    engine = make_engine(f"sqlite:///{seeded_template}")
+    with engine.connect() as conn:
+        rows = {r.ags: r for r in conn.execute(select(Region.ags, Region.level, Region.parent_ags, Region.name))}
+    engine.dispose()
+    return rows
+
+
+def test_committed_seed_matches_builder(tmp_path):
+    seedbuild.build(tmp_path)
+    for name in ("konzepte.csv", "partner.csv", "strukturen.csv", "nrw_vorbilder.csv", "README.md"):
+        assert filecmp.cmp(tmp_path / name, SEED_DIR / name, shallow=False), f"{name}: run python -m integra build-seed"
+
+
+def test_every_concept_resolves_and_is_sourced(regions):
+    rows = _rows("konzepte.csv")
+    kreis_rows = [r for r in rows if len(r["region_ags"]) == 5]
+    assert sorted(r["region_ags"] for r in kreis_rows) == sorted(a for a, r in regions.items() if r.level == "kreis")
+    for row in rows:
+        assert row["region_ags"] in regions, row
+        assert row["status"] in CONCEPT_STATUSES
+        assert row["checked_on"], row
+        if row["status"] != "unbekannt":
+            assert row["source_url"].startswith("http") and row["confidence"], row
+        else:  # unknown is never dressed up as a finding
+            assert not row["title"] and not row["year"], row
+
+
+def test_every_partner_resolves_and_is_sourced(regions):
+    rows = _rows("partner.csv")
+    assert len(rows) >= 20
+    for row in rows:
+        gemeinde, kreis = regions[row["gemeinde_ags"]], regions[row["kreis_ags"]]
+        assert (gemeinde.level, kreis.level) == ("gemeinde", "kreis")
+        assert gemeinde.parent_ags == kreis.ags, row
+        assert row["type"] in PARTNER_TYPES and row["precision"] == "Gemeinde"
+        assert row["source_url"] and row["confidence"], row
+        assert row["city"] == gemeinde.name
+
+
+def test_structures_and_references_resolve(regions):
+    assert all(regions[r["kreis_ags"]].level == "kreis" and r["source_url"] for r in _rows("strukturen.csv"))
+    assert all(r["source_url"] and r["confidence"] for r in _rows("nrw_vorbilder.csv"))
+
+
+def test_unplaceable_records_are_listed_not_guessed():
+    readme = (SEED_DIR / "README.md").read_text(encoding="utf-8")
+    assert "Unser Veto Bayern" in readme  # only a founding place is known: no marker is invented
+    assert "Unser Veto" not in (SEED_DIR / "partner.csv").read_text(encoding="utf-8")
+
+
+def test_seeded_store_matches_seed_files(engine):
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Concept)) == len(_rows("konzepte.csv"))
+        assert conn.scalar(select(func.count()).select_from(Partner)) == len(_rows("partner.csv"))
+        statuses = dict(conn.execute(select(Concept.status, func.count()).where(func.length(Concept.region_ags) == 5)
+                                     .group_by(Concept.status)).all())
+    assert statuses == {"vorhanden": 25, "in Erarbeitung": 7, "keines": 1, "unbekannt": 63}
