@@ -154,17 +154,23 @@ def _concept_lines(row: pd.Series) -> list[str]:
     return lines
 
 
-def _kreis_popup(row: pd.Series, structures: pd.DataFrame) -> str:
+def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
+    """Escaped lines about Integrationsbeiräte etc., grouped by Kreis once per map."""
+    lines: dict[str, list[str]] = {}
+    for rec in structures.itertuples():
+        lines.setdefault(rec.kreis_ags, []).append(
+            f"<small>{esc(rec.type.capitalize())}: {esc(rec.detail)} ({source_html(rec.source_url)})</small>")
+    return lines
+
+
+def _kreis_popup(row: pd.Series, structure_lines: list[str]) -> str:
     lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
     if not is_blank(row.get("kiz_status")):
         lines.append(f"KIZ: <b>{esc(row['kiz_status'])}</b> – {esc(row.get('kiz_name'))}")
     elif row["foerderfaehig"]:
         lines.append(f"KIZ: <b>{esc(KIZ_ELIGIBLE)}</b>")
     lines.append(f"Partner mit Sitz hier: {int(row['partner'])}")
-    if len(structures):
-        mine = structures[structures["kreis_ags"] == row["ags"]]
-        for rec in mine.itertuples():
-            lines.append(f"<small>{esc(rec.type.capitalize())}: {esc(rec.detail)} ({source_html(rec.source_url)})</small>")
+    lines += structure_lines
     return '<div style="max-width:320px">' + "<br>".join(lines) + "</div>"
 
 
@@ -178,7 +184,8 @@ def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.
     else:
         facts = data.kreise[data.kreise["status"].isin(view.statuses)]
         shapes = geodata.kreise()[["ags", "geometry"]]
-        popup = facts.apply(lambda r: _kreis_popup(r, data.structures), axis=1)
+        structures = _structure_lines(data.structures)
+        popup = facts.apply(lambda r: _kreis_popup(r, structures.get(r["ags"], [])), axis=1)
     frame = shapes.merge(facts.assign(popup=popup if len(facts) else "")[["ags", "name", "status", "popup"]], on="ags")
     frame["label"] = frame["name"].map(esc) + " – Konzept: " + frame["status"]
     layer = folium.GeoJson(
@@ -288,5 +295,7 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _Control(_legend_html(view, data, area), "integra-legend").add_to(fmap)
     _Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
-    fmap.fit_bounds([south_west, north_east])
+    # Keep the area clear of the legend and layer control on the right.
+    fmap.fit_bounds([south_west, north_east], padding_top_left=(10, 10),
+                    padding_bottom_right=(330 if view.large else 270, 10))
     return localize(fmap, asset_prefix)
