@@ -4,17 +4,22 @@ The page scripts live in `views/`, not `pages/`: Streamlit 1.67 treats a `pages/
 the entry script as a legacy multipage app and runs a deep-linked page (`/karte?regbez=…`)
 without this file, i.e. without page config, navigation and the shared filters.
 """
+
 import streamlit as st
 
 from integra import ui
 
 st.set_page_config(page_title="Integrationslandkarte Bayern", page_icon="🗺️", layout="wide")
 
-navigation = st.navigation([
-    st.Page("views/uebersicht.py", title="Übersicht", icon=":material/dashboard:", url_path="uebersicht", default=True),
-    st.Page("views/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
-    st.Page("views/partner.py", title="Partner", icon=":material/groups:", url_path="partner"),
-])
+navigation = st.navigation(
+    [
+        st.Page(
+            "views/uebersicht.py", title="Übersicht", icon=":material/dashboard:", url_path="uebersicht", default=True
+        ),
+        st.Page("views/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
+        st.Page("views/partner.py", title="Partner", icon=":material/groups:", url_path="partner"),
+    ]
+)
 ui.sidebar_filters()
 navigation.run()
 ui.footer()

@@ -4,6 +4,7 @@ Run: `.venv/bin/python benchmarks/map_size.py` (after `make install-test`). Uses
 SQLite database in a temporary folder and a real `streamlit run`; prints a table. Figures go
 into README.md and the closing note; tests never assert times.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,23 +34,30 @@ RUNS = 5
 
 def python_figures(url: str) -> None:
     engine = make_engine(url)
-    print(f"{'Ebene':<10} {'Gebiet':<12} {'Features':>8} {'Karten-JS (Bytes)':>18} {'HTML (Bytes)':>13} {'Bau+Render (s)':>15}")
+    print(
+        f"{'Ebene':<10} {'Gebiet':<12} {'Features':>8} {'Karten-JS (Bytes)':>18} {'HTML (Bytes)':>13} {'Bau+Render (s)':>15}"
+    )
     for level in (LEVEL_KREISE, LEVEL_GEMEINDEN):
         for regbez in ("Ganz Bayern", "Oberfranken"):
             times = []
             for _ in range(3):
                 start = time.perf_counter()
-                data = MapData(kreise=queries.kreise(engine, regbez), partners=queries.partners(engine, regbez),
-                               centres=queries.integration_centres(engine, regbez),
-                               gemeinden=queries.gemeinden(engine, regbez) if level == LEVEL_GEMEINDEN else None,
-                               structures=queries.structures(engine))
+                data = MapData(
+                    kreise=queries.kreise(engine, regbez),
+                    partners=queries.partners(engine, regbez),
+                    centres=queries.integration_centres(engine, regbez),
+                    gemeinden=queries.gemeinden(engine, regbez) if level == LEVEL_GEMEINDEN else None,
+                    structures=queries.structures(engine),
+                )
                 fmap = build_map(MapView(regbez=regbez, level=level, basemap=BASEMAP_NONE), data)
                 html = fmap.get_root().render()
                 times.append(time.perf_counter() - start)
             script = generate_leaflet_string(fmap)
             features = len(data.gemeinden if level == LEVEL_GEMEINDEN else data.kreise)
-            print(f"{level:<10} {regbez:<12} {features:>8} {len(script.encode()):>18,} {len(html.encode()):>13,} "
-                  f"{statistics.median(times):>15.2f}")
+            print(
+                f"{level:<10} {regbez:<12} {features:>8} {len(script.encode()):>18,} {len(html.encode()):>13,} "
+                f"{statistics.median(times):>15.2f}"
+            )
     engine.dispose()
 
 
@@ -57,10 +65,23 @@ def browser_figures(url: str) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=PROJECT_DIR,
-                            env={**os.environ, "INTEGRA_DATABASE_URL": url}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "INTEGRA_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -68,7 +89,7 @@ def browser_figures(url: str) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"\nBrowser (Chromium headless, Streamlit, ohne Hintergrundkarte): Zeit bis alle Polygone da sind")
+        print("\nBrowser (Chromium headless, Streamlit, ohne Hintergrundkarte): Zeit bis alle Polygone da sind")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
             for level, count in ((LEVEL_KREISE, 96), (LEVEL_GEMEINDEN, 2230)):
@@ -81,8 +102,10 @@ def browser_figures(url: str) -> None:
                     expect(frame.locator("path.leaflet-interactive")).to_have_count(count, timeout=120_000)
                     times.append(time.perf_counter() - start)
                     page.close()
-                print(f"  {level:<10} {count:>5} Polygone: erster Aufruf {times[0]:.2f} s, "
-                      f"danach Median von {RUNS}: {statistics.median(times[1:]):.2f} s")
+                print(
+                    f"  {level:<10} {count:>5} Polygone: erster Aufruf {times[0]:.2f} s, "
+                    f"danach Median von {RUNS}: {statistics.median(times[1:]):.2f} s"
+                )
             browser.close()
     finally:
         proc.terminate()

@@ -7,6 +7,7 @@ map's elements (instance attributes, no library patching) to the copies in `stat
 (licences beside them). A CDN URL this module does not know raises, and a test builds the
 app's map so that a folium upgrade with new URLs fails loudly instead of blanking the map.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -23,12 +24,9 @@ LOCAL = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
     "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery-3.7.1.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js":
-        "markercluster/leaflet.markercluster.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css":
-        "markercluster/MarkerCluster.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css":
-        "markercluster/MarkerCluster.Default.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": "markercluster/MarkerCluster.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
 }
 # Needed only by folium.Icon (Bootstrap/Font Awesome glyph markers), which this app never
 # uses: its markers are plain HTML icons. Dropping them keeps the page small.
@@ -61,7 +59,9 @@ def _rewrite(links: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]
         if url in LOCAL:
             out.append((name, f"{prefix}/{LOCAL[url]}"))
         elif url.startswith(("http://", "https://", "//")):
-            raise UnknownAssetError(f"Kein lokales Asset für {url} – bitte in integra/assets.py und static/vendor/ ergänzen")
+            raise UnknownAssetError(
+                f"Kein lokales Asset für {url} – bitte in integra/assets.py und static/vendor/ ergänzen"
+            )
         else:
             out.append((name, url))
     return out

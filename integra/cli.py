@@ -1,4 +1,5 @@
 """Command line for admins and scripts; every command is one call into the package."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,10 @@ def init_database(url: str | None = None) -> bool:
 def _cmd_init(_args: argparse.Namespace) -> int:
     seeded = init_database()
     engine = make_engine()
-    print(f"Datenbank {engine.url.render_as_string(hide_password=True)}: Schema {schema_revision(engine)}, "
-          + ("Startdaten geladen." if seeded else "vorhandene Daten behalten."))
+    print(
+        f"Datenbank {engine.url.render_as_string(hide_password=True)}: Schema {schema_revision(engine)}, "
+        + ("Startdaten geladen." if seeded else "vorhandene Daten behalten.")
+    )
     engine.dispose()
     return 0
 
@@ -37,10 +40,11 @@ def _cmd_build_seed(_args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m integra", description="Integrationslandkarte Bayern")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("init", help=f"Datenbank anlegen/migrieren und bei Bedarf befüllen ({database_url()})"
-                        ).set_defaults(func=_cmd_init)
-    commands.add_parser("build-seed", help="data/seed/ aus data/sources/ neu erzeugen").set_defaults(func=_cmd_build_seed)
+    commands.add_parser(
+        "init", help=f"Datenbank anlegen/migrieren und bei Bedarf befüllen ({database_url()})"
+    ).set_defaults(func=_cmd_init)
+    commands.add_parser("build-seed", help="data/seed/ aus data/sources/ neu erzeugen").set_defaults(
+        func=_cmd_build_seed
+    )
     args = parser.parse_args(argv)
     return args.func(args)
-
-

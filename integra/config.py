@@ -3,6 +3,7 @@
 One place decides where the database and the data files live, so pages, the command
 line and tests all agree on them.
 """
+
 from __future__ import annotations
 
 import os

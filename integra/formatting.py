@@ -3,6 +3,7 @@
 Everything that reaches a map popup or tooltip passes through here: values are escaped
 (a partner name like `<script>` shows as text) and only http(s) links become anchors.
 """
+
 from __future__ import annotations
 
 import html
@@ -38,8 +39,11 @@ def web_links(value: object) -> list[str]:
     """The http(s) URLs in a source field (several are separated by ' ; '); other schemes are dropped."""
     if is_blank(value):
         return []
-    return [part.strip() for part in str(value).split(" ; ")
-            if urlsplit(part.strip()).scheme in ("http", "https") and urlsplit(part.strip()).netloc]
+    return [
+        part.strip()
+        for part in str(value).split(" ; ")
+        if urlsplit(part.strip()).scheme in ("http", "https") and urlsplit(part.strip()).netloc
+    ]
 
 
 def source_html(value: object) -> str:

@@ -3,6 +3,7 @@
 Geometry never enters the database: it is read once per process from the GeoJSON files
 (BKG VG5000, see data/README_quellen.md) and joined to the facts by AGS.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

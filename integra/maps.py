@@ -4,6 +4,7 @@
 the user chose; it knows nothing about Streamlit, so tests can inspect the map it returns
 and exports (later) can reuse it. Every text that came from the store is escaped here.
 """
+
 from __future__ import annotations
 
 import json
@@ -101,8 +102,10 @@ class _Attribution(MacroElement):
 
 def _swatch(colour: str, label: str, count: int | None = None) -> str:
     suffix = f" ({count})" if count is not None else ""
-    return (f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{colour};'
-            f'border:1px solid #333;vertical-align:middle;margin-right:.4em"></span>{esc(label)}{suffix}</div>')
+    return (
+        f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{colour};'
+        f'border:1px solid #333;vertical-align:middle;margin-right:.4em"></span>{esc(label)}{suffix}</div>'
+    )
 
 
 def _badge(colour: str, letter: str, square: bool, size: int) -> str:
@@ -110,28 +113,36 @@ def _badge(colour: str, letter: str, square: bool, size: int) -> str:
     radius = "3px" if square else "50%"
     text = "#000" if colour.upper() in ("#FFFFFF", "#E69F00", "#56B4E9") else "#fff"
     # `font` resets line-height, so line-height must come after it to centre the letter.
-    return (f'<div style="box-sizing:border-box;width:{size}px;height:{size}px;border-radius:{radius};'
-            f'background:{colour};color:{text};border:2px solid #222;text-align:center;flex:none;'
-            f'font:bold {int(size * 0.55)}px sans-serif;line-height:{size - 4}px;box-shadow:0 0 2px #fff">'
-            f'{esc(letter)}</div>')
+    return (
+        f'<div style="box-sizing:border-box;width:{size}px;height:{size}px;border-radius:{radius};'
+        f"background:{colour};color:{text};border:2px solid #222;text-align:center;flex:none;"
+        f'font:bold {int(size * 0.55)}px sans-serif;line-height:{size - 4}px;box-shadow:0 0 2px #fff">'
+        f"{esc(letter)}</div>"
+    )
 
 
 def _legend_html(view: MapView, data: MapData, area: pd.DataFrame) -> str:
     counts = area["status"].value_counts()
     size = 22 if view.large else 16
-    parts = [f'<div style="font:{"16px" if view.large else "12px"}/1.4 sans-serif;background:rgba(255,255,255,.92);'
-             'padding:8px 10px;border:1px solid #888;border-radius:4px;max-width:260px">',
-             f"<b>Integrationskonzept ({esc(view.level)})</b>"]
+    parts = [
+        f'<div style="font:{"16px" if view.large else "12px"}/1.4 sans-serif;background:rgba(255,255,255,.92);'
+        'padding:8px 10px;border:1px solid #888;border-radius:4px;max-width:260px">',
+        f"<b>Integrationskonzept ({esc(view.level)})</b>",
+    ]
     parts += [_swatch(CONCEPT_COLOURS[s], s, int(counts.get(s, 0))) for s in view.statuses]
     parts.append("<b>Kommunale Integrationszentren</b>")
     for status in (*KIZ_STATUSES, KIZ_ELIGIBLE):
-        parts.append(f'<div style="display:flex;align-items:center;gap:.4em">'
-                     f'{_badge(KIZ_COLOURS[status], "K", True, size)}{esc(status)}</div>')
+        parts.append(
+            f'<div style="display:flex;align-items:center;gap:.4em">'
+            f"{_badge(KIZ_COLOURS[status], 'K', True, size)}{esc(status)}</div>"
+        )
     parts.append("<b>Partner (Sitz)</b>")
     for ptype in view.partner_types:
         colour, letter = PARTNER_STYLE[ptype]
-        parts.append(f'<div style="display:flex;align-items:center;gap:.4em">'
-                     f'{_badge(colour, letter, False, size)}{esc(ptype)}</div>')
+        parts.append(
+            f'<div style="display:flex;align-items:center;gap:.4em">'
+            f"{_badge(colour, letter, False, size)}{esc(ptype)}</div>"
+        )
     parts.append("<small>Zahl im Kreis = mehrere Partner</small></div>")
     return "".join(parts)
 
@@ -144,9 +155,14 @@ def _concept_lines(row: pd.Series) -> list[str]:
     if not is_blank(row.get("evidence")):
         lines.append(f"<i>{esc(row['evidence'])}</i>")
     if row["status"] != "unbekannt" or not is_blank(row.get("source_url")):
-        lines.append(f"Quelle: {source_html(row.get('source_url'))}"
-                     + (f" · Verlässlichkeit: {esc(confidence_de(row.get('confidence')))}"
-                        if not is_blank(row.get("confidence")) else ""))
+        lines.append(
+            f"Quelle: {source_html(row.get('source_url'))}"
+            + (
+                f" · Verlässlichkeit: {esc(confidence_de(row.get('confidence')))}"
+                if not is_blank(row.get("confidence"))
+                else ""
+            )
+        )
     else:
         lines.append("<small>In den durchsuchten Quellen nichts gefunden – das heißt nicht „kein Konzept“.</small>")
     if not is_blank(row.get("checked_on")):
@@ -159,7 +175,8 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {}
     for rec in structures.itertuples():
         lines.setdefault(rec.kreis_ags, []).append(
-            f"<small>{esc(rec.type.capitalize())}: {esc(rec.detail)} ({source_html(rec.source_url)})</small>")
+            f"<small>{esc(rec.type.capitalize())}: {esc(rec.detail)} ({source_html(rec.source_url)})</small>"
+        )
     return lines
 
 
@@ -179,8 +196,14 @@ def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
         facts = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
         shapes = geodata.gemeinden()[["ags", "geometry"]]
-        popup = facts.apply(lambda r: '<div style="max-width:320px">' + "<br>".join(
-            [f"<b>{esc(r['name'])}</b> <small>({esc(r['kind'])})</small>", *_concept_lines(r)]) + "</div>", axis=1)
+        popup = facts.apply(
+            lambda r: (
+                '<div style="max-width:320px">'
+                + "<br>".join([f"<b>{esc(r['name'])}</b> <small>({esc(r['kind'])})</small>", *_concept_lines(r)])
+                + "</div>"
+            ),
+            axis=1,
+        )
     else:
         facts = data.kreise[data.kreise["status"].isin(view.statuses)]
         shapes = geodata.kreise()[["ags", "geometry"]]
@@ -191,8 +214,12 @@ def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.
     layer = folium.GeoJson(
         frame[["ags", "label", "status", "popup", "geometry"]].to_json(),
         name=f"{view.level} nach Konzeptstatus",
-        style_function=lambda f: {"fillColor": CONCEPT_COLOURS[f["properties"]["status"]], "color": "#444",
-                                  "weight": 0.6 if view.level == LEVEL_GEMEINDEN else 1, "fillOpacity": 0.65},
+        style_function=lambda f: {
+            "fillColor": CONCEPT_COLOURS[f["properties"]["status"]],
+            "color": "#444",
+            "weight": 0.6 if view.level == LEVEL_GEMEINDEN else 1,
+            "fillOpacity": 0.65,
+        },
         highlight_function=lambda f: {"weight": 3, "color": "#000"},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
@@ -206,9 +233,14 @@ def _regbez_layer(view: MapView) -> folium.GeoJson:
     if view.regbez != ALL_BAVARIA:
         frame = frame[frame["name"] == view.regbez]
     return folium.GeoJson(
-        frame[["name", "geometry"]].to_json(), name="Regierungsbezirke (Grenzen)",
-        style_function=lambda f: {"fill": False, "color": "#111", "weight": 3 if view.large else 2.2,
-                                  "interactive": False},
+        frame[["name", "geometry"]].to_json(),
+        name="Regierungsbezirke (Grenzen)",
+        style_function=lambda f: {
+            "fill": False,
+            "color": "#111",
+            "weight": 3 if view.large else 2.2,
+            "interactive": False,
+        },
     )
 
 
@@ -220,21 +252,31 @@ def _kiz_layer(view: MapView, data: MapData) -> folium.FeatureGroup:
     shown = set(data.kreise.loc[data.kreise["status"].isin(view.statuses), "ags"])
     for rec in data.centres.itertuples():
         point = (rec.lat, rec.lon) if not is_blank(rec.lat) else (centres[rec.kreis_ags].y, centres[rec.kreis_ags].x)
-        popup = (f"<b>{esc(rec.name)}</b><br>KIZ-Status: <b>{esc(rec.status)}</b><br>{esc(rec.kreis)}"
-                 f"<br>{esc(rec.note)}<br>Quelle: {source_html(rec.source_url)}")
+        popup = (
+            f"<b>{esc(rec.name)}</b><br>KIZ-Status: <b>{esc(rec.status)}</b><br>{esc(rec.kreis)}"
+            f"<br>{esc(rec.note)}<br>Quelle: {source_html(rec.source_url)}"
+        )
         _kiz_marker(point, KIZ_COLOURS[rec.status], f"KIZ {rec.status}: {rec.name}", popup, size).add_to(group)
     for rec in data.kreise[data.kreise["foerderfaehig"] & data.kreise["ags"].isin(shown)].itertuples():
         point = centres[rec.ags]
-        popup = (f"<b>{esc(rec.name)}</b><br>{esc(KIZ_ELIGIBLE)}: Konzept vorhanden, noch kein KIZ-Eintrag."
-                 f"<br>Konzept: {esc(rec.title)} ({year_text(rec.year) or 'Jahr unbekannt'})")
-        _kiz_marker((point.y, point.x), KIZ_COLOURS[KIZ_ELIGIBLE], f"{rec.name}: {KIZ_ELIGIBLE}", popup, size).add_to(group)
+        popup = (
+            f"<b>{esc(rec.name)}</b><br>{esc(KIZ_ELIGIBLE)}: Konzept vorhanden, noch kein KIZ-Eintrag."
+            f"<br>Konzept: {esc(rec.title)} ({year_text(rec.year) or 'Jahr unbekannt'})"
+        )
+        _kiz_marker((point.y, point.x), KIZ_COLOURS[KIZ_ELIGIBLE], f"{rec.name}: {KIZ_ELIGIBLE}", popup, size).add_to(
+            group
+        )
     return group
 
 
 def _kiz_marker(point: tuple[float, float], colour: str, tooltip: str, popup: str, size: int) -> folium.Marker:
     # Anchored at its lower-right corner: the square sits beside a partner cluster at the same town.
-    icon = folium.DivIcon(html=_badge(colour, "K", True, size), icon_size=(size, size),
-                          icon_anchor=(size + 4, size + 4), class_name="integra-kiz")
+    icon = folium.DivIcon(
+        html=_badge(colour, "K", True, size),
+        icon_size=(size, size),
+        icon_anchor=(size + 4, size + 4),
+        class_name="integra-kiz",
+    )
     return folium.Marker(point, icon=icon, tooltip=esc(tooltip), popup=folium.Popup(popup, max_width=320))
 
 
@@ -263,39 +305,64 @@ def _partner_rows(partners: pd.DataFrame) -> list[list[object]]:
     """[lat, lon, type index, popup HTML, tooltip] per partner, all text escaped in Python."""
     rows = []
     for rec in partners.itertuples():
-        address = ", ".join(esc(v) for v in (rec.street, f"{rec.plz or ''} {rec.city or ''}".strip()) if not is_blank(v))
-        lines = [f"<b>{esc(rec.name)}</b>", f"{esc(rec.type)}" + (f" – {esc(rec.kind_detail)}" if not is_blank(rec.kind_detail) else ""),
-                 address or esc(rec.gemeinde), f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>"]
+        address = ", ".join(
+            esc(v) for v in (rec.street, f"{rec.plz or ''} {rec.city or ''}".strip()) if not is_blank(v)
+        )
+        lines = [
+            f"<b>{esc(rec.name)}</b>",
+            f"{esc(rec.type)}" + (f" – {esc(rec.kind_detail)}" if not is_blank(rec.kind_detail) else ""),
+            address or esc(rec.gemeinde),
+            f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>",
+        ]
         if not is_blank(rec.website):
             lines.append(f"Web: {source_html(rec.website)}")
         if not is_blank(rec.contact):
             lines.append(f"Kontakt: {esc(rec.contact)}")
-        lines.append(f"Quelle: {source_html(rec.source_url)}"
-                     + (f" · Verlässlichkeit: {esc(confidence_de(rec.confidence))}" if not is_blank(rec.confidence) else ""))
-        rows.append([round(float(rec.lat), 5), round(float(rec.lon), 5), PARTNER_TYPES.index(rec.type),
-                     "<br>".join(lines), esc(f"{rec.name} ({rec.type})")])
+        lines.append(
+            f"Quelle: {source_html(rec.source_url)}"
+            + (f" · Verlässlichkeit: {esc(confidence_de(rec.confidence))}" if not is_blank(rec.confidence) else "")
+        )
+        rows.append(
+            [
+                round(float(rec.lat), 5),
+                round(float(rec.lon), 5),
+                PARTNER_TYPES.index(rec.type),
+                "<br>".join(lines),
+                esc(f"{rec.name} ({rec.type})"),
+            ]
+        )
     return rows
 
 
 def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:
     """The complete map for one view, with local assets, layer control and legend."""
     south_west, north_east = geodata.bounds(view.regbez)
-    fmap = folium.Map(location=[(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2],
-                      zoom_start=7, tiles=None, maxZoom=18, minZoom=6, zoomSnap=0.25, control_scale=True)
+    fmap = folium.Map(
+        location=[(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2],
+        zoom_start=7,
+        tiles=None,
+        maxZoom=18,
+        minZoom=6,
+        zoomSnap=0.25,
+        control_scale=True,
+    )
     if view.basemap == BASEMAP_OSM:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
-                         ).add_to(fmap)
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
+        ).add_to(fmap)
     area, layer = _area_layer(view, data)
     layer.add_to(fmap)
     _regbez_layer(view).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
     size = 24 if view.large else 18
-    FastMarkerCluster(_partner_rows(data.partners), callback=_partner_callback(size),
-                      name="Partner (geclustert)", maxClusterRadius=40).add_to(fmap)
+    FastMarkerCluster(
+        _partner_rows(data.partners), callback=_partner_callback(size), name="Partner (geclustert)", maxClusterRadius=40
+    ).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _Control(_legend_html(view, data, area), "integra-legend").add_to(fmap)
     _Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
     # Keep the area clear of the legend and layer control on the right.
-    fmap.fit_bounds([south_west, north_east], padding_top_left=(10, 10),
-                    padding_bottom_right=(330 if view.large else 270, 10))
+    fmap.fit_bounds(
+        [south_west, north_east], padding_top_left=(10, 10), padding_bottom_right=(330 if view.large else 270, 10)
+    )
     return localize(fmap, asset_prefix)

@@ -4,6 +4,7 @@ Geometry stays in the GeoJSON files under `data/geo/` and is joined by AGS; the 
 holds only facts with their sources, so the store stays small and portable between SQLite
 and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,7 @@ class Base(DeclarativeBase):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 class Region(Base):

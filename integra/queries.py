@@ -4,6 +4,7 @@ Everything here takes the filter values as plain arguments, so the pages, the co
 line and the tests get the same numbers. The motion's rule "KIZ förderfähig nach Antrag A3"
 is derived here (concept `vorhanden`, no KIZ record) and never stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from integra.formatting import confidence_de, web_links
+from integra.formatting import UNSOURCED, confidence_de, is_blank, web_links
 from integra.models import Concept, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, loose
 
@@ -24,13 +25,34 @@ def _frame(engine: Engine, statement) -> pd.DataFrame:
 
 
 def _regions(engine: Engine, level: str) -> pd.DataFrame:
-    return _frame(engine, select(Region.ags, Region.name, Region.kind, Region.parent_ags, Region.is_gemeinde,
-                                 Region.population, Region.population_date).where(Region.level == level))
+    return _frame(
+        engine,
+        select(
+            Region.ags,
+            Region.name,
+            Region.kind,
+            Region.parent_ags,
+            Region.is_gemeinde,
+            Region.population,
+            Region.population_date,
+        ).where(Region.level == level),
+    )
 
 
 def _concepts(engine: Engine) -> pd.DataFrame:
-    return _frame(engine, select(Concept.region_ags.label("ags"), Concept.status, Concept.title, Concept.year,
-                                 Concept.source_url, Concept.evidence, Concept.confidence, Concept.checked_on))
+    return _frame(
+        engine,
+        select(
+            Concept.region_ags.label("ags"),
+            Concept.status,
+            Concept.title,
+            Concept.year,
+            Concept.source_url,
+            Concept.evidence,
+            Concept.confidence,
+            Concept.checked_on,
+        ),
+    )
 
 
 def _in_regbez(frame: pd.DataFrame, regbez: str, column: str = "regbez") -> pd.DataFrame:
@@ -47,12 +69,19 @@ def kreise(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
     frame["regbez"] = _regbez_name(frame["ags"])
     frame = frame.merge(_concepts(engine), on="ags", how="left")
     frame["status"] = frame["status"].fillna("unbekannt")
-    kiz = _frame(engine, select(IntegrationCentre.kreis_ags.label("ags"), IntegrationCentre.status.label("kiz_status"),
-                                IntegrationCentre.name.label("kiz_name")).order_by(IntegrationCentre.id))
+    kiz = _frame(
+        engine,
+        select(
+            IntegrationCentre.kreis_ags.label("ags"),
+            IntegrationCentre.status.label("kiz_status"),
+            IntegrationCentre.name.label("kiz_name"),
+        ).order_by(IntegrationCentre.id),
+    )
     frame = frame.merge(kiz.drop_duplicates("ags", keep="last"), on="ags", how="left")
     frame["foerderfaehig"] = (frame["status"] == "vorhanden") & frame["kiz_status"].isna()
-    counts = _frame(engine, select(Partner.kreis_ags.label("ags"), func.count().label("partner"))
-                    .group_by(Partner.kreis_ags))
+    counts = _frame(
+        engine, select(Partner.kreis_ags.label("ags"), func.count().label("partner")).group_by(Partner.kreis_ags)
+    )
     frame = frame.merge(counts, on="ags", how="left")
     frame["partner"] = frame["partner"].fillna(0).astype(int)
     return _in_regbez(frame, regbez).sort_values("ags").reset_index(drop=True)
@@ -70,7 +99,8 @@ def gemeinden(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
     concepts = _concepts(engine)
     own = frame.merge(concepts, on="ags", how="left")
     city = frame[frame["kind"] == "Kreisfreie Stadt"][["ags", "kreis_ags"]].merge(
-        concepts.rename(columns={"ags": "kreis_ags"}), on="kreis_ags")
+        concepts.rename(columns={"ags": "kreis_ags"}), on="kreis_ags"
+    )
     own = own.set_index("ags")
     city = city.set_index("ags").drop(columns="kreis_ags")
     missing = own["status"].isna() & own.index.isin(city.index)
@@ -84,10 +114,27 @@ def partners(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = P
     kreis = Region.__table__.alias("kreis")
     gemeinde = Region.__table__.alias("gemeinde")
     statement = (
-        select(Partner.id, Partner.name, Partner.type, Partner.kind_detail, Partner.street, Partner.plz, Partner.city,
-               gemeinde.c.name.label("gemeinde"), Partner.gemeinde_ags, kreis.c.name.label("kreis"), Partner.kreis_ags,
-               Partner.lat, Partner.lon, Partner.precision, Partner.website, Partner.contact, Partner.source_url,
-               Partner.confidence, Partner.updated_at)
+        select(
+            Partner.id,
+            Partner.name,
+            Partner.type,
+            Partner.kind_detail,
+            Partner.street,
+            Partner.plz,
+            Partner.city,
+            gemeinde.c.name.label("gemeinde"),
+            Partner.gemeinde_ags,
+            kreis.c.name.label("kreis"),
+            Partner.kreis_ags,
+            Partner.lat,
+            Partner.lon,
+            Partner.precision,
+            Partner.website,
+            Partner.contact,
+            Partner.source_url,
+            Partner.confidence,
+            Partner.updated_at,
+        )
         .join(kreis, kreis.c.ags == Partner.kreis_ags)
         .join(gemeinde, gemeinde.c.ags == Partner.gemeinde_ags)
         .where(Partner.type.in_(list(types)))
@@ -100,10 +147,17 @@ def partners(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = P
 
 def integration_centres(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
     """KIZ records with their Kreis name; the point falls back to the Kreis centre on the map."""
-    statement = (select(IntegrationCentre.id, IntegrationCentre.kreis_ags, Region.name.label("kreis"),
-                        IntegrationCentre.status, IntegrationCentre.name, IntegrationCentre.lat, IntegrationCentre.lon,
-                        IntegrationCentre.source_url, IntegrationCentre.note)
-                 .join(Region, Region.ags == IntegrationCentre.kreis_ags))
+    statement = select(
+        IntegrationCentre.id,
+        IntegrationCentre.kreis_ags,
+        Region.name.label("kreis"),
+        IntegrationCentre.status,
+        IntegrationCentre.name,
+        IntegrationCentre.lat,
+        IntegrationCentre.lon,
+        IntegrationCentre.source_url,
+        IntegrationCentre.note,
+    ).join(Region, Region.ags == IntegrationCentre.kreis_ags)
     frame = _frame(engine, statement)
     frame["regbez"] = _regbez_name(frame["kreis_ags"]) if len(frame) else pd.Series(dtype=str)
     return _in_regbez(frame, regbez).reset_index(drop=True)
@@ -111,14 +165,30 @@ def integration_centres(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFra
 
 def structures(engine: Engine) -> pd.DataFrame:
     """Integrationsbeiräte, -beauftragte, -lotsen noted per Kreis (absence means: not noted)."""
-    return _frame(engine, select(IntegrationStructure.kreis_ags, IntegrationStructure.type, IntegrationStructure.detail,
-                                 IntegrationStructure.year, IntegrationStructure.source_url)
-                  .order_by(IntegrationStructure.kreis_ags, IntegrationStructure.type))
+    return _frame(
+        engine,
+        select(
+            IntegrationStructure.kreis_ags,
+            IntegrationStructure.type,
+            IntegrationStructure.detail,
+            IntegrationStructure.year,
+            IntegrationStructure.source_url,
+        ).order_by(IntegrationStructure.kreis_ags, IntegrationStructure.type),
+    )
 
 
 def kiz_references(engine: Engine) -> pd.DataFrame:
-    return _frame(engine, select(KizReference.name, KizReference.kind, KizReference.place, KizReference.year,
-                                 KizReference.source_url, KizReference.confidence).order_by(KizReference.id))
+    return _frame(
+        engine,
+        select(
+            KizReference.name,
+            KizReference.kind,
+            KizReference.place,
+            KizReference.year,
+            KizReference.source_url,
+            KizReference.confidence,
+        ).order_by(KizReference.id),
+    )
 
 
 @dataclass(frozen=True)
@@ -160,18 +230,20 @@ def figures_by_regbez(engine: Engine, types: Iterable[str] = PARTNER_TYPES) -> p
     rows = []
     for name in (*REGIERUNGSBEZIRKE, ALL_BAVARIA):
         f = key_figures(engine, name, types)
-        rows.append({
-            "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
-            "Kreise": f.kreise_total,
-            "Kreise mit Konzept": f.kreise_with_concept,
-            "in Erarbeitung": f.concept_status["in Erarbeitung"],
-            "unbekannt": f.concept_status["unbekannt"],
-            "Gemeinden": f.gemeinden_total,
-            "Gemeinden mit Konzept": f.gemeinden_with_concept,
-            **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
-            "KIZ förderfähig (A3)": f.kiz_eligible,
-            **{f"Partner {t}": n for t, n in f.partner_types.items()},
-        })
+        rows.append(
+            {
+                "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
+                "Kreise": f.kreise_total,
+                "Kreise mit Konzept": f.kreise_with_concept,
+                "in Erarbeitung": f.concept_status["in Erarbeitung"],
+                "unbekannt": f.concept_status["unbekannt"],
+                "Gemeinden": f.gemeinden_total,
+                "Gemeinden mit Konzept": f.gemeinden_with_concept,
+                **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
+                "KIZ förderfähig (A3)": f.kiz_eligible,
+                **{f"Partner {t}": n for t, n in f.partner_types.items()},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -195,9 +267,18 @@ def data_age(engine: Engine) -> DataAge:
 
 
 PARTNER_COLUMNS = {
-    "name": "Name", "type": "Typ", "kind_detail": "Art laut Quelle", "city": "Ort", "kreis": "Kreis",
-    "regbez": "Regierungsbezirk", "precision": "Lage genau auf", "website": "Webseite", "contact": "Kontakt",
-    "Quelle": "Quelle", "Quellenhinweis": "Quellenhinweis", "confidence": "Verlässlichkeit",
+    "name": "Name",
+    "type": "Typ",
+    "kind_detail": "Art laut Quelle",
+    "city": "Ort",
+    "kreis": "Kreis",
+    "regbez": "Regierungsbezirk",
+    "precision": "Lage genau auf",
+    "website": "Webseite",
+    "contact": "Kontakt",
+    "Quelle": "Quelle",
+    "Quellenhinweis": "Quellenhinweis",
+    "confidence": "Verlässlichkeit",
 }
 
 
@@ -208,14 +289,23 @@ def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
     """
     if search.strip():
         needle = loose(search.strip())
-        haystack = (frame["name"].fillna("") + " " + frame["city"].fillna("") + " " + frame["kreis"].fillna("")
-                    + " " + frame["type"].fillna("")).map(loose)
+        haystack = (
+            frame["name"].fillna("")
+            + " "
+            + frame["city"].fillna("")
+            + " "
+            + frame["kreis"].fillna("")
+            + " "
+            + frame["type"].fillna("")
+        ).map(loose)
         frame = frame[haystack.str.contains(needle, regex=False)]
     links = frame["source_url"].map(web_links)
     out = frame.assign(
         Quelle=links.map(lambda urls: urls[0] if urls else None),
-        Quellenhinweis=[None if urls else (src if isinstance(src, str) and src.strip() else "ohne Quelle")
-                        for urls, src in zip(links, frame["source_url"])],
+        Quellenhinweis=[
+            None if urls else (UNSOURCED if is_blank(src) else src)
+            for urls, src in zip(links, frame["source_url"], strict=True)
+        ],
         website=frame["website"].map(lambda v: (web_links(v) or [None])[0]),
         confidence=frame["confidence"].map(confidence_de),
     )

@@ -3,6 +3,7 @@
 Seeding happens once, in one transaction: a database that already holds regions is left
 alone, so re-running `python -m integra init` never overwrites what editors changed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,6 @@ import datetime as dt
 import math
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -46,20 +46,43 @@ def region_rows() -> list[Region]:
     """7 Regierungsbezirke, 96 Kreise and 2,230 Gemeinde polygons as Region rows."""
     pop_date = dt.date.fromisoformat(geodata.POPULATION_DATE)
     rows = [
-        Region(ags=rec.code, name=rec.name, kind="Regierungsbezirk", level="regbez", parent_ags=None,
-               is_gemeinde=False, population=int(rec.population), population_date=pop_date)
+        Region(
+            ags=rec.code,
+            name=rec.name,
+            kind="Regierungsbezirk",
+            level="regbez",
+            parent_ags=None,
+            is_gemeinde=False,
+            population=int(rec.population),
+            population_date=pop_date,
+        )
         for rec in geodata.regierungsbezirke().itertuples()
     ]
     assert [r.name for r in rows] == list(REGIERUNGSBEZIRKE), "Regierungsbezirke out of order"
     rows += [
-        Region(ags=rec.ags, name=rec.name_long, kind=rec.kind, level="kreis", parent_ags=rec.regbez_code,
-               is_gemeinde=False, population=int(rec.population), population_date=pop_date)
+        Region(
+            ags=rec.ags,
+            name=rec.name_long,
+            kind=rec.kind,
+            level="kreis",
+            parent_ags=rec.regbez_code,
+            is_gemeinde=False,
+            population=int(rec.population),
+            population_date=pop_date,
+        )
         for rec in geodata.kreise().itertuples()
     ]
     rows += [
-        Region(ags=rec.ags, name=rec.name, kind=rec.kind, level="gemeinde", parent_ags=rec.kreis_ags,
-               is_gemeinde=bool(rec.is_gemeinde), population=_population(rec.population),
-               population_date=pop_date if _population(rec.population) is not None else None)
+        Region(
+            ags=rec.ags,
+            name=rec.name,
+            kind=rec.kind,
+            level="gemeinde",
+            parent_ags=rec.kreis_ags,
+            is_gemeinde=bool(rec.is_gemeinde),
+            population=_population(rec.population),
+            population_date=pop_date if _population(rec.population) is not None else None,
+        )
         for rec in geodata.gemeinden().itertuples()
     ]
     return rows
@@ -70,23 +93,45 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> None:
     session.add_all(region_rows())
     session.flush()  # regions first: every fact below refers to them by foreign key
     for rec in _seed_rows("konzepte.csv"):
-        session.add(Concept(
-            region_ags=rec["region_ags"], status=rec["status"], title=_text(rec["title"]), year=_int(rec["year"]),
-            source_url=_text(rec["source_url"]), evidence=_text(rec["evidence"]),
-            confidence=_text(rec["confidence"]), checked_on=_date(rec["checked_on"]),
-        ))
+        session.add(
+            Concept(
+                region_ags=rec["region_ags"],
+                status=rec["status"],
+                title=_text(rec["title"]),
+                year=_int(rec["year"]),
+                source_url=_text(rec["source_url"]),
+                evidence=_text(rec["evidence"]),
+                confidence=_text(rec["confidence"]),
+                checked_on=_date(rec["checked_on"]),
+            )
+        )
     for rec in _seed_rows("partner.csv"):
-        session.add(Partner(
-            name=rec["name"], type=rec["type"], kind_detail=_text(rec["kind_detail"]), city=_text(rec["city"]),
-            gemeinde_ags=rec["gemeinde_ags"], kreis_ags=rec["kreis_ags"], lat=float(rec["lat"]),
-            lon=float(rec["lon"]), precision=rec["precision"], source_url=_text(rec["source_url"]),
-            confidence=_text(rec["confidence"]),
-        ))
+        session.add(
+            Partner(
+                name=rec["name"],
+                type=rec["type"],
+                kind_detail=_text(rec["kind_detail"]),
+                city=_text(rec["city"]),
+                gemeinde_ags=rec["gemeinde_ags"],
+                kreis_ags=rec["kreis_ags"],
+                lat=float(rec["lat"]),
+                lon=float(rec["lon"]),
+                precision=rec["precision"],
+                source_url=_text(rec["source_url"]),
+                confidence=_text(rec["confidence"]),
+            )
+        )
     for rec in _seed_rows("strukturen.csv"):
-        session.add(IntegrationStructure(
-            kreis_ags=rec["kreis_ags"], type=rec["type"], detail=_text(rec["detail"]), year=_int(rec["year"]),
-            source_url=_text(rec["source_url"]), checked_on=_date(rec["checked_on"]),
-        ))
+        session.add(
+            IntegrationStructure(
+                kreis_ags=rec["kreis_ags"],
+                type=rec["type"],
+                detail=_text(rec["detail"]),
+                year=_int(rec["year"]),
+                source_url=_text(rec["source_url"]),
+                checked_on=_date(rec["checked_on"]),
+            )
+        )
     for rec in _seed_rows("nrw_vorbilder.csv"):
         session.add(KizReference(**{k: _text(v) for k, v in rec.items()}))
 

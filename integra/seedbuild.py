@@ -5,6 +5,7 @@ the seed files carry the resolved AGS keys, keep every source URL and confidence
 what could not be placed instead of guessing. Run `python -m integra build-seed` after the
 sources change; a test keeps the committed seed in step with this builder.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,10 +16,30 @@ from integra import geodata
 from integra.config import SEED_DIR, SOURCES_DIR
 from integra.vocab import fold, partner_type_of
 
-CONCEPT_FIELDS = ["region_ags", "region_name", "status", "title", "year", "source_url", "evidence",
-                  "confidence", "checked_on"]
-PARTNER_FIELDS = ["name", "type", "kind_detail", "city", "gemeinde_ags", "kreis_ags", "lat", "lon",
-                  "precision", "source_url", "confidence"]
+CONCEPT_FIELDS = [
+    "region_ags",
+    "region_name",
+    "status",
+    "title",
+    "year",
+    "source_url",
+    "evidence",
+    "confidence",
+    "checked_on",
+]
+PARTNER_FIELDS = [
+    "name",
+    "type",
+    "kind_detail",
+    "city",
+    "gemeinde_ags",
+    "kreis_ags",
+    "lat",
+    "lon",
+    "precision",
+    "source_url",
+    "confidence",
+]
 STRUCTURE_FIELDS = ["kreis_ags", "type", "detail", "year", "source_url", "checked_on"]
 REFERENCE_FIELDS = ["name", "kind", "place", "year", "source_url", "confidence"]
 
@@ -51,7 +72,7 @@ def _write(path: Path, fields: list[str], rows: list[dict[str, object]]) -> None
 def _kreis_by_name() -> dict[str, str]:
     """Everyday Kreis names ("kreisfreie Stadt München") to AGS, via the unique `name_long`."""
     kreise = geodata.kreise()
-    return {fold(name): ags for name, ags in zip(kreise["name_long"], kreise["ags"])}
+    return {fold(name): ags for name, ags in zip(kreise["name_long"], kreise["ags"], strict=True)}
 
 
 def _gemeinde(kreis_ags: str, name: str) -> dict[str, str] | None:
@@ -65,15 +86,15 @@ def build_concepts(skipped: list[Skipped]) -> list[dict[str, object]]:
     """All 96 Kreis rows of konzepte_kreise.csv plus the Gemeinde rows of konzepte_gemeinden.csv."""
     rows: list[dict[str, object]] = []
     for rec in _read(SOURCES_DIR / "konzepte_kreise.csv"):
-        rows.append({"region_ags": rec["ags"], "region_name": rec["name_long"],
-                     **{f: rec[f] for f in CONCEPT_FIELDS[2:]}})
+        rows.append(
+            {"region_ags": rec["ags"], "region_name": rec["name_long"], **{f: rec[f] for f in CONCEPT_FIELDS[2:]}}
+        )
     for rec in _read(SOURCES_DIR / "konzepte_gemeinden.csv"):
         gem = _gemeinde(rec["kreis_ags"], rec["gemeinde_name"])
         if gem is None:
             skipped.append(Skipped("konzepte_gemeinden.csv", rec["gemeinde_name"], "Gemeinde im Kreis nicht eindeutig"))
             continue
-        rows.append({"region_ags": gem["ags"], "region_name": gem["name"],
-                     **{f: rec[f] for f in CONCEPT_FIELDS[2:]}})
+        rows.append({"region_ags": gem["ags"], "region_name": gem["name"], **{f: rec[f] for f in CONCEPT_FIELDS[2:]}})
     return rows
 
 
@@ -87,36 +108,52 @@ def build_partners(skipped: list[Skipped]) -> list[dict[str, object]]:
         ags = kreis_ags.get(fold(rec["kreis"]))
         gem = _gemeinde(ags, rec["municipality"]) if ags and rec["municipality"] else None
         if gem is None:
-            reason = ("kein Sitz (Gemeinde und Kreis) angegeben" if not ags or not rec["municipality"]
-                      else "Sitz-Gemeinde nicht im Kreis gefunden")
+            reason = (
+                "kein Sitz (Gemeinde und Kreis) angegeben"
+                if not ags or not rec["municipality"]
+                else "Sitz-Gemeinde nicht im Kreis gefunden"
+            )
             skipped.append(Skipped("starter_records.csv", rec["name"], reason))
             continue
-        rows.append({
-            "name": rec["name"],
-            "type": partner_type_of(rec["name"]),
-            "kind_detail": rec["org_type"],
-            "city": gem["name"],
-            "gemeinde_ags": gem["ags"],
-            "kreis_ags": ags,
-            "lat": gem["lat"],
-            "lon": gem["lon"],
-            "precision": "Gemeinde",
-            "source_url": rec["source_url"],
-            "confidence": rec["confidence"],
-        })
+        rows.append(
+            {
+                "name": rec["name"],
+                "type": partner_type_of(rec["name"]),
+                "kind_detail": rec["org_type"],
+                "city": gem["name"],
+                "gemeinde_ags": gem["ags"],
+                "kreis_ags": ags,
+                "lat": gem["lat"],
+                "lon": gem["lon"],
+                "precision": "Gemeinde",
+                "source_url": rec["source_url"],
+                "confidence": rec["confidence"],
+            }
+        )
     return rows
 
 
 def build_structures() -> list[dict[str, object]]:
-    return [{f: rec[f if f != "kreis_ags" else "ags"] for f in STRUCTURE_FIELDS}
-            for rec in _read(SOURCES_DIR / "integration_strukturen_kreise.csv")]
+    return [
+        {f: rec[f if f != "kreis_ags" else "ags"] for f in STRUCTURE_FIELDS}
+        for rec in _read(SOURCES_DIR / "integration_strukturen_kreise.csv")
+    ]
 
 
 def build_references() -> list[dict[str, object]]:
     """The NRW KIZ model references: background for the motion, not places in Bavaria."""
-    return [{"name": rec["name"], "kind": rec["org_type"], "place": rec["municipality"] or rec["kreis"],
-             "year": rec["year"], "source_url": rec["source_url"], "confidence": rec["confidence"]}
-            for rec in _read(SOURCES_DIR / "starter_records.csv") if rec["kind"] == "kiz_model"]
+    return [
+        {
+            "name": rec["name"],
+            "kind": rec["org_type"],
+            "place": rec["municipality"] or rec["kreis"],
+            "year": rec["year"],
+            "source_url": rec["source_url"],
+            "confidence": rec["confidence"],
+        }
+        for rec in _read(SOURCES_DIR / "starter_records.csv")
+        if rec["kind"] == "kiz_model"
+    ]
 
 
 def build(out_dir: Path = SEED_DIR) -> list[Skipped]:

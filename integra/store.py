@@ -4,6 +4,7 @@ SQLite is the embedded default; any SQLAlchemy URL (e.g. PostgreSQL) works throu
 `INTEGRA_DATABASE_URL`. The schema is only ever changed by Alembic migrations, so an
 existing database is upgraded in place and keeps its data.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -4,6 +4,7 @@ Pages stay thin: they lay out widgets and call these helpers and `integra.querie
 Filter widgets are bound to the URL query string (`?regbez=Oberfranken&typ=AWO`), so a
 copied link reproduces the view and the filter follows the user from page to page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -93,12 +94,23 @@ def sidebar_filters() -> Filters:
     """The filters shown on every page (rendered by app.py before the page runs)."""
     with st.sidebar:
         st.header("Filter")
-        regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez",
-                              bind="query-params")
-        types = st.multiselect("Partnertypen", PARTNER_TYPES, default=list(PARTNER_TYPES), key="typ",
-                               bind="query-params", placeholder="Alle Typen abgewählt")
-        statuses = st.multiselect("Konzeptstatus", CONCEPT_STATUSES, default=list(CONCEPT_STATUSES), key="status",
-                                  bind="query-params", placeholder="Alle Status abgewählt")
+        regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez", bind="query-params")
+        types = st.multiselect(
+            "Partnertypen",
+            PARTNER_TYPES,
+            default=list(PARTNER_TYPES),
+            key="typ",
+            bind="query-params",
+            placeholder="Alle Typen abgewählt",
+        )
+        statuses = st.multiselect(
+            "Konzeptstatus",
+            CONCEPT_STATUSES,
+            default=list(CONCEPT_STATUSES),
+            key="status",
+            bind="query-params",
+            placeholder="Alle Status abgewählt",
+        )
     return Filters(regbez=regbez, partner_types=tuple(types), statuses=tuple(statuses))
 
 
@@ -116,11 +128,16 @@ def map_switches() -> tuple[str, str, bool]:
     """Karte-only sidebar switches: area level, basemap, projector mode."""
     with st.sidebar:
         st.header("Karte")
-        level = st.radio("Flächen", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="ebene", bind="query-params",
-                         horizontal=True)
+        level = st.radio("Flächen", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="ebene", bind="query-params", horizontal=True)
         default = default_basemap()
-        basemap = st.radio("Hintergrund", BASEMAPS, index=BASEMAPS.index(default), key="karte",
-                           bind="query-params", help="„ohne Hintergrundkarte“ lädt nichts aus dem Internet.")
+        basemap = st.radio(
+            "Hintergrund",
+            BASEMAPS,
+            index=BASEMAPS.index(default),
+            key="karte",
+            bind="query-params",
+            help="„ohne Hintergrundkarte“ lädt nichts aus dem Internet.",
+        )
         large = st.toggle("Große Legende (Beamer)", key="gross", bind="query-params")
     return level, basemap, large
 

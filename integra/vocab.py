@@ -3,6 +3,7 @@
 Kept apart from the models because the seed builder, the map legend and (later) the
 importer all need the same words and colours without touching the database.
 """
+
 from __future__ import annotations
 
 import re

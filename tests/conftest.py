@@ -1,4 +1,5 @@
 """Shared fixtures: a real, seeded SQLite file per test (copied from one seeded template)."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """The real Streamlit app under AppTest: every page renders, figures equal the store, filters work."""
+
 from __future__ import annotations
 
 import json
@@ -74,7 +75,9 @@ def test_karte_page_sends_a_local_only_map(db_url):
     at.radio(key="karte").set_value("ohne Hintergrundkarte").run()
     assert "tile.openstreetmap" not in _map_args(at)["script"]
     at.radio(key="ebene").set_value("Gemeinden").run()
-    assert _map_args(at)["script"].count('"ags": "094') == 214 + 40  # Gemeinden and gemeindefreie Gebiete of Oberfranken
+    assert (
+        _map_args(at)["script"].count('"ags": "094') == 214 + 40
+    )  # Gemeinden and gemeindefreie Gebiete of Oberfranken
 
 
 def test_partner_search_narrows_the_table(db_url):

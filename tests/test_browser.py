@@ -1,4 +1,5 @@
 """The real app in a real headless Chromium (Debian's, driven by Playwright), fully offline."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,16 @@ from playwright.sync_api import Page, expect, sync_playwright
 from tests.conftest import PROJECT_DIR
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 OFFLINE = "karte=ohne+Hintergrundkarte"
 
@@ -42,9 +51,24 @@ def server(seeded_template, tmp_path_factory) -> Iterator[str]:
     env = {**os.environ, "INTEGRA_DATABASE_URL": f"sqlite:///{db}"}
     log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -66,8 +90,12 @@ def server(seeded_template, tmp_path_factory) -> Iterator[str]:
 def page(tmp_path) -> Iterator[Page]:
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1400, "height": 1000})
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1000},
+        )
         yield context.pages[0]
         context.close()
 

@@ -1,4 +1,5 @@
 """The map: features per layer, zoom to the Regierungsbezirk, escaping, local assets only."""
+
 from __future__ import annotations
 
 import json
@@ -7,12 +8,11 @@ import re
 import folium
 import pytest
 from folium.plugins import MarkerCluster
+from sqlalchemy import update
 
 from integra import assets, queries
 from integra.config import BASEMAP_NONE, BASEMAP_OSM, PROJECT_DIR
 from integra.maps import LEVEL_GEMEINDEN, MapData, MapView, build_map
-from sqlalchemy import update
-
 from integra.models import Concept, Partner
 from integra.store import transaction
 
@@ -20,15 +20,21 @@ EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def _data(engine, regbez: str, level: str = "Kreise") -> MapData:
-    return MapData(kreise=queries.kreise(engine, regbez), partners=queries.partners(engine, regbez),
-                   centres=queries.integration_centres(engine, regbez),
-                   gemeinden=queries.gemeinden(engine, regbez) if level == LEVEL_GEMEINDEN else None,
-                   structures=queries.structures(engine))
+    return MapData(
+        kreise=queries.kreise(engine, regbez),
+        partners=queries.partners(engine, regbez),
+        centres=queries.integration_centres(engine, regbez),
+        gemeinden=queries.gemeinden(engine, regbez) if level == LEVEL_GEMEINDEN else None,
+        structures=queries.structures(engine),
+    )
 
 
 def _area_features(fmap: folium.Map) -> list[dict]:
-    layer = next(c for c in fmap._children.values()
-                 if isinstance(c, folium.GeoJson) and c.layer_name.endswith("nach Konzeptstatus"))
+    layer = next(
+        c
+        for c in fmap._children.values()
+        if isinstance(c, folium.GeoJson) and c.layer_name.endswith("nach Konzeptstatus")
+    )
     return layer.data["features"]
 
 
@@ -42,17 +48,22 @@ def test_kreise_layer_has_one_feature_per_kreis_in_html(engine, regbez, count):
 
 
 def test_status_filter_and_gemeinden_level(engine):
-    fmap = build_map(MapView(level=LEVEL_GEMEINDEN, statuses=("vorhanden",)), _data(engine, "Ganz Bayern", LEVEL_GEMEINDEN))
+    fmap = build_map(
+        MapView(level=LEVEL_GEMEINDEN, statuses=("vorhanden",)), _data(engine, "Ganz Bayern", LEVEL_GEMEINDEN)
+    )
     features = _area_features(fmap)
     assert len(features) == 20 and {f["properties"]["status"] for f in features} == {"vorhanden"}
-    all_gemeinden = _area_features(build_map(MapView(level=LEVEL_GEMEINDEN), _data(engine, "Ganz Bayern", LEVEL_GEMEINDEN)))
+    all_gemeinden = _area_features(
+        build_map(MapView(level=LEVEL_GEMEINDEN), _data(engine, "Ganz Bayern", LEVEL_GEMEINDEN))
+    )
     assert len(all_gemeinden) == 2230
 
 
 def test_map_zooms_to_the_chosen_regierungsbezirk(engine):
     html = build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")).get_root().render()
-    south, west, north, east = map(float, re.search(
-        r"fitBounds\(\s*\[\[([\d.]+),\s*([\d.]+)\],\s*\[([\d.]+),\s*([\d.]+)\]\]", html).groups())
+    south, west, north, east = map(
+        float, re.search(r"fitBounds\(\s*\[\[([\d.]+),\s*([\d.]+)\],\s*\[([\d.]+),\s*([\d.]+)\]\]", html).groups()
+    )
     assert 49.5 < south < north < 50.6 and 10.4 < west < east < 12.3
 
 
@@ -69,9 +80,21 @@ def test_partners_kiz_legend_and_attribution_are_in_the_map(engine):
 
 def test_text_from_the_store_is_escaped_everywhere(engine):
     with transaction(engine) as session:
-        session.add(Partner(name=EVIL, type="Helferkreis", kind_detail=EVIL, city="Bamberg", gemeinde_ags="09461000",
-                            kreis_ags="09461", lat=49.887, lon=10.9, precision="Gemeinde",
-                            source_url="javascript:alert(1)", contact=EVIL))
+        session.add(
+            Partner(
+                name=EVIL,
+                type="Helferkreis",
+                kind_detail=EVIL,
+                city="Bamberg",
+                gemeinde_ags="09461000",
+                kreis_ags="09461",
+                lat=49.887,
+                lon=10.9,
+                precision="Gemeinde",
+                source_url="javascript:alert(1)",
+                contact=EVIL,
+            )
+        )
         session.execute(update(Concept).where(Concept.region_ags == "09471").values(title=EVIL, evidence=EVIL))
     html = build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")).get_root().render()
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -81,8 +104,12 @@ def test_text_from_the_store_is_escaped_everywhere(engine):
 
 def test_every_asset_is_local_and_vendored(engine):
     fmap = build_map(MapView(), _data(engine, "Ganz Bayern"))
-    links = [url for element in assets._elements(fmap) if isinstance(element, folium.elements.JSCSSMixin)
-             for _, url in (*element.default_js, *element.default_css)]
+    links = [
+        url
+        for element in assets._elements(fmap)
+        if isinstance(element, folium.elements.JSCSSMixin)
+        for _, url in (*element.default_js, *element.default_css)
+    ]
     assert links and all(url.startswith(assets.STREAMLIT_PREFIX + "/") for url in links)
     for relative in assets.LOCAL.values():
         path = PROJECT_DIR / "static" / "vendor" / relative

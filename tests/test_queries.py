@@ -1,4 +1,5 @@
 """Key figures and tables equal what the database holds, per Regierungsbezirk."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -10,8 +11,12 @@ from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
 
 
 def _sql_kreise_with_concept(engine, code: str | None) -> int:
-    stmt = (select(func.count()).select_from(Concept).join(Region, Region.ags == Concept.region_ags)
-            .where(Region.level == "kreis", Concept.status == "vorhanden"))
+    stmt = (
+        select(func.count())
+        .select_from(Concept)
+        .join(Region, Region.ags == Concept.region_ags)
+        .where(Region.level == "kreis", Concept.status == "vorhanden")
+    )
     if code:
         stmt = stmt.where(Region.parent_ags == code)
     with engine.connect() as conn:
@@ -49,8 +54,11 @@ def test_kiz_rule_is_derived_from_concept_and_kiz_records(engine):
     assert not before.loc["09161", "foerderfaehig"]  # Ingolstadt: concept unbekannt
     assert before["foerderfaehig"].sum() == 25
     with transaction(engine) as session:
-        session.add(IntegrationCentre(kreis_ags="09162", status="vorgeschlagen", name="KIZ München",
-                                      source_url="https://example.org/antrag"))
+        session.add(
+            IntegrationCentre(
+                kreis_ags="09162", status="vorgeschlagen", name="KIZ München", source_url="https://example.org/antrag"
+            )
+        )
     after = queries.kreise(engine).set_index("ags")
     assert not after.loc["09162", "foerderfaehig"]
     assert after.loc["09162", "kiz_status"] == "vorgeschlagen"

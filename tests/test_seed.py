@@ -1,4 +1,5 @@
 """Starter data: sourced, keyed by AGS, resolvable, never guessed, in step with its builder."""
+
 from __future__ import annotations
 
 import csv
@@ -76,6 +77,11 @@ def test_seeded_store_matches_seed_files(engine):
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Concept)) == len(_rows("konzepte.csv"))
         assert conn.scalar(select(func.count()).select_from(Partner)) == len(_rows("partner.csv"))
-        statuses = dict(conn.execute(select(Concept.status, func.count()).where(func.length(Concept.region_ags) == 5)
-                                     .group_by(Concept.status)).all())
+        statuses = dict(
+            conn.execute(
+                select(Concept.status, func.count())
+                .where(func.length(Concept.region_ags) == 5)
+                .group_by(Concept.status)
+            ).all()
+        )
     assert statuses == {"vorhanden": 25, "in Erarbeitung": 7, "keines": 1, "unbekannt": 63}

@@ -1,4 +1,5 @@
 """The store: migrations, SQLite settings, idempotent init that keeps data, region counts."""
+
 from __future__ import annotations
 
 import subprocess
@@ -31,13 +32,17 @@ def test_sqlite_runs_with_wal_and_foreign_keys(engine):
 
 def test_region_counts(engine):
     with engine.connect() as conn:
-        kreise = dict(conn.execute(select(Region.parent_ags, func.count()).where(Region.level == "kreis")
-                                   .group_by(Region.parent_ags)).all())
+        kreise = dict(
+            conn.execute(
+                select(Region.parent_ags, func.count()).where(Region.level == "kreis").group_by(Region.parent_ags)
+            ).all()
+        )
         gemeinden = conn.scalar(select(func.count()).where(Region.level == "gemeinde", Region.is_gemeinde))
         gemeindefrei = conn.scalar(select(func.count()).where(Region.level == "gemeinde", ~Region.is_gemeinde))
         regbez = conn.scalar(select(func.count()).where(Region.level == "regbez"))
-        kinds = dict(conn.execute(select(Region.kind, func.count()).where(Region.level == "kreis")
-                                  .group_by(Region.kind)).all())
+        kinds = dict(
+            conn.execute(select(Region.kind, func.count()).where(Region.level == "kreis").group_by(Region.kind)).all()
+        )
     assert kreise == EXPECTED_KREISE
     assert (regbez, gemeinden, gemeindefrei) == (7, 2056, 174)
     assert kinds == {"Landkreis": 71, "Kreisfreie Stadt": 25}
@@ -45,8 +50,9 @@ def test_region_counts(engine):
 
 def test_init_again_keeps_stored_changes(db_url, engine):
     with transaction(engine) as session:
-        session.execute(update(Concept).where(Concept.region_ags == "09471").values(
-            status="vorhanden", title="Von Hand geändert"))
+        session.execute(
+            update(Concept).where(Concept.region_ags == "09471").values(status="vorhanden", title="Von Hand geändert")
+        )
     assert init_database(db_url) is False
     with engine.connect() as conn:
         assert conn.scalar(select(Concept.title).where(Concept.region_ags == "09471")) == "Von Hand geändert"
@@ -55,9 +61,11 @@ def test_init_again_keeps_stored_changes(db_url, engine):
 
 def test_init_command_line_is_idempotent(tmp_path):
     env = {"INTEGRA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "PATH": ""}
-    first = subprocess.run([sys.executable, "-m", "integra", "init"], cwd=PROJECT_DIR, env=env,
-                           capture_output=True, text=True, check=True)
-    second = subprocess.run([sys.executable, "-m", "integra", "init"], cwd=PROJECT_DIR, env=env,
-                            capture_output=True, text=True, check=True)
+    first = subprocess.run(
+        [sys.executable, "-m", "integra", "init"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-m", "integra", "init"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=True
+    )
     assert "Startdaten geladen" in first.stdout
     assert "vorhandene Daten behalten" in second.stdout

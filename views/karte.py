@@ -1,4 +1,5 @@
 """Karte: concept status by area, KIZ and partners on one map of the chosen Regierungsbezirk."""
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -8,11 +9,18 @@ from integra.maps import MapView, build_map
 filters = ui.current_filters()
 level, basemap, large = ui.map_switches()
 st.title("Karte")
-st.caption(f"{ui.area_caption(filters)} · Flächen: {level} · Klick auf eine Fläche oder ein Symbol zeigt Quelle "
-           "und Details.")
+st.caption(
+    f"{ui.area_caption(filters)} · Flächen: {level} · Klick auf eine Fläche oder ein Symbol zeigt Quelle und Details."
+)
 
-view = MapView(regbez=filters.regbez, level=level, statuses=filters.statuses, partner_types=filters.partner_types,
-               basemap=basemap, large=large)
+view = MapView(
+    regbez=filters.regbez,
+    level=level,
+    statuses=filters.statuses,
+    partner_types=filters.partner_types,
+    basemap=basemap,
+    large=large,
+)
 fmap = build_map(view, ui.map_data(filters, level))
 # returned_objects=[]: panning and zooming never rerun the script.
 st_folium(fmap, key="karte", height=760 if large else 640, use_container_width=True, returned_objects=[])

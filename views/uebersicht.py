@@ -1,4 +1,5 @@
 """Übersicht: key figures for the chosen area, one row per Regierungsbezirk, sources."""
+
 import streamlit as st
 
 from integra import queries, ui
@@ -14,26 +15,44 @@ st.write(
 
 figures = queries.key_figures(ui.engine(), filters.regbez, filters.partner_types)
 cols = st.columns(4)
-cols[0].metric("Kreise/kreisfreie Städte mit Konzept", f"{figures.kreise_with_concept} von {figures.kreise_total}",
-               help="Status „vorhanden“ laut Quelle. „unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.")
-cols[1].metric("Gemeinden mit Konzept", f"{figures.gemeinden_with_concept} von {figures.gemeinden_total}",
-               help="Gemeinden mit eigenem belegtem Konzept; kreisfreie Städte zählen mit ihrem Stadtkonzept.")
-cols[2].metric(KIZ_ELIGIBLE, figures.kiz_eligible,
-               help="Konzept vorhanden und noch kein KIZ eingetragen (abgeleitet, nicht gespeichert).")
+cols[0].metric(
+    "Kreise/kreisfreie Städte mit Konzept",
+    f"{figures.kreise_with_concept} von {figures.kreise_total}",
+    help="Status „vorhanden“ laut Quelle. „unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.",
+)
+cols[1].metric(
+    "Gemeinden mit Konzept",
+    f"{figures.gemeinden_with_concept} von {figures.gemeinden_total}",
+    help="Gemeinden mit eigenem belegtem Konzept; kreisfreie Städte zählen mit ihrem Stadtkonzept.",
+)
+cols[2].metric(
+    KIZ_ELIGIBLE,
+    figures.kiz_eligible,
+    help="Konzept vorhanden und noch kein KIZ eingetragen (abgeleitet, nicht gespeichert).",
+)
 cols[3].metric("Partner (gewählte Typen)", sum(figures.partner_types.values()))
 
 left, right = st.columns(2)
 with left:
     st.subheader("Konzeptstatus der Kreise")
-    st.dataframe({"Status": list(figures.concept_status), "Kreise": list(figures.concept_status.values())},
-                 hide_index=True, key="status_table")
+    st.dataframe(
+        {"Status": list(figures.concept_status), "Kreise": list(figures.concept_status.values())},
+        hide_index=True,
+        key="status_table",
+    )
     st.subheader("Kommunale Integrationszentren")
-    st.dataframe({"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE],
-                  "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]}, hide_index=True, key="kiz_table")
+    st.dataframe(
+        {"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE], "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]},
+        hide_index=True,
+        key="kiz_table",
+    )
 with right:
     st.subheader("Partner nach Typ")
-    st.dataframe({"Typ": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())},
-                 hide_index=True, key="partner_type_table")
+    st.dataframe(
+        {"Typ": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())},
+        hide_index=True,
+        key="partner_type_table",
+    )
 
 st.subheader("Nach Regierungsbezirk")
 st.dataframe(ui.figures_by_regbez(filters.partner_types), hide_index=True, key="regbez_table")
@@ -42,9 +61,18 @@ with st.expander("Vorbild NRW: Kommunale Integrationszentren (Hintergrund zum An
     references = queries.kiz_references(ui.engine())
     references["Quelle"] = references["source_url"].map(lambda v: (web_links(v) or [None])[0])
     st.dataframe(
-        references.rename(columns={"name": "Bezeichnung", "kind": "Art", "place": "Ort", "year": "Jahr",
-                                   "confidence": "Verlässlichkeit"}).drop(columns="source_url"),
-        hide_index=True, column_config={"Quelle": st.column_config.LinkColumn("Quelle")}, key="nrw_table",
+        references.rename(
+            columns={
+                "name": "Bezeichnung",
+                "kind": "Art",
+                "place": "Ort",
+                "year": "Jahr",
+                "confidence": "Verlässlichkeit",
+            }
+        ).drop(columns="source_url"),
+        hide_index=True,
+        column_config={"Quelle": st.column_config.LinkColumn("Quelle")},
+        key="nrw_table",
     )
 
 st.subheader("Datenquellen")

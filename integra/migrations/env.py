@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations on the engine handed over by `integra.store.migrate`."""
+
 from __future__ import annotations
 
 from alembic import context
