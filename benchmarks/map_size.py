@@ -1,32 +1,26 @@
 """Measure the Karte page's map: payload size, Python build time, time to polygons in Chromium.
 
-Run: `.venv/bin/python benchmarks/map_size.py` (after `make install-test`). Uses a fresh seeded
+Run: `.venv/bin/python -m benchmarks.map_size` (after `make install-test`). Uses a fresh seeded
 SQLite database in a temporary folder and a real `streamlit run`; prints a table. Figures go
 into README.md and the closing note; tests never assert times.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from playwright.sync_api import expect, sync_playwright
+from streamlit_folium import generate_leaflet_string
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-from streamlit_folium import generate_leaflet_string  # noqa: E402
-
-from integra import queries  # noqa: E402
-from integra.cli import init_database  # noqa: E402
-from integra.config import BASEMAP_NONE, PROJECT_DIR  # noqa: E402
-from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView, build_map  # noqa: E402
-from integra.store import make_engine  # noqa: E402
+from integra import queries
+from integra.cli import init_database
+from integra.config import BASEMAP_NONE
+from integra.devserver import running_app
+from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView, build_map
+from integra.store import make_engine
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 RUNS = 5
@@ -62,54 +56,24 @@ def python_figures(url: str) -> None:
 
 
 def browser_figures(url: str) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "INTEGRA_DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        print("\nBrowser (Chromium headless, Streamlit, ohne Hintergrundkarte): Zeit bis alle Polygone da sind")
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-            for level, count in ((LEVEL_KREISE, 96), (LEVEL_GEMEINDEN, 2230)):
-                times = []
-                for _ in range(RUNS + 1):  # the first run warms the server's caches
-                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    start = time.perf_counter()
-                    page.goto(f"http://127.0.0.1:{port}/karte?karte=ohne+Hintergrundkarte&ebene={level}")
-                    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-                    expect(frame.locator("path.leaflet-interactive")).to_have_count(count, timeout=120_000)
-                    times.append(time.perf_counter() - start)
-                    page.close()
-                print(
-                    f"  {level:<10} {count:>5} Polygone: erster Aufruf {times[0]:.2f} s, "
-                    f"danach Median von {RUNS}: {statistics.median(times[1:]):.2f} s"
-                )
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+    print("\nBrowser (Chromium headless, Streamlit, ohne Hintergrundkarte): Zeit bis alle Polygone da sind")
+    with running_app(url) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        for level, count in ((LEVEL_KREISE, 96), (LEVEL_GEMEINDEN, 2230)):
+            times = []
+            for _ in range(RUNS + 1):  # the first run warms the server's caches
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                start = time.perf_counter()
+                page.goto(f"{base}/karte?karte=ohne+Hintergrundkarte&ebene={level}")
+                frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+                expect(frame.locator("path.leaflet-interactive")).to_have_count(count, timeout=120_000)
+                times.append(time.perf_counter() - start)
+                page.close()
+            print(
+                f"  {level:<10} {count:>5} Polygone: erster Aufruf {times[0]:.2f} s, "
+                f"danach Median von {RUNS}: {statistics.median(times[1:]):.2f} s"
+            )
+        browser.close()
 
 
 def main() -> None:

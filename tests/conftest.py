@@ -12,8 +12,6 @@ from sqlalchemy import Engine
 from integra.cli import init_database
 from integra.store import make_engine
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:

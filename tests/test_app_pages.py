@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from integra import queries
-from tests.conftest import PROJECT_DIR
+from integra.config import PROJECT_DIR
 
 APP = str(PROJECT_DIR / "app.py")
 TIMEOUT = 60

@@ -5,18 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.conftest import PROJECT_DIR
+from integra.devserver import running_app
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -36,54 +32,13 @@ if not os.path.exists(CHROMIUM):  # `make test` installs it; a missing browser m
     pytest.fail(f"{CHROMIUM} fehlt: `make test` installiert Debians chromium", pytrace=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seeded_template, tmp_path_factory) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with a private copy of the seeded database."""
+    """The real app on a free port with a private copy of the seeded database."""
     db = tmp_path_factory.mktemp("browser-db") / "integra.sqlite3"
     shutil.copy(seeded_template, db)
-    port = _free_port()
-    env = {**os.environ, "INTEGRA_DATABASE_URL": f"sqlite:///{db}"}
-    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail(f"streamlit did not start, see {log.name}")
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
+    with running_app(f"sqlite:///{db}", tmp_path_factory.mktemp("browser-log") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import sys
 from sqlalchemy import func, inspect, select, update
 
 from integra.cli import init_database
+from integra.config import PROJECT_DIR
 from integra.models import Concept, Region
 from integra.store import make_engine, migrate, schema_revision, transaction
-from tests.conftest import PROJECT_DIR
 
 EXPECTED_KREISE = {"091": 23, "092": 12, "093": 10, "094": 13, "095": 12, "096": 12, "097": 14}
 

@@ -1,0 +1,52 @@
+"""Start the real app (`streamlit run app.py`) on a free loopback port, for tests and benchmarks.
+
+Browser tests and benchmarks must drive the same server a user gets, with their own database;
+this is the one place that knows how to start it and wait until it answers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from integra.config import PROJECT_DIR
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(database_url: str, log_path: Path | None = None, timeout: float = 60) -> Iterator[str]:
+    """Yield the base URL of a running app on `database_url`; stop exactly that process afterwards."""
+    port = free_port()
+    env = {**os.environ, "INTEGRA_DATABASE_URL": database_url}
+    with open(log_path or os.devnull, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError(f"Streamlit startete nicht (Log: {log_path})") from None
+                    time.sleep(0.3)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
