@@ -46,6 +46,12 @@ def web_links(value: object) -> list[str]:
     ]
 
 
+def first_link(value: object) -> str | None:
+    """The first http(s) URL of a source field, for link columns in tables."""
+    links = web_links(value)
+    return links[0] if links else None
+
+
 def source_html(value: object) -> str:
     """Source as escaped links named by their host, or the escaped note when it is no URL."""
     links = web_links(value)

@@ -14,9 +14,17 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from integra.formatting import UNSOURCED, confidence_de, is_blank, web_links
+from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, web_links
 from integra.models import Concept, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
-from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, loose
+from integra.vocab import (
+    ALL_BAVARIA,
+    CONCEPT_STATUSES,
+    KIZ_ELIGIBLE,
+    KIZ_STATUSES,
+    PARTNER_TYPES,
+    REGIERUNGSBEZIRKE,
+    loose,
+)
 
 
 def _frame(engine: Engine, statement) -> pd.DataFrame:
@@ -178,17 +186,13 @@ def structures(engine: Engine) -> pd.DataFrame:
 
 
 def kiz_references(engine: Engine) -> pd.DataFrame:
-    return _frame(
-        engine,
-        select(
-            KizReference.name,
-            KizReference.kind,
-            KizReference.place,
-            KizReference.year,
-            KizReference.source_url,
-            KizReference.confidence,
-        ).order_by(KizReference.id),
-    )
+    """The NRW model references, ready to show: German headers, first source link."""
+    frame = _frame(engine, select(KizReference.name, KizReference.kind, KizReference.place, KizReference.year,
+                                  KizReference.source_url, KizReference.confidence).order_by(KizReference.id))  # fmt: skip
+    frame = frame.assign(Quelle=frame["source_url"].map(first_link), confidence=frame["confidence"].map(confidence_de))
+    columns = {"name": "Bezeichnung", "kind": "Art", "place": "Ort", "year": "Jahr", "Quelle": "Quelle",
+               "confidence": "Verlässlichkeit"}  # fmt: skip
+    return frame[list(columns)].rename(columns=columns)
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,26 @@ def data_age(engine: Engine) -> DataAge:
     return DataAge(checked[0], checked[1], max(changes) if changes else None, population)
 
 
+KREIS_COLUMNS = {
+    "name": "Kreis", "regbez": "Regierungsbezirk", "status": "Konzept", "title": "Titel", "year": "Jahr",
+    "Quelle": "Quelle", "confidence": "Verlässlichkeit", "KIZ": "KIZ", "partner": "Partner",
+    "population": "Einwohner",
+}  # fmt: skip
+
+
+def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSES) -> pd.DataFrame:
+    """Kreise as the overview table shows them: concept with source, KIZ state incl. the A3 rule."""
+    frame = frame[frame["status"].isin(list(statuses))]
+    kiz = frame["kiz_status"].where(frame["kiz_status"].notna(), frame["foerderfaehig"].map({True: KIZ_ELIGIBLE}))
+    out = frame.assign(
+        Quelle=frame["source_url"].map(first_link),
+        confidence=frame["confidence"].map(confidence_de),
+        KIZ=kiz,
+        year=frame["year"].astype("Int64"),
+    )
+    return out[list(KREIS_COLUMNS)].rename(columns=KREIS_COLUMNS).reset_index(drop=True)
+
+
 PARTNER_COLUMNS = {
     "name": "Name",
     "type": "Typ",
@@ -306,7 +330,7 @@ def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
             None if urls else (UNSOURCED if is_blank(src) else src)
             for urls, src in zip(links, frame["source_url"], strict=True)
         ],
-        website=frame["website"].map(lambda v: (web_links(v) or [None])[0]),
+        website=frame["website"].map(first_link),
         confidence=frame["confidence"].map(confidence_de),
     )
     return out[list(PARTNER_COLUMNS)].rename(columns=PARTNER_COLUMNS).reset_index(drop=True)

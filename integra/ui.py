@@ -164,3 +164,7 @@ def footer() -> None:
 
 def partner_table(filters: Filters, search: str) -> pd.DataFrame:
     return queries.partner_display(partners(filters), search)
+
+
+def kreis_table(filters: Filters) -> pd.DataFrame:
+    return queries.kreis_display(kreise(filters), filters.statuses)

@@ -45,17 +45,17 @@ def test_key_figures_equal_the_store_and_follow_the_filter(db_url, engine):
     at = _app().run()
     assert not at.exception
     whole = queries.key_figures(engine)
-    assert _metric(at, "Kreise/kreisfreie Städte mit Konzept") == f"{whole.kreise_with_concept} von 96"
+    assert _metric(at, "Kreise mit Konzept") == f"{whole.kreise_with_concept} von 96"
     assert _metric(at, "Gemeinden mit Konzept") == f"{whole.gemeinden_with_concept} von 2056"
     at.selectbox(key="regbez").select("Oberfranken").run()
     ofr = queries.key_figures(engine, "Oberfranken")
-    assert _metric(at, "Kreise/kreisfreie Städte mit Konzept") == f"{ofr.kreise_with_concept} von 13"
+    assert _metric(at, "Kreise mit Konzept") == f"{ofr.kreise_with_concept} von 13"
     assert _metric(at, "Partner (gewählte Typen)") == str(sum(ofr.partner_types.values()))
 
 
 def test_filter_from_the_url_applies_on_every_page(db_url, engine):
     at = _app(regbez="Schwaben").run()
-    assert _metric(at, "Kreise/kreisfreie Städte mit Konzept").endswith("von 14")
+    assert _metric(at, "Kreise mit Konzept").endswith("von 14")
     at.switch_page("views/partner.py").run()
     expected = queries.partners(engine, "Schwaben")
     assert any(m.value == f"**{len(expected)}** Partner" for m in at.markdown)
@@ -87,3 +87,16 @@ def test_partner_search_narrows_the_table(db_url):
     at.text_input(key="suche").input("caritas").run()
     found = at.dataframe[0].value
     assert 0 < len(found) < everyone and (found["Typ"] == "Caritas").all()
+
+
+def _table_with(at: AppTest, column: str):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def test_status_filter_narrows_the_kreis_table(db_url):
+    at = _app(regbez="Oberbayern").run()
+    assert len(_table_with(at, "Konzept")) == 23
+    at.multiselect(key="status").set_value(["unbekannt"]).run()
+    assert not at.exception
+    kreise = _table_with(at, "Konzept")
+    assert len(kreise) == 16 and set(kreise["Konzept"]) == {"unbekannt"}

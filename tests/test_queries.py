@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from integra import queries
 from integra.models import Concept, IntegrationCentre, Partner, Region
 from integra.store import transaction
-from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
+from integra.vocab import ALL_BAVARIA, KIZ_ELIGIBLE, REGIERUNGSBEZIRKE
 
 
 def _sql_kreise_with_concept(engine, code: str | None) -> int:
@@ -91,3 +91,11 @@ def test_data_age_reports_check_date(engine):
     age = queries.data_age(engine)
     assert str(age.concepts_checked_to) == "2026-11-25"
     assert str(age.population_date) == "2022-12-31"
+
+
+def test_kreis_table_shows_source_and_the_a3_rule(engine):
+    table = queries.kreis_display(queries.kreise(engine, "Mittelfranken"), ["vorhanden"])
+    assert len(table) == 5 and set(table["Konzept"]) == {"vorhanden"}
+    nuernberg = table.set_index("Kreis").loc["Kreisfreie Stadt Nürnberg"]
+    assert nuernberg["KIZ"] == KIZ_ELIGIBLE and nuernberg["Jahr"] == 2004
+    assert nuernberg["Quelle"].startswith("https://") and nuernberg["Verlässlichkeit"] == "hoch"

@@ -1,9 +1,8 @@
-"""Übersicht: key figures for the chosen area, one row per Regierungsbezirk, sources."""
+"""Übersicht: key figures for the chosen area, one row per Regierungsbezirk, every Kreis, sources."""
 
 import streamlit as st
 
 from integra import queries, ui
-from integra.formatting import web_links
 from integra.vocab import KIZ_ELIGIBLE, KIZ_STATUSES
 
 filters = ui.current_filters()
@@ -16,9 +15,10 @@ st.write(
 figures = queries.key_figures(ui.engine(), filters.regbez, filters.partner_types)
 cols = st.columns(4)
 cols[0].metric(
-    "Kreise/kreisfreie Städte mit Konzept",
+    "Kreise mit Konzept",
     f"{figures.kreise_with_concept} von {figures.kreise_total}",
-    help="Status „vorhanden“ laut Quelle. „unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.",
+    help="Landkreise und kreisfreie Städte mit Status „vorhanden“ laut Quelle. "
+    "„unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.",
 )
 cols[1].metric(
     "Gemeinden mit Konzept",
@@ -26,9 +26,9 @@ cols[1].metric(
     help="Gemeinden mit eigenem belegtem Konzept; kreisfreie Städte zählen mit ihrem Stadtkonzept.",
 )
 cols[2].metric(
-    KIZ_ELIGIBLE,
+    "KIZ förderfähig (A3)",
     figures.kiz_eligible,
-    help="Konzept vorhanden und noch kein KIZ eingetragen (abgeleitet, nicht gespeichert).",
+    help=f"{KIZ_ELIGIBLE}: Konzept vorhanden und noch kein KIZ eingetragen (abgeleitet, nicht gespeichert).",
 )
 cols[3].metric("Partner (gewählte Typen)", sum(figures.partner_types.values()))
 
@@ -57,19 +57,22 @@ with right:
 st.subheader("Nach Regierungsbezirk")
 st.dataframe(ui.figures_by_regbez(filters.partner_types), hide_index=True, key="regbez_table")
 
+st.subheader("Alle Kreise")
+st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
+st.dataframe(
+    ui.kreis_table(filters),
+    hide_index=True,
+    key="kreis_table",
+    column_config={
+        "Quelle": st.column_config.LinkColumn("Quelle"),
+        "Jahr": st.column_config.NumberColumn("Jahr", format="%d"),
+        "Einwohner": st.column_config.NumberColumn("Einwohner", format="localized"),
+    },
+)
+
 with st.expander("Vorbild NRW: Kommunale Integrationszentren (Hintergrund zum Antrag)"):
-    references = queries.kiz_references(ui.engine())
-    references["Quelle"] = references["source_url"].map(lambda v: (web_links(v) or [None])[0])
     st.dataframe(
-        references.rename(
-            columns={
-                "name": "Bezeichnung",
-                "kind": "Art",
-                "place": "Ort",
-                "year": "Jahr",
-                "confidence": "Verlässlichkeit",
-            }
-        ).drop(columns="source_url"),
+        queries.kiz_references(ui.engine()),
         hide_index=True,
         column_config={"Quelle": st.column_config.LinkColumn("Quelle")},
         key="nrw_table",
