@@ -147,6 +147,18 @@ def _legend_html(view: MapView, data: MapData, area: pd.DataFrame) -> str:
     return "".join(parts)
 
 
+def _popup(lines: list[str]) -> str:
+    return '<div style="max-width:320px">' + "<br>".join(lines) + "</div>"
+
+
+def _source_line(source: object, confidence: object) -> str:
+    """'Quelle: <links> · Verlässlichkeit: hoch' – every fact on the map says where it came from."""
+    line = f"Quelle: {source_html(source)}"
+    if not is_blank(confidence):
+        line += f" · Verlässlichkeit: {esc(confidence_de(confidence))}"
+    return line
+
+
 def _concept_lines(row: pd.Series) -> list[str]:
     lines = [f"Integrationskonzept: <b>{esc(row['status'])}</b>"]
     if not is_blank(row.get("title")):
@@ -155,14 +167,7 @@ def _concept_lines(row: pd.Series) -> list[str]:
     if not is_blank(row.get("evidence")):
         lines.append(f"<i>{esc(row['evidence'])}</i>")
     if row["status"] != "unbekannt" or not is_blank(row.get("source_url")):
-        lines.append(
-            f"Quelle: {source_html(row.get('source_url'))}"
-            + (
-                f" · Verlässlichkeit: {esc(confidence_de(row.get('confidence')))}"
-                if not is_blank(row.get("confidence"))
-                else ""
-            )
-        )
+        lines.append(_source_line(row.get("source_url"), row.get("confidence")))
     else:
         lines.append("<small>In den durchsuchten Quellen nichts gefunden – das heißt nicht „kein Konzept“.</small>")
     if not is_blank(row.get("checked_on")):
@@ -187,8 +192,11 @@ def _kreis_popup(row: pd.Series, structure_lines: list[str]) -> str:
     elif row["foerderfaehig"]:
         lines.append(f"KIZ: <b>{esc(KIZ_ELIGIBLE)}</b>")
     lines.append(f"Partner mit Sitz hier: {int(row['partner'])}")
-    lines += structure_lines
-    return '<div style="max-width:320px">' + "<br>".join(lines) + "</div>"
+    return _popup(lines + structure_lines)
+
+
+def _gemeinde_popup(row: pd.Series) -> str:
+    return _popup([f"<b>{esc(row['name'])}</b> <small>({esc(row['kind'])})</small>", *_concept_lines(row)])
 
 
 def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.GeoJson]:
@@ -196,14 +204,7 @@ def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
         facts = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
         shapes = geodata.gemeinden()[["ags", "geometry"]]
-        popup = facts.apply(
-            lambda r: (
-                '<div style="max-width:320px">'
-                + "<br>".join([f"<b>{esc(r['name'])}</b> <small>({esc(r['kind'])})</small>", *_concept_lines(r)])
-                + "</div>"
-            ),
-            axis=1,
-        )
+        popup = facts.apply(_gemeinde_popup, axis=1)
     else:
         facts = data.kreise[data.kreise["status"].isin(view.statuses)]
         shapes = geodata.kreise()[["ags", "geometry"]]
@@ -301,37 +302,33 @@ def _partner_callback(size: int) -> str:
     return _PARTNER_CALLBACK % {"badges": json.dumps(badges), "size": size}
 
 
+def _joined(values: tuple[object, ...], sep: str) -> str:
+    return sep.join(str(v) for v in values if not is_blank(v))
+
+
+def _partner_popup(rec) -> str:
+    address = _joined((rec.street, _joined((rec.plz, rec.city), " ")), ", ") or rec.gemeinde
+    lines = [
+        f"<b>{esc(rec.name)}</b>",
+        esc(_joined((rec.type, rec.kind_detail), " – ")),
+        esc(address),
+        f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>",
+    ]
+    if not is_blank(rec.website):
+        lines.append(f"Web: {source_html(rec.website)}")
+    if not is_blank(rec.contact):
+        lines.append(f"Kontakt: {esc(rec.contact)}")
+    lines.append(_source_line(rec.source_url, rec.confidence))
+    return _popup(lines)
+
+
 def _partner_rows(partners: pd.DataFrame) -> list[list[object]]:
     """[lat, lon, type index, popup HTML, tooltip] per partner, all text escaped in Python."""
-    rows = []
-    for rec in partners.itertuples():
-        address = ", ".join(
-            esc(v) for v in (rec.street, f"{rec.plz or ''} {rec.city or ''}".strip()) if not is_blank(v)
-        )
-        lines = [
-            f"<b>{esc(rec.name)}</b>",
-            f"{esc(rec.type)}" + (f" – {esc(rec.kind_detail)}" if not is_blank(rec.kind_detail) else ""),
-            address or esc(rec.gemeinde),
-            f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>",
-        ]
-        if not is_blank(rec.website):
-            lines.append(f"Web: {source_html(rec.website)}")
-        if not is_blank(rec.contact):
-            lines.append(f"Kontakt: {esc(rec.contact)}")
-        lines.append(
-            f"Quelle: {source_html(rec.source_url)}"
-            + (f" · Verlässlichkeit: {esc(confidence_de(rec.confidence))}" if not is_blank(rec.confidence) else "")
-        )
-        rows.append(
-            [
-                round(float(rec.lat), 5),
-                round(float(rec.lon), 5),
-                PARTNER_TYPES.index(rec.type),
-                "<br>".join(lines),
-                esc(f"{rec.name} ({rec.type})"),
-            ]
-        )
-    return rows
+    return [
+        [round(float(rec.lat), 5), round(float(rec.lon), 5), PARTNER_TYPES.index(rec.type), _partner_popup(rec),
+         esc(f"{rec.name} ({rec.type})")]
+        for rec in partners.itertuples()
+    ]  # fmt: skip
 
 
 def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:

@@ -100,6 +100,9 @@ def test_text_from_the_store_is_escaped_everywhere(engine):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert 'href="javascript' not in html.replace('\\"', '"')
     assert "&lt;script&gt;alert" in html.replace("\\u0026", "&")
+    rows = json.loads(re.search(r"var data = (\[\[.*?\]\]);", html).group(1))
+    evil_popup = next(row[3] for row in rows if "onerror" in row[3])
+    assert "Bamberg" in evil_popup and "nan" not in evil_popup  # missing PLZ is left out, not printed
 
 
 def test_every_asset_is_local_and_vendored(engine):
