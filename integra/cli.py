@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
 
-from integra import seedbuild
+from integra import export, importer, queries, seedbuild, tabular
 from integra.config import database_url
 from integra.seed import seed_if_empty
 from integra.store import make_engine, migrate, schema_revision
+from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
 
 
 def init_database(url: str | None = None) -> bool:
@@ -37,6 +42,61 @@ def _cmd_build_seed(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0: applied (or a clean dry run); 1: file rejected, nothing changed."""
+    engine = make_engine()
+    try:
+        data = Path(args.file).read_bytes()
+        table = tabular.read_table(Path(args.file).name, data, args.sheet)
+        plan = importer.plan_import(engine, table, data, mode=args.mode, only_valid=args.only_valid)
+        applied = False
+        if not args.dry_run and plan.can_apply:
+            importer.apply_import(engine, plan, user=args.user, check_version=False)
+            applied = True
+        summary = plan.summary(applied)
+    except (OSError, tabular.FileRejected, importer.ImportRefused) as exc:
+        summary = {"inserted": 0, "updated": 0, "unchanged": 0, "removed": 0, "applied": False, "warnings": [],
+                   "errors": [{"row": None, "column": None, "message": str(exc)}]}  # fmt: skip
+    finally:
+        engine.dispose()
+    ok = summary["applied"] or (args.dry_run and not summary["errors"])
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"{args.file}: neu {summary['inserted']}, geändert {summary['updated']}, unverändert "
+              f"{summary['unchanged']}, entfernt {summary['removed']} – "
+              + ("übernommen." if summary["applied"] else "nichts geändert."))  # fmt: skip
+        for problem in summary["errors"]:
+            where = f"Zeile {problem['row']}, Spalte {problem['column']}: " if problem["row"] else ""
+            print(f"FEHLER {where}{problem['message']}", file=sys.stderr)
+        for problem in summary["warnings"]:
+            print(f"Hinweis Zeile {problem['row']}, Spalte {problem['column']}: {problem['message']}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def _cmd_undo(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    try:
+        importer.undo_import(engine, args.id, user=args.user)
+    except importer.ImportRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Import {args.id} rückgängig gemacht.")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    try:
+        partners = queries.partners(engine, args.regbez)
+    finally:
+        engine.dispose()
+    sys.stdout.buffer.write(export.FORMATS[args.format](partners))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m integra", description="Integrationslandkarte Bayern")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -46,5 +106,22 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("build-seed", help="data/seed/ aus data/sources/ neu erzeugen").set_defaults(
         func=_cmd_build_seed
     )
+    imp = commands.add_parser("import-partners", help="Partnerliste (CSV/XLSX) einspielen")
+    imp.add_argument("file")
+    imp.add_argument("--sheet", help="Tabellenblatt (XLSX); Standard: das erste")
+    imp.add_argument("--mode", choices=[importer.MODE_MERGE, importer.MODE_REPLACE], default=importer.MODE_MERGE)
+    imp.add_argument("--only-valid", action="store_true", help="Zeilen mit Fehlern überspringen")
+    imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts ändern")
+    imp.add_argument("--json", action="store_true", help="Ergebnis als ein JSON-Objekt")
+    imp.add_argument("--user", default=getpass.getuser(), help="wer importiert (für die Historie)")
+    imp.set_defaults(func=_cmd_import)
+    undo = commands.add_parser("undo-import", help="einen Import rückgängig machen")
+    undo.add_argument("id", type=int)
+    undo.add_argument("--user", default=getpass.getuser())
+    undo.set_defaults(func=_cmd_undo)
+    exp = commands.add_parser("export-partners", help="Partner als CSV, XLSX oder GeoJSON auf die Standardausgabe")
+    exp.add_argument("--format", choices=sorted(export.FORMATS), default="csv")
+    exp.add_argument("--regbez", choices=[ALL_BAVARIA, *REGIERUNGSBEZIRKE], default=ALL_BAVARIA)
+    exp.set_defaults(func=_cmd_export)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -34,7 +34,8 @@ class Base(DeclarativeBase):
     )
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
+    """Now in UTC to the second: what every updated_at and import time records."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
@@ -70,7 +71,7 @@ class Concept(Base):
     confidence: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     checked_on: Mapped[dt.date | None] = mapped_column(Date)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now())
 
 
 class IntegrationCentre(Base):
@@ -87,7 +88,7 @@ class IntegrationCentre(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     source_url: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now())
 
 
 class Partner(Base):
@@ -115,7 +116,47 @@ class Partner(Base):
     contact: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[str | None] = mapped_column(String(60))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now())
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(100))
+    external_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    # The import that last inserted or changed this partner (None for seed data).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+
+
+class ImportRun(Base):
+    """One applied partner-list import: who, when, which file, what it changed."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    user_name: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str | None] = mapped_column(String(200))
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class ImportChange(Base):
+    """One partner row an import inserted, updated or removed, with its values before and after (JSON)."""
+
+    __tablename__ = "import_changes"
+    __table_args__ = (CheckConstraint("action IN ('insert', 'update', 'delete')", name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
 
 
 class IntegrationStructure(Base):

@@ -138,6 +138,8 @@ def partners(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = P
             Partner.lon,
             Partner.precision,
             Partner.website,
+            Partner.email,
+            Partner.phone,
             Partner.contact,
             Partner.source_url,
             Partner.confidence,

@@ -20,7 +20,7 @@ def test_migrations_run_from_empty_and_twice(tmp_path):
     assert schema_revision(engine) is None
     migrate(engine)
     migrate(engine)
-    assert schema_revision(engine) == "0001"
+    assert schema_revision(engine) == "0002"
     assert {"regions", "concepts", "integration_centres", "partners"} <= set(inspect(engine).get_table_names())
 
 

@@ -1,0 +1,60 @@
+"""Partner exports for spreadsheets and GIS: CSV (German Excel), XLSX and GeoJSON.
+
+A cell that starts with `=`, `+`, `-` or `@` would run as a formula when the file is opened in
+Excel or LibreOffice (CSV injection), so every text cell gets a leading apostrophe there.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = {
+    "name": "Name", "type": "Typ", "kind_detail": "Art", "street": "Straße", "plz": "PLZ", "city": "Ort",
+    "gemeinde": "Gemeinde", "gemeinde_ags": "Gemeinde-AGS", "kreis": "Kreis", "kreis_ags": "Kreis-AGS",
+    "regbez": "Regierungsbezirk", "lat": "Breite", "lon": "Länge", "precision": "Lage genau auf",
+    "website": "Webseite", "email": "E-Mail", "phone": "Telefon", "contact": "Kontakt", "source_url": "Quelle",
+    "confidence": "Verlässlichkeit", "updated_at": "Stand",
+}  # fmt: skip
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would read as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _table(partners: pd.DataFrame) -> pd.DataFrame:
+    frame = partners.reindex(columns=list(COLUMNS)).rename(columns=COLUMNS)
+    frame["Stand"] = frame["Stand"].astype(str)
+    return frame.map(neutralise)
+
+
+def to_csv(partners: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM and `;`, so German Excel opens it with umlauts intact."""
+    return _table(partners).to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def to_xlsx(partners: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    _table(partners).to_excel(buffer, index=False, sheet_name="Partner", engine="openpyxl")
+    return buffer.getvalue()
+
+
+def to_geojson(partners: pd.DataFrame) -> bytes:
+    """Points with all partner properties (GIS tools read text as text, so nothing is changed)."""
+    props = partners.reindex(columns=[c for c in COLUMNS if c not in ("lat", "lon")]).astype(object)
+    props = props.where(props.notna(), None)
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+         "properties": {k: (str(v) if k == "updated_at" and v is not None else v) for k, v in rec.items()}}
+        for lat, lon, rec in zip(partners["lat"], partners["lon"], props.to_dict("records"), strict=True)
+    ]  # fmt: skip
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "geojson": to_geojson}

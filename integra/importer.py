@@ -1,0 +1,442 @@
+"""Partner-list imports: validate row by row, compare with the store, apply all-or-nothing, undo.
+
+One code path serves the upload page and `python -m integra import-partners`:
+`plan_import` reads and checks a file and shows what would change (read-only);
+`apply_import` writes it in one transaction, re-comparing under the write lock so two
+imports at the same time can never interleave; `undo_import` restores the state before an
+import as long as no later import touched the same partners.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from integra import locate
+from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
+from integra.models import ImportChange, ImportRun, Partner, utc_now
+from integra.store import transaction
+from integra.tabular import Table
+from integra.vocab import fold, partner_type_of
+
+MODE_MERGE = "merge"
+MODE_REPLACE = "replace"
+MODE_LABELS = {MODE_MERGE: "Zusammenführen", MODE_REPLACE: "Liste ersetzen"}
+
+# Partner fields an import sets and compares (id, updated_at and import_id are bookkeeping).
+DATA_FIELDS = ("name", "type", "kind_detail", "street", "plz", "city", "gemeinde_ags", "kreis_ags", "lat", "lon",
+               "precision", "website", "email", "phone", "contact", "source_url", "confidence", "external_id")  # fmt: skip
+FIELD_LABELS = {
+    "name": "Name", "type": "Typ", "kind_detail": "Art laut Liste", "street": "Straße", "plz": "PLZ", "city": "Ort",
+    "gemeinde_ags": "Gemeinde (AGS)", "kreis_ags": "Kreis (AGS)", "lat": "Breite", "lon": "Länge",
+    "precision": "Lage genau auf", "website": "Webseite", "email": "E-Mail", "phone": "Telefon", "contact": "Kontakt",
+    "source_url": "Quelle", "confidence": "Verlässlichkeit", "external_id": "ID (extern)",
+}  # fmt: skip
+# Fields that come from a column only when the column is mapped; otherwise stored values stay.
+_OPTIONAL_COLUMNS = {"street": "street", "plz": "plz", "website": "website", "email": "email", "phone": "phone",
+                     "source_url": "source_url", "external_id": "external_id"}  # fmt: skip
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+class ImportRefused(RuntimeError):
+    """The import cannot be applied or undone; the message is German and says why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding in the file: row as the user sees it (None: whole file), column header, message."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Candidate:
+    """A valid row, ready to store."""
+
+    row: int
+    values: dict[str, object]
+    key: tuple[str, ...]
+
+
+@dataclass
+class Update:
+    partner_id: int
+    candidate: Candidate
+    changes: dict[str, tuple[object, object]]
+
+
+@dataclass
+class Plan:
+    """Everything the preview shows and `apply_import` needs."""
+
+    file_name: str
+    sha256: str
+    mode: str
+    scope: str
+    total_rows: int
+    mapping: dict[str, str | None]
+    candidates: list[Candidate] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)
+    only_valid: bool = False
+    scope_kreis: str | None = None
+    inserts: list[Candidate] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    unchanged: list[Candidate] = field(default_factory=list)
+    removals: list[dict[str, object]] = field(default_factory=list)
+    base_version: tuple = ()
+
+    @property
+    def can_apply(self) -> bool:
+        """Rows with errors block the whole import unless the user chose to skip them."""
+        return bool(self.candidates or self.removals) and (not self.errors or self.only_valid)
+
+    def summary(self, applied: bool) -> dict[str, object]:
+        return {
+            "inserted": len(self.inserts), "updated": len(self.updates), "unchanged": len(self.unchanged),
+            "removed": len(self.removals), "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings], "applied": applied,
+        }  # fmt: skip
+
+
+def name_key(name: str) -> str:
+    """Normalised organisation name: case, umlaut spelling and punctuation ignored."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(name)).strip()
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _website(text: str) -> str | None:
+    """http(s) URL for a cell like `www.caritas.de`; None for other schemes (javascript: etc.)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.IGNORECASE) and not re.match(r"^https?://", text, re.IGNORECASE):
+        return None
+    return text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}"
+
+
+class _RowReader:
+    """Turns the cells of one row into partner values, collecting problems with the user's headers."""
+
+    def __init__(self, table: Table, mapping: dict[str, str | None], consent: bool, today: str) -> None:
+        self.table, self.mapping, self.consent = table, mapping, consent
+        self.index = {f: table.headers.index(h) for f, h in mapping.items() if h in table.headers}
+        self.personal = [table.headers.index(h) for h in personal_columns(table.headers, mapping)]
+        self.default_source = f"Liste {table.file_name}, hochgeladen am {today}"
+
+    def header(self, field_name: str) -> str:
+        return self.mapping.get(field_name) or FIELDS.get(field_name, (field_name,))[0]
+
+    def cell(self, cells: list[str], field_name: str) -> str:
+        i = self.index.get(field_name)
+        return cells[i].strip() if i is not None else ""
+
+    def read(self, number: int, cells: list[str], errors: list[Problem], warnings: list[Problem]) -> dict | None:
+        def error(field_name: str, message: str) -> None:
+            errors.append(Problem(number, self.header(field_name), message))
+
+        def warn(field_name: str, message: str) -> None:
+            warnings.append(Problem(number, self.header(field_name), message))
+
+        name = self.cell(cells, "name")
+        if not name:
+            error("name", "Name fehlt")
+            return None
+        type_text = self.cell(cells, "type")
+        ptype = partner_type_of(type_text or name)
+        if type_text and ptype == "Sonstige" and fold(type_text) not in ("sonstige", "sonstiges"):
+            warn("type", f"Typ „{type_text}“ unbekannt – als „Sonstige“ übernommen")
+        values: dict[str, object] = {"name": name, "type": ptype, "kind_detail": type_text or None,
+                                     "confidence": "laut hochgeladener Liste"}  # fmt: skip
+        for field_name, column in _OPTIONAL_COLUMNS.items():
+            if column in self.index:
+                values[field_name] = self.cell(cells, column) or None
+        values["source_url"] = values.get("source_url") or self.default_source
+        if values.get("website"):
+            website = _website(str(values["website"]))
+            if website is None:
+                warn("website", "Webseite ist keine http(s)-Adresse – nicht übernommen")
+            values["website"] = website
+        if values.get("email") and not _EMAIL.match(str(values["email"])):
+            warn("email", f"E-Mail „{values['email']}“ ungültig – nicht übernommen")
+            values["email"] = None
+        if self.personal and self.consent:
+            parts = [f"{self.table.headers[i]}: {cells[i]}" for i in self.personal if cells[i].strip()]
+            values["contact"] = "; ".join(parts) or None
+        elif "contact" not in values:
+            values["contact"] = None
+        return values
+
+    def coordinates(self, cells: list[str]) -> tuple[float | None, float | None, str, str]:
+        """(lat, lon) as numbers (None if not numeric) and as typed, for messages."""
+        lat_text, lon_text = self.cell(cells, "lat"), self.cell(cells, "lon")
+        return _number(lat_text), _number(lon_text), lat_text, lon_text
+
+
+def read_rows(
+    table: Table, mapping: dict[str, str | None] | None = None, consent: bool = False
+) -> tuple[list[Candidate], list[Problem], list[Problem], list[str], dict[str, str | None]]:
+    """Validate and locate every row: (candidates, errors, warnings, dropped personal columns, mapping)."""
+    mapping = mapping or guess_mapping(table.headers)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for required in REQUIRED:
+        if not mapping.get(required):
+            label = FIELDS[required][0]
+            found = ", ".join(table.headers)
+            raise_msg = f"{table.file_name}: Spalte „{label}“ fehlt (gefunden: {found})"
+            return [], [Problem(None, label, raise_msg)], [], [], mapping
+    reader = _RowReader(table, mapping, consent, dt.date.today().strftime("%d.%m.%Y"))
+    dropped = [] if consent else personal_columns(table.headers, mapping)
+    rows: list[tuple[int, dict, list[str]]] = []
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        values = reader.read(number, cells, errors, warnings)
+        if values is not None:
+            rows.append((number, values, cells))
+    # Coordinates are located in one spatial join, everything else row by row.
+    coords = [(i, *reader.coordinates(cells)) for i, (_, _, cells) in enumerate(rows)]
+    with_points = [(i, lat, lon) for i, lat, lon, *_ in coords if lat is not None and lon is not None]
+    ags_at = dict(zip([i for i, *_ in with_points],
+                      locate.gemeinden_at([p[1] for p in with_points], [p[2] for p in with_points]), strict=True))  # fmt: skip
+    candidates: list[Candidate] = []
+    seen: dict[tuple[str, ...], int] = {}
+    use_external = bool(mapping.get("external_id"))
+    for i, (number, values, cells) in enumerate(rows):
+        lat, lon, lat_text, lon_text = coords[i][1:]
+        try:
+            place = _locate(reader, cells, lat, lon, lat_text, lon_text, ags_at.get(i))
+        except locate.LocationError as exc:
+            errors.append(Problem(number, reader.header(exc.column), str(exc)))
+            continue
+        if place.warning:
+            warnings.append(Problem(number, reader.header("plz"), place.warning))
+        values.update(gemeinde_ags=place.gemeinde_ags, kreis_ags=place.kreis_ags, lat=place.lat, lon=place.lon,
+                      precision=place.precision, city=reader.cell(cells, "city") or place.city)  # fmt: skip
+        key = (
+            ("id", str(values["external_id"]))
+            if use_external and values.get("external_id")
+            else ("name", name_key(str(values["name"])), place.gemeinde_ags)
+        )
+        if key in seen:
+            errors.append(Problem(number, reader.header("name"), f"doppelt in der Datei (wie Zeile {seen[key]})"))
+            continue
+        seen[key] = number
+        candidates.append(Candidate(number, values, key))
+    return candidates, errors, warnings, dropped, mapping
+
+
+def _locate(reader: _RowReader, cells, lat, lon, lat_text, lon_text, ags) -> locate.Location:
+    if lat_text or lon_text:
+        if lat is None or lon is None:
+            column = "lat" if lat is None else "lon"
+            raise locate.LocationError(column, f"Koordinate „{lat_text if lat is None else lon_text}“ ist keine Zahl")
+        if ags is None and locate.gemeinden_at([lon], [lat])[0] is not None:
+            raise locate.LocationError("lat", "Breite und Länge vertauscht? Der Punkt liegt so nicht in Bayern")
+        return locate.by_point(lat, lon, ags)
+    plz, city = reader.cell(cells, "plz"), reader.cell(cells, "city")
+    if plz:
+        return locate.by_plz(plz, city)
+    if city:
+        return locate.by_name(city)
+    raise locate.LocationError("city", "kein Ort: weder Koordinaten noch PLZ noch Ort angegeben")
+
+
+def _partner_dict(partner: Partner) -> dict[str, object]:
+    return {c.key: getattr(partner, c.key) for c in Partner.__table__.columns}
+
+
+def _existing(session: Session) -> list[dict[str, object]]:
+    return [_partner_dict(p) for p in session.scalars(select(Partner))]
+
+
+def _same(old: object, new: object) -> bool:
+    if isinstance(old, float) or isinstance(new, float):
+        return old is not None and new is not None and abs(float(old) - float(new)) < 1e-6
+    return (old or None) == (new or None)
+
+
+def _diff(plan: Plan, existing: list[dict[str, object]]) -> None:
+    """Sort candidates into inserts, updates (field by field), unchanged; find removals in replace mode."""
+    by_id = {("id", str(p["external_id"])): p for p in existing if p["external_id"]}
+    by_name = {("name", name_key(str(p["name"])), p["gemeinde_ags"]): p for p in existing}
+    matched: set[int] = set()
+    plan.inserts, plan.updates, plan.unchanged, plan.removals = [], [], [], []
+    for cand in plan.candidates:
+        old = by_id.get(cand.key) if cand.key[0] == "id" else by_name.get(cand.key)
+        if old is None and cand.key[0] == "id":  # a list with ids can still match an earlier one without
+            old = by_name.get(("name", name_key(str(cand.values["name"])), cand.values["gemeinde_ags"]))
+        if old is None:
+            plan.inserts.append(cand)
+            continue
+        matched.add(int(old["id"]))
+        changes = {f: (old[f], v) for f, v in cand.values.items() if not _same(old[f], v)}
+        (plan.updates.append(Update(int(old["id"]), cand, changes)) if changes else plan.unchanged.append(cand))
+    if plan.mode == MODE_REPLACE:
+        types = {c.values["type"] for c in plan.candidates}
+        plan.removals = [
+            p for p in existing
+            if int(p["id"]) not in matched and (p["kreis_ags"] == plan.scope_kreis if plan.scope_kreis else p["type"] in types)
+        ]  # fmt: skip
+
+
+def data_version(session: Session) -> tuple:
+    """Changes whenever partners or imports change; a preview is only applied onto the state it showed."""
+    return tuple(session.execute(select(func.count(Partner.id), func.max(Partner.updated_at), func.max(Partner.id),
+                                        select(func.max(ImportRun.id)).scalar_subquery(),
+                                        select(func.count(ImportRun.undone_at)).scalar_subquery())).one())  # fmt: skip
+
+
+def plan_import(
+    engine: Engine,
+    table: Table,
+    data: bytes,
+    mapping: dict[str, str | None] | None = None,
+    mode: str = MODE_MERGE,
+    scope_kreis: str | None = None,
+    consent: bool = False,
+    only_valid: bool = False,
+) -> Plan:
+    """Read, validate, locate and compare a table with the store; changes nothing."""
+    candidates, errors, warnings, dropped, mapping = read_rows(table, mapping, consent)
+    if scope_kreis:
+        outside = [c for c in candidates if c.values["kreis_ags"] != scope_kreis]
+        errors += [Problem(c.row, mapping.get("city") or "Ort", "liegt nicht im gewählten Kreis") for c in outside]
+        candidates = [c for c in candidates if c.values["kreis_ags"] == scope_kreis]
+    plan = Plan(
+        file_name=table.file_name, sha256=hashlib.sha256(data).hexdigest(), mode=mode,
+        scope=f"Kreis {scope_kreis}" if scope_kreis else "Typen der Datei", total_rows=len(table.rows),
+        mapping=mapping, candidates=candidates, errors=errors, warnings=warnings, dropped_columns=dropped,
+        only_valid=only_valid, scope_kreis=scope_kreis,
+    )  # fmt: skip
+    plan.errors.sort(key=lambda p: p.row or 0)
+    with engine.connect() as conn:
+        session = Session(bind=conn)
+        _diff(plan, _existing(session))
+        plan.base_version = data_version(session)
+    return plan
+
+
+def _row_for_store(values: dict[str, object], import_id: int, now: dt.datetime) -> dict[str, object]:
+    return {**{f: values.get(f) for f in DATA_FIELDS if f in values}, "import_id": import_id, "updated_at": now}
+
+
+def _json(values: dict[str, object]) -> str:
+    return json.dumps(values, default=str, ensure_ascii=False, sort_keys=True)
+
+
+def _lock(session: Session) -> None:
+    """Serialise writers before reading what to change, so two imports never interleave.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write statement that changes no row
+    still takes the database's write lock (WAL: readers go on; a second writer waits busy_timeout).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(4711)))
+    else:
+        session.execute(update(ImportRun).where(ImportRun.id < 0).values(file_name=ImportRun.file_name))
+
+
+def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = True) -> int:
+    """Write the plan in one transaction and return the import id; on any error nothing changes."""
+    if not plan.can_apply:
+        raise ImportRefused("Die Datei enthält Fehler – nichts übernommen. Fehler beheben oder "
+                            "„nur gültige Zeilen übernehmen“ wählen." if plan.errors else "Nichts zu übernehmen.")  # fmt: skip
+    now = utc_now()
+    with transaction(engine) as session:
+        _lock(session)
+        if check_version and data_version(session) != plan.base_version:
+            raise ImportRefused("Die Partnerdaten wurden seit der Vorschau geändert – bitte Vorschau neu erstellen.")
+        existing = _existing(session)
+        _diff(plan, existing)
+        run = ImportRun(file_name=plan.file_name, sha256=plan.sha256, created_at=now, user_name=user, mode=plan.mode,
+                        scope=plan.scope, skipped=len({p.row for p in plan.errors if p.row}))  # fmt: skip
+        session.add(run)
+        session.flush()
+        changes = []
+        if plan.inserts:
+            rows = [_row_for_store(c.values, run.id, now) for c in plan.inserts]
+            ids = session.scalars(insert(Partner).returning(Partner.id), rows).all()
+            changes += [{"import_id": run.id, "partner_id": pid, "action": "insert", "before": None,
+                         "after": _json({**row, "id": pid})} for pid, row in zip(ids, rows, strict=True)]  # fmt: skip
+        old_by_id = {int(p["id"]): p for p in existing}
+        for upd in plan.updates:
+            new_values = _row_for_store({f: new for f, (_, new) in upd.changes.items()}, run.id, now)
+            session.execute(update(Partner).where(Partner.id == upd.partner_id).values(**new_values))
+            changes.append({"import_id": run.id, "partner_id": upd.partner_id, "action": "update",
+                            "before": _json(old_by_id[upd.partner_id]),
+                            "after": _json({**old_by_id[upd.partner_id], **new_values})})  # fmt: skip
+        if plan.removals:
+            gone = [int(p["id"]) for p in plan.removals]
+            session.execute(delete(Partner).where(Partner.id.in_(gone)))
+            changes += [{"import_id": run.id, "partner_id": int(p["id"]), "action": "delete", "before": _json(p),
+                         "after": None} for p in plan.removals]  # fmt: skip
+        if changes:
+            session.execute(insert(ImportChange), changes)
+        run.inserted, run.updated = len(plan.inserts), len(plan.updates)
+        run.unchanged, run.removed = len(plan.unchanged), len(plan.removals)
+        return run.id
+
+
+def _restore_values(raw: str) -> dict[str, object]:
+    values = json.loads(raw)
+    for key in ("updated_at",):
+        if values.get(key):
+            values[key] = dt.datetime.fromisoformat(values[key])
+    return values
+
+
+def undo_import(engine: Engine, import_id: int, user: str) -> None:
+    """Restore exactly the partners as they were before import `import_id`."""
+    with transaction(engine) as session:
+        _lock(session)
+        run = session.get(ImportRun, import_id)
+        if run is None:
+            raise ImportRefused(f"Import {import_id} gibt es nicht.")
+        if run.undone_at is not None:
+            raise ImportRefused(
+                f"Import {import_id} wurde bereits am {run.undone_at:%d.%m.%Y %H:%M} rückgängig gemacht."
+            )
+        run.undone_at = utc_now()
+        run.undone_by = user
+        changes = session.scalars(select(ImportChange).where(ImportChange.import_id == import_id)
+                                  .order_by(ImportChange.id.desc())).all()  # fmt: skip
+        ids = {c.partner_id for c in changes}
+        later = session.scalars(
+            select(ImportChange.import_id).join(ImportRun, ImportRun.id == ImportChange.import_id)
+            .where(ImportChange.import_id > import_id, ImportRun.undone_at.is_(None), ImportChange.partner_id.in_(ids))
+            .distinct()
+        ).all()  # fmt: skip
+        if later:
+            raise ImportRefused(f"Import {import_id} kann nicht rückgängig gemacht werden: spätere Importe "
+                                f"({', '.join(map(str, sorted(later)))}) haben dieselben Partner geändert. "
+                                "Zuerst diese rückgängig machen.")  # fmt: skip
+        for change in changes:
+            if change.action == "insert":
+                session.execute(delete(Partner).where(Partner.id == change.partner_id))
+            elif change.action == "update":
+                before = _restore_values(change.before)
+                session.execute(update(Partner).where(Partner.id == change.partner_id).values(**before))
+            else:
+                session.execute(insert(Partner).values(**_restore_values(change.before)))
+
+
+def history(engine: Engine) -> list[ImportRun]:
+    with Session(engine) as session:
+        return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc())))
