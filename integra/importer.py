@@ -325,6 +325,8 @@ def plan_import(
         mapping=mapping, candidates=candidates, errors=errors, warnings=warnings, dropped_columns=dropped,
         only_valid=only_valid, scope_kreis=scope_kreis,
     )  # fmt: skip
+    plan.warnings += [Problem(None, column, "sieht nach persönlichen Daten aus – wird ohne Einwilligung nicht gespeichert")
+                      for column in dropped]  # fmt: skip
     plan.errors.sort(key=lambda p: p.row or 0)
     with engine.connect() as conn:
         session = Session(bind=conn)

@@ -122,7 +122,7 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None) -> Table:
         if len(raw) > MAX_ROWS + 50:
             raise FileRejected(f"{file_name}: mehr als {MAX_ROWS:,} Zeilen.".replace(",", "."))
     book.close()
-    headers, rows, numbers = _trim(raw, file_name)
+    headers, rows, numbers = _trim(raw, f"{file_name}, Blatt „{chosen}“")
     return Table(file_name, headers, rows, numbers, sheet_names=names, sheet=chosen)
 
 
