@@ -68,6 +68,9 @@ class Candidate:
     row: int
     values: dict[str, object]
     key: tuple[str, ...]
+    # Fields the file did not give (default source and confidence): set on new partners only,
+    # so re-uploading a list under another file name does not "change" every partner.
+    defaults: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -168,7 +171,9 @@ class _RowReader:
         for field_name, column in _OPTIONAL_COLUMNS.items():
             if column in self.index:
                 values[field_name] = self.cell(cells, column) or None
-        values["source_url"] = values.get("source_url") or self.default_source
+        if not values.get("source_url"):
+            values["source_url"] = self.default_source
+            values["_defaults"] = frozenset({"source_url", "confidence"})
         if values.get("website"):
             website = _website(str(values["website"]))
             if website is None:
@@ -238,7 +243,8 @@ def read_rows(
             errors.append(Problem(number, reader.header("name"), f"doppelt in der Datei (wie Zeile {seen[key]})"))
             continue
         seen[key] = number
-        candidates.append(Candidate(number, values, key))
+        defaults = values.pop("_defaults", frozenset())
+        candidates.append(Candidate(number, values, key, defaults))
     return candidates, errors, warnings, dropped, mapping
 
 
@@ -286,7 +292,7 @@ def _diff(plan: Plan, existing: list[dict[str, object]]) -> None:
             plan.inserts.append(cand)
             continue
         matched.add(int(old["id"]))
-        changes = {f: (old[f], v) for f, v in cand.values.items() if not _same(old[f], v)}
+        changes = {f: (old[f], v) for f, v in cand.values.items() if f not in cand.defaults and not _same(old[f], v)}
         (plan.updates.append(Update(int(old["id"]), cand, changes)) if changes else plan.unchanged.append(cand))
     if plan.mode == MODE_REPLACE:
         types = {c.values["type"] for c in plan.candidates}

@@ -1,4 +1,5 @@
 """Guessing which column holds which field, and spotting personal data."""
+
 from __future__ import annotations
 
 from integra.columns import guess_mapping, personal_columns
@@ -10,7 +11,12 @@ def test_german_and_english_headers():
     mapping = guess_mapping(headers)
     assert mapping["name"] == "Organisation" and mapping["type"] == "Träger" and mapping["street"] == "Str."
     assert mapping["plz"] == "Postleitzahl" and mapping["city"] == "Ort" and mapping["website"] == "Homepage"
-    assert (mapping["email"], mapping["phone"], mapping["lat"], mapping["lon"]) == ("E-Mail", "Telefon", "Breite", "Länge")
+    assert (mapping["email"], mapping["phone"], mapping["lat"], mapping["lon"]) == (
+        "E-Mail",
+        "Telefon",
+        "Breite",
+        "Länge",
+    )
     english = guess_mapping(["Name", "Type", "Address", "ZIP", "City", "Latitude", "Longitude", "Website"])
     assert english["street"] == "Address" and english["lat"] == "Latitude" and english["plz"] == "ZIP"
     assert guess_mapping(["Einrichtung", "Verband", "Gemeinde"])["name"] == "Einrichtung"

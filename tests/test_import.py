@@ -1,4 +1,5 @@
 """Partner imports end to end on a real SQLite file: plan, apply all-or-nothing, history, undo."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +42,12 @@ def test_cp1252_file_is_planned_located_and_applied(engine):
     assert result.errors == [] and len(result.inserts) == 3
     run_id = apply_import(engine, result, user="test")
     caritas = partner(engine, "Caritas-Zentrum Würzburg")
-    assert (caritas.type, caritas.plz, caritas.gemeinde_ags, caritas.precision) == ("Caritas", "97070", "09663000", "PLZ")
+    assert (caritas.type, caritas.plz, caritas.gemeinde_ags, caritas.precision) == (
+        "Caritas",
+        "97070",
+        "09663000",
+        "PLZ",
+    )
     assert caritas.website == "https://www.caritas-wuerzburg.de" and caritas.import_id == run_id
     diakonie = partner(engine, "Diakonie Schweinfurt")
     assert (diakonie.type, diakonie.precision, diakonie.kreis_ags) == ("Diakonie", "Gemeinde", "09662")
@@ -97,7 +103,9 @@ def test_failure_inside_the_transaction_changes_nothing(engine):
 
 def test_text_is_stored_as_typed_html_and_formulas_included(engine):
     evil = '<script>alert("x")</script>'
-    apply_import(engine, plan(engine, f'{evil};AWO;=SUMME(A1:A9);96047;Bamberg;\n@Helfer;Helferkreis;;96047;Bamberg;\n'), "t")
+    apply_import(
+        engine, plan(engine, f"{evil};AWO;=SUMME(A1:A9);96047;Bamberg;\n@Helfer;Helferkreis;;96047;Bamberg;\n"), "t"
+    )
     assert partner(engine, evil).street == "=SUMME(A1:A9)"
     assert partner(engine, "@Helfer") is not None
 
@@ -139,7 +147,9 @@ def test_replace_within_one_kreis(engine):
     result = plan(engine, "Caritas Bamberg neu;Caritas;;96047;Bamberg;\n", mode=importer.MODE_REPLACE,
                   scope_kreis="09461")  # fmt: skip
     assert {p["name"] for p in result.removals} == {
-        "Caritasverband für die Erzdiözese Bamberg e.V.", "Migranten- und Integrationsbeirat der Stadt Bamberg (MIB)"}
+        "Caritasverband für die Erzdiözese Bamberg e.V.",
+        "Migranten- und Integrationsbeirat der Stadt Bamberg (MIB)",
+    }
     outside = plan(engine, "Caritas Forchheim;Caritas;;91301;Forchheim;\n", mode=importer.MODE_REPLACE,
                    scope_kreis="09461")  # fmt: skip
     assert [p.message for p in outside.errors] == ["liegt nicht im gewählten Kreis"]
@@ -147,7 +157,9 @@ def test_replace_within_one_kreis(engine):
 
 def test_undo_is_refused_while_a_later_import_touched_the_same_partners(engine):
     first = apply_import(engine, plan(engine, "Helferkreis Eggolsheim;Helferkreis;;91330;Eggolsheim;\n"), "t")
-    second = apply_import(engine, plan(engine, "Helferkreis Eggolsheim;Helferkreis;Hauptstr. 1;91330;Eggolsheim;\n"), "t")
+    second = apply_import(
+        engine, plan(engine, "Helferkreis Eggolsheim;Helferkreis;Hauptstr. 1;91330;Eggolsheim;\n"), "t"
+    )
     with pytest.raises(ImportRefused, match=f"spätere Importe \\({second}\\)"):
         undo_import(engine, first, "t")
     undo_import(engine, second, "t")

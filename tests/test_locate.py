@@ -1,4 +1,5 @@
 """Placing partners offline: coordinates, PLZ (+ Ort), Gemeinde names with their spellings."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,7 +35,9 @@ def test_plz_with_and_without_ort():
     assert "umfasst 4 Gemeinden" in locate.by_plz("63825").warning
 
 
-@pytest.mark.parametrize(("plz", "message"), [("10115", "nicht in Bayern"), ("8052", "fünfstellige"), ("9a047", "fünf")])
+@pytest.mark.parametrize(
+    ("plz", "message"), [("10115", "nicht in Bayern"), ("8052", "fünfstellige"), ("9a047", "fünf")]
+)
 def test_bad_plz(plz, message):
     with pytest.raises(LocationError, match=message) as info:
         locate.by_plz(plz)

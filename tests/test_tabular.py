@@ -1,4 +1,5 @@
 """Reading files as people export them, and rejecting what is no table with a German message."""
+
 from __future__ import annotations
 
 import io

@@ -1,0 +1,113 @@
+"""`python -m integra import-partners / undo-import / export-partners` as admins run them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from integra.config import PROJECT_DIR
+
+FILES = Path(__file__).parent / "files"
+
+
+def cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "integra", *args], cwd=PROJECT_DIR, env=env, capture_output=True,
+                          timeout=120)  # fmt: skip
+
+
+def test_import_json_dry_run_apply_and_undo(db_url, tmp_path):
+    file = str(FILES / "partner_cp1252_semikolon.csv")
+    dry = cli(db_url, "import-partners", file, "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout) == {"inserted": 3, "updated": 0, "unchanged": 0, "removed": 0, "errors": [],
+                                      "warnings": [], "applied": False}  # fmt: skip
+    applied = json.loads(cli(db_url, "import-partners", file, "--json", "--user", "kv-wuerzburg").stdout)
+    assert applied["applied"] and applied["inserted"] == 3
+    changed = tmp_path / "geaendert.csv"
+    changed.write_bytes(Path(file).read_bytes().replace(b"Franziskanergasse 3", b"Franziskanergasse 5"))
+    again = json.loads(cli(db_url, "import-partners", str(changed), "--json").stdout)
+    assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 1, 2)
+    undone = cli(db_url, "undo-import", "1")
+    assert undone.returncode == 1 and b"sp\xc3\xa4tere Importe (2)" in undone.stderr
+    assert cli(db_url, "undo-import", "2").returncode == 0
+    assert cli(db_url, "undo-import", "1").returncode == 0
+    final = json.loads(cli(db_url, "import-partners", file, "--dry-run", "--json").stdout)
+    assert final["inserted"] == 3  # back to the state before the first import
+
+
+def test_rejected_file_exits_1_and_usage_error_exits_2(db_url, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name;PLZ;Ort\nHelferkreis;10115;Berlin\n", encoding="utf-8")
+    result = cli(db_url, "import-partners", str(bad), "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["applied"] is False
+    assert report["errors"] == [{"row": 2, "column": "PLZ", "message": "PLZ 10115 liegt nicht in Bayern"}]
+    binary = tmp_path / "bild.csv"
+    binary.write_bytes(b"\x89PNG\x00\x00")
+    assert (
+        "Binärdaten" in json.loads(cli(db_url, "import-partners", str(binary), "--json").stdout)["errors"][0]["message"]
+    )
+    assert cli(db_url, "import-partners").returncode == 2
+    assert cli(db_url, "import-partners", str(bad), "--mode", "alles").returncode == 2
+
+
+@pytest.fixture
+def formula_partner(db_url, tmp_path):
+    file = tmp_path / "formeln.csv"
+    file.write_text('Name;Straße;PLZ;Ort\n=HYPERLINK("http://x");+49 951 1;96047;Bamberg\n', encoding="utf-8")
+    assert cli(db_url, "import-partners", str(file)).returncode == 0
+    return db_url
+
+
+def test_csv_export_is_excel_ready_and_neutralises_formulas(formula_partner):
+    out = cli(formula_partner, "export-partners", "--format", "csv", "--regbez", "Oberfranken").stdout
+    assert out.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8-sig")), delimiter=";"))
+    names = {r["Name"] for r in rows}
+    assert '\'=HYPERLINK("http://x")' in names and "Caritasverband für die Erzdiözese Bamberg e.V." in names
+    assert {r["Regierungsbezirk"] for r in rows} == {"Oberfranken"}
+    assert next(r for r in rows if r["Name"].startswith("'="))["Straße"] == "'+49 951 1"
+
+
+def test_xlsx_and_geojson_export(formula_partner, tmp_path):
+    xlsx = tmp_path / "p.xlsx"
+    xlsx.write_bytes(cli(formula_partner, "export-partners", "--format", "xlsx").stdout)
+    sheet = openpyxl.load_workbook(xlsx).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert '\'=HYPERLINK("http://x")' in values and not any(v.startswith("=") for v in values)
+    geo = json.loads(cli(formula_partner, "export-partners", "--format", "geojson").stdout)
+    assert len(geo["features"]) == 25
+    point = next(f for f in geo["features"] if f["properties"]["name"].startswith("=HYPERLINK"))
+    assert point["geometry"]["type"] == "Point" and 10.8 < point["geometry"]["coordinates"][0] < 11
+
+
+def test_two_imports_at_the_same_time_both_land(db_url, tmp_path):
+    files = []
+    for n in range(2):
+        rows = "".join(f"Helferkreis {n}-{i};Helferkreis;;96047;Bamberg\n" for i in range(300))
+        path = tmp_path / f"liste{n}.csv"
+        path.write_text("Name;Träger;Straße;PLZ;Ort\n" + rows, encoding="utf-8")
+        files.append(path)
+    env = {"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
+    procs = [subprocess.Popen([sys.executable, "-m", "integra", "import-partners", str(f), "--json"], cwd=PROJECT_DIR,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]  # fmt: skip
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert all(json.loads(out)["inserted"] == 300 for out, _ in results)
+    count = json.loads(cli(db_url, "import-partners", str(files[0]), "--dry-run", "--json").stdout)
+    assert count["unchanged"] == 300
+    from sqlalchemy import create_engine, text
+
+    with create_engine(db_url).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM partners WHERE name LIKE 'Helferkreis %-%'")).scalar() == 600
+        assert conn.execute(text("SELECT count(*) FROM import_runs")).scalar() == 2
+        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
