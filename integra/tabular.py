@@ -46,6 +46,16 @@ def _clean(value: object) -> str:
     return str(value).strip()
 
 
+def _unique(headers: list[str]) -> list[str]:
+    """Column names as shown, made unique ("Name", "Name (2)") so each maps to exactly one column."""
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        seen[header] = seen.get(header, 0) + 1
+        out.append(header if seen[header] == 1 else f"{header} ({seen[header]})")
+    return out
+
+
 def _trim(raw_rows: list[tuple[int, list[str]]], file_name: str) -> tuple[list[str], list[list[str]], list[int]]:
     """Find the header (first row with two or more filled cells), drop empty rows and trailing columns."""
     rows = [(n, [_clean(c) for c in cells]) for n, cells in raw_rows]
@@ -55,12 +65,13 @@ def _trim(raw_rows: list[tuple[int, list[str]]], file_name: str) -> tuple[list[s
         raise FileRejected(
             f"{file_name}: keine Tabelle gefunden – es fehlt eine Kopfzeile mit mindestens zwei Spalten."
         )
-    headers = rows[header_at][1]
     body = rows[header_at + 1 :]
-    width = max([len(headers)] + [max((i + 1 for i, c in enumerate(cells) if c), default=0) for _, cells in body])
+    filled = [max((i + 1 for i, cell in enumerate(cells) if cell), default=0) for _, cells in body]
+    width = max([len(rows[header_at][1]), *filled])
+    headers = (rows[header_at][1] + [""] * width)[:width]
     while width > 0 and not headers[width - 1] and all(len(c) < width or not c[width - 1] for _, c in body):
         width -= 1
-    headers = [h or f"Spalte {i + 1}" for i, h in enumerate((headers + [""] * width)[:width])]
+    headers = _unique([h or f"Spalte {i + 1}" for i, h in enumerate(headers[:width])])
     if len(body) > MAX_ROWS:
         raise FileRejected(
             f"{file_name}: {len(body):,} Datenzeilen – erlaubt sind höchstens {MAX_ROWS:,}.".replace(",", ".")

@@ -88,3 +88,9 @@ def test_size_and_row_limits(monkeypatch):
 def test_missing_sheet_is_named():
     with pytest.raises(FileRejected, match="„Adressen“ nicht gefunden"):
         read_table("liste.xlsx", xlsx_two_sheets(), sheet="Adressen")
+
+
+def test_duplicate_and_missing_headers_get_unique_names():
+    # found by the property tests: a ragged row wider than its header
+    table = read_table("d.csv", b"Name;Name\n;;0")
+    assert table.headers == ["Name", "Name (2)", "Spalte 3"] and table.rows == [["", "", "0"]]
