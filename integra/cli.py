@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from integra import export, importer, queries, seedbuild, tabular
+from integra import auth, export, importer, queries, seedbuild, tabular
 from integra.config import database_url
 from integra.seed import seed_if_empty
 from integra.store import make_engine, migrate, schema_revision
@@ -97,6 +97,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_hash_password(_args: argparse.Namespace) -> int:
+    password = getpass.getpass("Redaktionspasswort: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        print("Bitte mindestens 10 Zeichen.", file=sys.stderr)
+        return 1
+    print(
+        "# in .streamlit/secrets.toml:\n[integra]\neditor_password_hash = " + json.dumps(auth.hash_password(password))
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m integra", description="Integrationslandkarte Bayern")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -123,5 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--format", choices=sorted(export.FORMATS), default="csv")
     exp.add_argument("--regbez", choices=[ALL_BAVARIA, *REGIERUNGSBEZIRKE], default=ALL_BAVARIA)
     exp.set_defaults(func=_cmd_export)
+    commands.add_parser("hash-password", help="Hash für das Redaktionspasswort erzeugen (secrets.toml)").set_defaults(
+        func=_cmd_hash_password
+    )
     args = parser.parse_args(argv)
     return args.func(args)

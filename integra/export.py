@@ -58,3 +58,22 @@ def to_geojson(partners: pd.DataFrame) -> bytes:
 
 
 FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "geojson": to_geojson}
+
+
+TEMPLATE = pd.DataFrame(
+    [["Helferkreis Asyl Musterdorf (Beispielzeile, bitte ersetzen)", "Helferkreis", "Hauptstraße 1", "96047",
+      "Bamberg", "https://www.example.org", "info@example.org", "0951 000000", "https://www.example.org/impressum",
+      "", ""]],
+    columns=["Name", "Träger", "Straße", "PLZ", "Ort", "Webseite", "E-Mail", "Telefon", "Quelle", "Breite", "Länge"],
+)  # fmt: skip
+
+
+def template_csv() -> bytes:
+    """The upload template: expected columns and one example row, for German Excel."""
+    return TEMPLATE.to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    buffer = io.BytesIO()
+    TEMPLATE.to_excel(buffer, index=False, sheet_name="Partner", engine="openpyxl")
+    return buffer.getvalue()

@@ -16,10 +16,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from integra import locate
+from integra import geodata, locate
 from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
 from integra.models import ImportChange, ImportRun, Partner, utc_now
 from integra.store import transaction
@@ -448,3 +449,25 @@ def undo_import(engine: Engine, import_id: int, user: str) -> None:
 def history(engine: Engine) -> list[ImportRun]:
     with Session(engine) as session:
         return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc())))
+
+
+def preview_frame(candidates: list[Candidate]) -> pd.DataFrame:
+    """Candidates as a partner table (with Gemeinde and Kreis names) for the preview table and map."""
+    frame = pd.DataFrame([{f: c.values.get(f) for f in DATA_FIELDS} | {"Zeile": c.row} for c in candidates],
+                         columns=[*DATA_FIELDS, "Zeile"])  # fmt: skip
+    gemeinden = geodata.gemeinden().set_index("ags")["name"]
+    kreise = geodata.kreise().set_index("ags")["name_long"]
+    return frame.assign(gemeinde=frame["gemeinde_ags"].map(gemeinden), kreis=frame["kreis_ags"].map(kreise))
+
+
+def changes_frame(plan: Plan) -> pd.DataFrame:
+    """One row per changed field: what the preview lists under „geändert“."""
+    rows = [{"Zeile": u.candidate.row, "Name": u.candidate.values["name"], "Feld": FIELD_LABELS[f],
+             "bisher": "" if old is None else str(old), "neu": "" if new is None else str(new)}
+            for u in plan.updates for f, (old, new) in u.changes.items()]  # fmt: skip
+    return pd.DataFrame(rows, columns=["Zeile", "Name", "Feld", "bisher", "neu"])
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame([{"Zeile": p.row, "Spalte": p.column, "Problem": p.message} for p in problems],
+                        columns=["Zeile", "Spalte", "Problem"]).astype({"Zeile": "Int64"})  # fmt: skip

@@ -331,35 +331,47 @@ def _partner_rows(partners: pd.DataFrame) -> list[list[object]]:
     ]  # fmt: skip
 
 
+def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
+    """An empty map of `bounds`, with or without OSM tiles and with the licence note."""
+    (south, west), (north, east) = bounds
+    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None, maxZoom=18,
+                      minZoom=6, zoomSnap=0.25, control_scale=True)  # fmt: skip
+    if basemap == BASEMAP_OSM:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
+                         ).add_to(fmap)  # fmt: skip
+    _Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
+    return fmap
+
+
+def _partner_layer(partners: pd.DataFrame, size: int) -> FastMarkerCluster:
+    return FastMarkerCluster(_partner_rows(partners), callback=_partner_callback(size), name="Partner (geclustert)",
+                             maxClusterRadius=40)  # fmt: skip
+
+
 def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:
     """The complete map for one view, with local assets, layer control and legend."""
-    south_west, north_east = geodata.bounds(view.regbez)
-    fmap = folium.Map(
-        location=[(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2],
-        zoom_start=7,
-        tiles=None,
-        maxZoom=18,
-        minZoom=6,
-        zoomSnap=0.25,
-        control_scale=True,
-    )
-    if view.basemap == BASEMAP_OSM:
-        folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
-        ).add_to(fmap)
+    bounds = geodata.bounds(view.regbez)
+    fmap = _base_map(bounds, view.basemap)
     area, layer = _area_layer(view, data)
     layer.add_to(fmap)
     _regbez_layer(view).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
-    size = 24 if view.large else 18
-    FastMarkerCluster(
-        _partner_rows(data.partners), callback=_partner_callback(size), name="Partner (geclustert)", maxClusterRadius=40
-    ).add_to(fmap)
+    _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _Control(_legend_html(view, data, area), "integra-legend").add_to(fmap)
-    _Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
     # Keep the area clear of the legend and layer control on the right.
-    fmap.fit_bounds(
-        [south_west, north_east], padding_top_left=(10, 10), padding_bottom_right=(330 if view.large else 270, 10)
-    )
+    fmap.fit_bounds(bounds, padding_top_left=(10, 10), padding_bottom_right=(330 if view.large else 270, 10))
+    return localize(fmap, asset_prefix)
+
+
+def points_map(partners: pd.DataFrame, basemap: str, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:
+    """A small map of some partners (the new ones of an upload preview), zoomed to them."""
+    bounds = geodata.bounds(ALL_BAVARIA)
+    if len(partners):
+        pad = 0.05
+        bounds = [[partners["lat"].min() - pad, partners["lon"].min() - pad],
+                  [partners["lat"].max() + pad, partners["lon"].max() + pad]]  # fmt: skip
+    fmap = _base_map(bounds, basemap)
+    _partner_layer(partners, 18).add_to(fmap)
+    fmap.fit_bounds(bounds)
     return localize(fmap, asset_prefix)

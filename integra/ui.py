@@ -168,3 +168,9 @@ def partner_table(filters: Filters, search: str) -> pd.DataFrame:
 
 def kreis_table(filters: Filters) -> pd.DataFrame:
     return queries.kreis_display(kreise(filters), filters.statuses)
+
+
+def kreis_options() -> dict[str, str]:
+    """Kreis name -> AGS, for choosers."""
+    frame = _kreise(database_url(), ALL_BAVARIA)
+    return dict(zip(frame["name"], frame["ags"], strict=True))

@@ -1,0 +1,219 @@
+"""Widget groups of the "Daten hochladen" page: login, column mapping, preview, history.
+
+The page script calls these in order; every decision about data is made in
+`integra.importer`, `integra.tabular` and `integra.auth`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from integra import auth, export, importer, tabular, ui
+from integra.columns import FIELDS, personal_columns
+from integra.config import default_basemap
+from integra.maps import points_map
+
+NOT_USED = "— nicht verwenden —"
+
+
+def _secrets_section() -> dict | None:
+    try:
+        return dict(st.secrets.get("integra", {}))
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def editor() -> str | None:
+    """The logged-in editor's name, or None after showing the login (or how to enable it)."""
+    if _oidc_configured():
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "OIDC")
+        st.button("Anmelden", on_click=st.login, type="primary")
+        return None
+    if st.session_state.get("editor"):
+        return st.session_state["editor"]
+    stored = auth.configured_hash(_secrets_section())
+    if stored is None:
+        st.info(
+            "Hochladen ist ausgeschaltet, weil kein Redaktionspasswort eingerichtet ist. So geht es: "
+            "`python -m integra hash-password` ausführen und die ausgegebenen Zeilen in `.streamlit/secrets.toml` "
+            "eintragen – oder die Umgebungsvariable `INTEGRA_EDITOR_PASSWORD` setzen. Ansehen bleibt für alle offen."
+        )
+        return None
+    throttle: auth.Throttle = st.session_state.setdefault("login_throttle", auth.Throttle())
+    with st.form("login"):
+        st.write("Ändern der Daten nur für die Redaktion.")
+        name = st.text_input("Ihr Name (steht in der Import-Historie)", key="login_name")
+        password = st.text_input("Redaktionspasswort", type="password", key="login_password")
+        submitted = st.form_submit_button("Anmelden", type="primary")
+    if submitted:
+        wait = throttle.wait_seconds(time.time())
+        if wait:
+            st.error(f"Zu viele Fehlversuche – bitte {wait} Sekunden warten.")
+        elif auth.verify_password(password, stored):
+            throttle.record_success()
+            st.session_state["editor"] = name.strip() or "Redaktion"
+            st.rerun()
+        else:
+            throttle.record_failure(time.time())
+            st.error("Passwort falsch.")
+    return None
+
+
+def templates() -> None:
+    left, right = st.columns(2)
+    left.download_button("Vorlage als CSV", export.template_csv(), "partner_vorlage.csv", "text/csv")
+    right.download_button("Vorlage als Excel", export.template_xlsx(), "partner_vorlage.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+
+
+def read_upload(name: str, data: bytes) -> tabular.Table | None:
+    """The uploaded table (asking for the sheet when an Excel file has several), or None after an error."""
+    try:
+        sheet = None
+        if name.lower().endswith(".xlsx"):
+            sheets = tabular.excel_sheets(data, name)
+            if len(sheets) > 1:
+                sheet = st.selectbox("Tabellenblatt", sheets, key="sheet")
+        return tabular.read_table(name, data, sheet)
+    except tabular.FileRejected as exc:
+        st.error(str(exc))
+        return None
+
+
+def mapping_editor(table: tabular.Table, guessed: dict[str, str | None]) -> dict[str, str | None]:
+    """One select box per field, pre-set to the guess; the user corrects it before validation."""
+    st.subheader("2. Spalten zuordnen")
+    options = [NOT_USED, *table.headers]
+    mapping = {}
+    cols = st.columns(4)
+    for i, (field, (label, _)) in enumerate(FIELDS.items()):
+        guess = guessed.get(field)
+        choice = cols[i % 4].selectbox(label + (" *" if field == "name" else ""), options,
+                                       index=options.index(guess) if guess in options else 0, key=f"map_{field}")  # fmt: skip
+        mapping[field] = None if choice == NOT_USED else choice
+    return mapping
+
+
+def consent(table: tabular.Table, mapping: dict[str, str | None]) -> bool:
+    personal = personal_columns(table.headers, mapping)
+    if not personal:
+        return False
+    st.warning(
+        f"Diese Spalten sehen nach persönlichen Daten aus und werden **nicht** gespeichert: {', '.join(personal)}."
+    )
+    return st.checkbox("Die genannten Personen haben der Veröffentlichung zugestimmt – Spalten als Kontakt speichern",
+                       key="consent")  # fmt: skip
+
+
+def show_plan(plan: importer.Plan) -> None:
+    """Counts, problems and the changes field by field, with the new points on a small map."""
+    st.subheader("4. Vorschau")
+    cols = st.columns(5)
+    cols[0].metric("neu", len(plan.inserts))
+    cols[1].metric("geändert", len(plan.updates))
+    cols[2].metric("unverändert", len(plan.unchanged))
+    cols[3].metric("werden entfernt", len(plan.removals))
+    cols[4].metric("Zeilen mit Fehlern", len({p.row for p in plan.errors}))
+    if plan.errors:
+        st.error(f"{len(plan.errors)} Fehler in {plan.file_name}. Ohne „nur gültige Zeilen übernehmen“ wird nichts "
+                 "übernommen.")  # fmt: skip
+        st.dataframe(importer.problems_frame(plan.errors), hide_index=True, key="errors_table")
+    if plan.warnings:
+        with st.expander(f"{len(plan.warnings)} Hinweise"):
+            st.dataframe(importer.problems_frame(plan.warnings), hide_index=True, key="warnings_table")
+    new, changed, same, removed = st.tabs(["Neu", "Geändert", "Unverändert", "Entfernt"])
+    with new:
+        frame = importer.preview_frame(plan.inserts)
+        st.dataframe(_shown(frame), hide_index=True, key="new_table")
+        if len(frame):
+            st_folium(points_map(frame, default_basemap()), key="preview_map", height=320, use_container_width=True,
+                      returned_objects=[])  # fmt: skip
+    with changed:
+        st.dataframe(importer.changes_frame(plan), hide_index=True, key="changed_table")
+    with same:
+        st.dataframe(_shown(importer.preview_frame(plan.unchanged)), hide_index=True, key="same_table")
+    with removed:
+        st.dataframe(_shown(pd.DataFrame(plan.removals, columns=[*importer.DATA_FIELDS, "id"])), hide_index=True,
+                     key="removed_table")  # fmt: skip
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = {"name": "Name", "type": "Typ", "street": "Straße", "plz": "PLZ", "city": "Ort", "gemeinde": "Gemeinde",
+               "kreis": "Kreis", "precision": "Lage genau auf", "website": "Webseite", "source_url": "Quelle"}  # fmt: skip
+    return frame.reindex(columns=[c for c in ["Zeile", *columns] if c in frame.columns or c in columns]).rename(
+        columns=columns
+    )
+
+
+def history(user: str) -> None:
+    st.subheader("Import-Historie")
+    runs = importer.history(ui.engine())
+    if not runs:
+        st.caption("Noch keine Importe.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "Nr.": r.id, "Datei": r.file_name, "Zeit (UTC)": f"{r.created_at:%d.%m.%Y %H:%M}", "wer": r.user_name,
+        "Modus": importer.MODE_LABELS.get(r.mode, r.mode), "neu": r.inserted, "geändert": r.updated,
+        "entfernt": r.removed, "übersprungen": r.skipped,
+        "rückgängig": f"{r.undone_at:%d.%m.%Y %H:%M} ({r.undone_by})" if r.undone_at else "",
+        "SHA-256": r.sha256[:12],
+    } for r in runs]), hide_index=True, key="history_table")  # fmt: skip
+    open_runs = [r.id for r in runs if r.undone_at is None]
+    if not open_runs:
+        return
+    left, right = st.columns([1, 2])
+    chosen = left.selectbox("Import rückgängig machen", open_runs, key="undo_id")
+    if right.button("Rückgängig machen", key="undo_button"):
+        try:
+            importer.undo_import(ui.engine(), chosen, user)
+        except importer.ImportRefused as exc:
+            st.error(str(exc))
+        else:
+            st.cache_data.clear()
+            st.success(f"Import {chosen} rückgängig gemacht.")
+            st.rerun()
+
+
+def options() -> tuple[str, str | None, bool]:
+    """Mode, replace scope (a Kreis AGS or None for the file's types) and the skip-errors choice."""
+    st.subheader("3. Übernahme")
+    mode = st.radio("Modus", list(importer.MODE_LABELS), format_func=importer.MODE_LABELS.get, horizontal=True,
+                    key="mode", help="„Liste ersetzen“ entfernt Partner, die in der Liste fehlen.")  # fmt: skip
+    scope = None
+    if mode == importer.MODE_REPLACE:
+        kreise = ui.kreis_options()
+        choice = st.selectbox("Ersetzen für", ["alle Partner der Typen in der Datei", *kreise], key="scope")
+        scope = kreise.get(choice)
+    return mode, scope, st.checkbox("nur gültige Zeilen übernehmen", key="only_valid")
+
+
+def apply_button(plan: importer.Plan, user: str) -> None:
+    """Apply exactly what the last preview showed; refuse if the store changed in between."""
+    previewed = st.session_state.get("previewed_version")
+    if st.button("Übernehmen", type="primary", disabled=not plan.can_apply, key="apply"):
+        try:
+            if previewed is not None and previewed != plan.base_version:
+                raise importer.ImportRefused("Die Daten wurden inzwischen geändert – die Vorschau ist jetzt "
+                                             "aktualisiert, bitte prüfen und erneut übernehmen.")  # fmt: skip
+            run_id = importer.apply_import(ui.engine(), plan, user)
+        except importer.ImportRefused as exc:
+            st.error(str(exc))
+        else:
+            st.cache_data.clear()
+            st.session_state.pop("previewed_version", None)
+            st.success(f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "
+                       f"{len(plan.removals)} entfernt. Karte und Tabellen zeigen die neuen Daten.")  # fmt: skip
+            return
+    st.session_state["previewed_version"] = plan.base_version

@@ -1,0 +1,103 @@
+"""The "Daten hochladen" page under AppTest: login, upload, preview, apply, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from integra.config import PROJECT_DIR
+from integra.models import ImportRun, Partner
+
+APP = str(PROJECT_DIR / "app.py")
+FILES = Path(__file__).parent / "files"
+PASSWORD = "richtig-geheim-123"
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/hochladen.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _login(at: AppTest, password: str) -> AppTest:
+    at.text_input(key="login_name").input("Erika Test")
+    at.text_input(key="login_password").input(password)
+    next(b for b in at.button if b.label == "Anmelden").click().run()
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_without_password_the_page_is_read_only(db_url, monkeypatch):
+    monkeypatch.delenv("INTEGRA_EDITOR_PASSWORD", raising=False)
+    at = _page()
+    assert any("hash-password" in i.value for i in at.info)
+    assert len(at.get("file_uploader")) == 0
+
+
+def test_wrong_passwords_are_refused_and_slowed_down(db_url, monkeypatch):
+    monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
+    at = _page()
+    for _ in range(3):
+        _login(at, "falsch")
+        assert at.error[0].value == "Passwort falsch."
+    _login(at, PASSWORD)  # even the right one has to wait now
+    assert "warten" in at.error[0].value
+    assert len(at.get("file_uploader")) == 0
+
+
+@pytest.fixture
+def logged_in(db_url, monkeypatch) -> AppTest:
+    monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
+    at = _login(_page(), PASSWORD)
+    assert not at.exception and not at.error
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_upload_preview_apply_and_undo(logged_in, engine):
+    at = logged_in
+    data = (FILES / "partner_cp1252_semikolon.csv").read_bytes()
+    at.file_uploader(key="upload").set_value(("partner_cp1252_semikolon.csv", data, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="map_name").value == "Name" and at.selectbox(key="map_type").value == "Träger"
+    assert (_metric(at, "neu"), _metric(at, "geändert"), _metric(at, "werden entfernt")) == ("3", "0", "0")
+    assert len(at.get("component_instance")) == 1  # the small map of the new points
+    _button(at, "Übernehmen").click().run()
+    assert any("Import 1 übernommen" in s.value for s in at.success), [e.value for e in at.error]
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Partner)) == 27
+        assert conn.scalar(select(ImportRun.user_name)) == "Erika Test"
+    history = next(df.value for df in at.dataframe if "SHA-256" in df.value.columns)
+    assert list(history["Datei"]) == ["partner_cp1252_semikolon.csv"]
+    _button(at, "Rückgängig machen").click().run()
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Partner)) == 24
+
+
+def test_errors_block_until_only_valid_is_chosen(logged_in, engine):
+    at = logged_in
+    body = "Name;PLZ;Ort\nHelferkreis Bamberg;96047;Bamberg\nHelferkreis Berlin;10115;Berlin\n"
+    at.file_uploader(key="upload").set_value(("fehler.csv", body.encode(), "text/csv")).run()
+    errors = next(df.value for df in at.dataframe if "Problem" in df.value.columns)
+    assert errors.iloc[0].to_dict() == {"Zeile": 3, "Spalte": "PLZ", "Problem": "PLZ 10115 liegt nicht in Bayern"}
+    assert _button(at, "Übernehmen").disabled
+    at.checkbox(key="only_valid").check().run()
+    _button(at, "Übernehmen").click().run()
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).where(Partner.name.like("Helferkreis B%"))) == 1
+
+
+def test_a_bad_file_gets_a_german_message(logged_in):
+    at = logged_in
+    at.file_uploader(key="upload").set_value(("liste.csv", b"\x89PNG\x00\x00\x00", "text/csv")).run()
+    assert "liste.csv: keine Textdatei" in at.error[0].value
