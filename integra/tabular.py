@@ -99,14 +99,16 @@ def _read_csv(data: bytes, file_name: str) -> Table:
     except csv.Error:
         # Sniffer gives up on one-column or ragged files: take the most frequent candidate.
         delimiter = max(DELIMITERS, key=sample.count)
+    raw: list[tuple[int, list[str]]] = []
+    raw_end = 0
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        raw = [(reader.line_num, cells) for cells in reader]
+        for cells in reader:  # a record starts on the line after the previous one ended
+            raw.append((raw_end + 1, cells))
+            raw_end = reader.line_num
     except csv.Error as exc:
         raise FileRejected(f"{file_name}: CSV nicht lesbar ({exc}).") from exc
-    # reader.line_num is the file line where the record ended; a record starts after the previous one
-    starts = [1] + [end + 1 for end, _ in raw[:-1]]
-    headers, rows, numbers = _trim([(start, cells) for start, (_, cells) in zip(starts, raw, strict=True)], file_name)
+    headers, rows, numbers = _trim(raw, file_name)
     return Table(file_name, headers, rows, numbers, encoding=encoding, delimiter=delimiter)
 
 
