@@ -26,10 +26,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(database_url: str, log_path: Path | None = None, timeout: float = 60) -> Iterator[str]:
+def running_app(
+    database_url: str, log_path: Path | None = None, timeout: float = 60, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Yield the base URL of a running app on `database_url`; stop exactly that process afterwards."""
     port = free_port()
-    env = {**os.environ, "INTEGRA_DATABASE_URL": database_url}
+    env = {**os.environ, **(env or {}), "INTEGRA_DATABASE_URL": database_url}
     with open(log_path or os.devnull, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

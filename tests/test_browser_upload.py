@@ -1,0 +1,61 @@
+"""A real browser logs in, uploads a CP1252 list through the file input, applies it, sees the markers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from integra.devserver import running_app
+from tests.test_browser import CHROMIUM, FLAGS, MAP_FRAME, OFFLINE
+
+FILES = Path(__file__).parent / "files"
+PASSWORD = "browser-geheim-42"
+
+
+@pytest.fixture(scope="module")
+def server(seeded_template, tmp_path_factory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("upload-db") / "integra.sqlite3"
+    shutil.copy(seeded_template, db)
+    log = tmp_path_factory.mktemp("upload-log") / "streamlit.log"
+    with running_app(f"sqlite:///{db}", log, env={"INTEGRA_EDITOR_PASSWORD": PASSWORD}) as url:
+        yield url
+
+
+@pytest.fixture
+def page(tmp_path) -> Iterator[Page]:
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1400, "height": 1000})  # fmt: skip
+        yield context.pages[0]
+        context.close()
+
+
+def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path):
+    page.goto(f"{server}/hochladen?{OFFLINE}")
+    page.get_by_label("Ihr Name (steht in der Import-Historie)").fill("Browser-Test")
+    page.get_by_label("Redaktionspasswort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_text("Angemeldet als")).to_be_visible(timeout=30_000)
+
+    page.locator('input[type="file"]').set_input_files(str(FILES / "partner_cp1252_semikolon.csv"))
+    expect(page.get_by_text("4. Vorschau")).to_be_visible(timeout=30_000)
+    new_metric = page.locator('[data-testid="stMetric"]').filter(has_text=re.compile(r"^neu"))
+    expect(new_metric).to_contain_text("3")
+    # the table is drawn on a canvas; its cells exist as accessible grid cells
+    expect(page.locator("td", has_text="Ökumenischer Helferkreis Asyl Höchberg").first).to_be_attached()
+    page.screenshot(path=str(tmp_path / "vorschau.png"), full_page=True)
+    page.get_by_role("button", name="Übernehmen").click()
+    expect(page.get_by_text("Import 1 übernommen")).to_be_visible(timeout=30_000)
+
+    page.goto(f"{server}/karte?regbez=Unterfranken&typ=Helferkreis&typ=Diakonie&{OFFLINE}")
+    fmap = page.frame_locator(MAP_FRAME)
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(12, timeout=60_000)
+    expect(fmap.locator('.integra-partner[title*="Höchberg"]')).to_have_count(1)
+    expect(fmap.locator('.integra-partner[title*="Diakonie Schweinfurt"]')).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "karte_neu.png"))
