@@ -232,7 +232,8 @@ def read_rows(
             errors.append(Problem(number, reader.header(exc.column), str(exc)))
             continue
         if place.warning:
-            warnings.append(Problem(number, reader.header("plz"), place.warning))
+            column = "lat" if place.precision == "Adresse" else "plz"
+            warnings.append(Problem(number, reader.header(column), place.warning))
         values.update(gemeinde_ags=place.gemeinde_ags, kreis_ags=place.kreis_ags, lat=place.lat, lon=place.lon,
                       precision=place.precision, city=reader.cell(cells, "city") or place.city)  # fmt: skip
         key = (
@@ -254,7 +255,7 @@ def _locate(reader: _RowReader, cells, lat, lon, lat_text, lon_text, ags) -> loc
         if lat is None or lon is None:
             column = "lat" if lat is None else "lon"
             raise locate.LocationError(column, f"Koordinate „{lat_text if lat is None else lon_text}“ ist keine Zahl")
-        if ags is None and locate.gemeinden_at([lon], [lat])[0] is not None:
+        if ags[0] is None and locate.gemeinden_at([lon], [lat])[0][0] is not None:
             raise locate.LocationError("lat", "Breite und Länge vertauscht? Der Punkt liegt so nicht in Bayern")
         return locate.by_point(lat, lon, ags)
     plz, city = reader.cell(cells, "plz"), reader.cell(cells, "city")

@@ -130,19 +130,47 @@ def by_plz(plz: str, city: str = "") -> Location:
     return _gemeinde(rec["gemeinde_ags"], float(rec["lat"]), float(rec["lon"]), "PLZ", warning)
 
 
-def gemeinden_at(lats: list[float], lons: list[float]) -> list[str | None]:
-    """AGS of the Gemeinde containing each point (None outside Bavaria), in one spatial join."""
+# VG5000 borders are generalised: real addresses at the state border (Lindau, Bodensee) can
+# fall a little outside. Points this close to a Gemeinde polygon are assigned to it, with a note.
+BORDER_TOLERANCE_M = 3000
+
+
+@lru_cache(maxsize=1)
+def _polygons_metric() -> gpd.GeoDataFrame:
+    """Gemeinde polygons in UTM 32N (metres), for the border tolerance."""
+    return geodata.gemeinden()[["ags", "geometry"]].to_crs(25832)
+
+
+def gemeinden_at(lats: list[float], lons: list[float]) -> list[tuple[str | None, bool]]:
+    """(AGS of the Gemeinde containing each point, or the nearest within tolerance; whether it was snapped).
+
+    One spatial join for all points; (None, False) means outside Bavaria.
+    """
     if not lats:
         return []
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326")
-    polygons = geodata.gemeinden()[["ags", "is_gemeinde", "kreis_ags", "geometry"]]
-    joined = gpd.sjoin(points, polygons, how="left", predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")].sort_index()
-    return [None if pd.isna(a) else a for a in joined["ags"].to_numpy(dtype=object)]
+    polygons = geodata.gemeinden()[["ags", "geometry"]]
+    inside = gpd.sjoin(points, polygons, how="left", predicate="within")
+    inside = inside[~inside.index.duplicated(keep="first")].sort_index()["ags"]
+    result = [(None if pd.isna(a) else a, False) for a in inside.to_numpy(dtype=object)]
+    outside = [i for i, (ags, _) in enumerate(result) if ags is None]
+    if outside:
+        near = gpd.sjoin_nearest(points.iloc[outside].to_crs(25832), _polygons_metric(), how="left",
+                                 max_distance=BORDER_TOLERANCE_M)  # fmt: skip
+        near = near[~near.index.duplicated(keep="first")]["ags"]
+        for i, ags in near.items():
+            if not pd.isna(ags):
+                result[i] = (ags, True)
+    return result
 
 
-def by_point(lat: float, lon: float, ags: str | None) -> Location:
-    """A located point; `ags` comes from `gemeinden_at`. Gemeindefreie Gebiete count to their Kreis."""
+def by_point(lat: float, lon: float, found: tuple[str | None, bool]) -> Location:
+    """A located point; `found` comes from `gemeinden_at`. Gemeindefreie Gebiete count to their Kreis."""
+    ags, snapped = found
     if ags is None or not (np.isfinite(lat) and np.isfinite(lon)):
         raise LocationError("lat", f"Koordinaten {lat:.5f}, {lon:.5f} liegen nicht in Bayern")
-    return _gemeinde(ags, lat, lon, "Adresse")
+    warning = None
+    if snapped:
+        warning = (f"Punkt liegt knapp außerhalb der vereinfachten Grenzen; nächste Gemeinde "
+                   f"{_polygons()[ags][0]} zugeordnet")  # fmt: skip
+    return _gemeinde(ags, lat, lon, "Adresse", warning)

@@ -45,8 +45,11 @@ def test_bad_plz(plz, message):
 
 
 def test_points_in_polygons():
-    inside, berlin, gemeindefrei = locate.gemeinden_at([49.89, 52.52, 49.93], [10.89, 13.40, 12.03])
-    assert inside == "09461000" and berlin is None
+    inside, berlin, lindau = locate.gemeinden_at([49.89, 52.52, 47.5833], [10.89, 13.40, 9.7667])
+    assert inside == ("09461000", False) and berlin == (None, False)
     assert locate.by_point(49.89, 10.89, inside).precision == "Adresse"
     with pytest.raises(LocationError, match="nicht in Bayern"):
         locate.by_point(52.52, 13.40, berlin)
+    # Sigmarszell at the Bodensee: GeoNames' point is just outside the generalised border
+    snapped = locate.by_point(47.5833, 9.7667, lindau)
+    assert lindau[1] and snapped.kreis_ags == "09776" and "knapp außerhalb" in snapped.warning
