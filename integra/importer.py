@@ -266,12 +266,9 @@ def _locate(reader: _RowReader, cells, lat, lon, lat_text, lon_text, ags) -> loc
     raise locate.LocationError("city", "kein Ort: weder Koordinaten noch PLZ noch Ort angegeben")
 
 
-def _partner_dict(partner: Partner) -> dict[str, object]:
-    return {c.key: getattr(partner, c.key) for c in Partner.__table__.columns}
-
-
 def _existing(session: Session) -> list[dict[str, object]]:
-    return [_partner_dict(p) for p in session.scalars(select(Partner))]
+    """All partners as plain dicts (Core rows: ten times faster than ORM objects for 50,000 rows)."""
+    return [dict(row) for row in session.execute(select(Partner.__table__)).mappings()]
 
 
 def _same(old: object, new: object) -> bool:
@@ -344,7 +341,8 @@ def plan_import(
 
 
 def _row_for_store(values: dict[str, object], import_id: int, now: dt.datetime) -> dict[str, object]:
-    return {**{f: values.get(f) for f in DATA_FIELDS if f in values}, "import_id": import_id, "updated_at": now}
+    """A full partner row (every data field, unset ones None) so all rows of a batch insert alike."""
+    return {**dict.fromkeys(DATA_FIELDS), **values, "import_id": import_id, "updated_at": now}
 
 
 def _json(values: dict[str, object]) -> str:
@@ -361,6 +359,12 @@ def _lock(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(4711)))
     else:
         session.execute(update(ImportRun).where(ImportRun.id < 0).values(file_name=ImportRun.file_name))
+
+
+def _sync_id_sequence(session: Session) -> None:
+    """PostgreSQL hands out ids from a sequence: move it past the ids assigned by the import."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.setval(func.pg_get_serial_sequence("partners", "id"), func.max(Partner.id))))
 
 
 def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = True) -> int:
@@ -382,12 +386,17 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
         changes = []
         if plan.inserts:
             rows = [_row_for_store(c.values, run.id, now) for c in plan.inserts]
-            ids = session.scalars(insert(Partner).returning(Partner.id), rows).all()
-            changes += [{"import_id": run.id, "partner_id": pid, "action": "insert", "before": None,
-                         "after": _json({**row, "id": pid})} for pid, row in zip(ids, rows, strict=True)]  # fmt: skip
+            # Ids are assigned here, under the write lock, so one executemany inserts all rows:
+            # RETURNING in parameter order would make SQLite insert row by row (50,000 round trips).
+            first = (session.scalar(select(func.max(Partner.id))) or 0) + 1
+            rows = [{**row, "id": first + i} for i, row in enumerate(rows)]
+            session.execute(insert(Partner.__table__), rows)
+            _sync_id_sequence(session)
+            changes += [{"import_id": run.id, "partner_id": row["id"], "action": "insert", "before": None,
+                         "after": _json(row)} for row in rows]  # fmt: skip
         old_by_id = {int(p["id"]): p for p in existing}
         for upd in plan.updates:
-            new_values = _row_for_store({f: new for f, (_, new) in upd.changes.items()}, run.id, now)
+            new_values = {**{f: new for f, (_, new) in upd.changes.items()}, "import_id": run.id, "updated_at": now}
             session.execute(update(Partner).where(Partner.id == upd.partner_id).values(**new_values))
             changes.append({"import_id": run.id, "partner_id": upd.partner_id, "action": "update",
                             "before": _json(old_by_id[upd.partner_id]),
@@ -398,7 +407,7 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
             changes += [{"import_id": run.id, "partner_id": int(p["id"]), "action": "delete", "before": _json(p),
                          "after": None} for p in plan.removals]  # fmt: skip
         if changes:
-            session.execute(insert(ImportChange), changes)
+            session.execute(insert(ImportChange.__table__), changes)
         run.inserted, run.updated = len(plan.inserts), len(plan.updates)
         run.unchanged, run.removed = len(plan.unchanged), len(plan.removals)
         return run.id

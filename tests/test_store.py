@@ -69,3 +69,30 @@ def test_init_command_line_is_idempotent(tmp_path):
     )
     assert "Startdaten geladen" in first.stdout
     assert "vorhandene Daten behalten" in second.stdout
+
+
+def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
+    from alembic import command
+
+    from integra.store import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(alembic_config(engine), "0001")  # a database made before partner imports existed
+    with engine.begin() as conn:  # rows written with the columns of revision 0001 only
+        conn.exec_driver_sql(
+            "INSERT INTO regions (ags, name, kind, level, parent_ags, is_gemeinde) VALUES "
+            "('094', 'Oberfranken', 'Regierungsbezirk', 'regbez', NULL, 0), "
+            "('09461', 'Kreisfreie Stadt Bamberg', 'Kreisfreie Stadt', 'kreis', '094', 0), "
+            "('09461000', 'Bamberg', 'Kreisfreie Stadt', 'gemeinde', '09461', 1)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO partners (name, type, gemeinde_ags, kreis_ags, lat, lon, precision, source_url) VALUES "
+            "('Helferkreis Bamberg', 'Helferkreis', '09461000', '09461', 49.89, 10.89, 'Gemeinde', 'https://x.de')"
+        )
+        before = conn.exec_driver_sql("SELECT * FROM partners").all()
+    migrate(engine)
+    assert schema_revision(engine) == "0002"
+    with engine.connect() as conn:
+        after = conn.exec_driver_sql("SELECT * FROM partners").all()
+    assert [tuple(row)[: len(before[0])] for row in after] == [tuple(row) for row in before]
+    assert after[0][-4:] == (None, None, None, None)  # email, phone, external_id, import_id added empty
