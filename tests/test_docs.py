@@ -1,0 +1,30 @@
+"""README keeps up with the product: every page and every command is shown there."""
+
+from __future__ import annotations
+
+import re
+
+from integra import cli
+from integra.config import PROJECT_DIR
+
+README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_documented():
+    parser_text = (PROJECT_DIR / "integra" / "cli.py").read_text(encoding="utf-8")
+    commands = re.findall(r'add_parser\(\s*"([a-z-]+)"', parser_text)
+    assert {"init", "import-partners", "undo-import", "export-partners"} <= set(commands)
+    for command in commands:
+        assert f"python -m integra {command}" in README, command
+    assert cli.main  # the documented entry point exists
+
+
+def test_every_page_is_documented():
+    app = (PROJECT_DIR / "app.py").read_text(encoding="utf-8")
+    for path in re.findall(r'url_path="([a-z]+)"', app):
+        assert f"`/{path}`" in README, path
+
+
+def test_the_two_commands_and_ci_agree():
+    assert "make run" in README and "make test" in README
+    assert (PROJECT_DIR / ".ci" / "run").read_text().strip().endswith("make test")
