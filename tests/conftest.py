@@ -36,3 +36,19 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def page(tmp_path: Path):
+    """A fresh headless Debian Chromium page (Playwright; its own browser download is never used)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, FLAGS, require_chromium
+
+    require_chromium()
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
+                                                        headless=True, args=FLAGS,
+                                                        viewport={"width": 1400, "height": 1000})  # fmt: skip
+        yield context.pages[0]
+        context.close()

@@ -2,57 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from integra.devserver import running_app
+from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-OFFLINE = "karte=ohne+Hintergrundkarte"
-
-if not os.path.exists(CHROMIUM):  # `make test` installs it; a missing browser must fail, not skip
-    pytest.fail(f"{CHROMIUM} fehlt: `make test` installiert Debians chromium", pytrace=False)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
 def server(seeded_template, tmp_path_factory) -> Iterator[str]:
-    """The real app on a free port with a private copy of the seeded database."""
-    db = tmp_path_factory.mktemp("browser-db") / "integra.sqlite3"
-    shutil.copy(seeded_template, db)
-    with running_app(f"sqlite:///{db}", tmp_path_factory.mktemp("browser-log") / "streamlit.log") as url:
+    with served_copy(seeded_template, tmp_path_factory.mktemp("browser")) as url:
         yield url
-
-
-@pytest.fixture
-def page(tmp_path) -> Iterator[Page]:
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        yield context.pages[0]
-        context.close()
 
 
 def _watch(page: Page) -> tuple[list[str], list[str], list[str]]:

@@ -3,37 +3,24 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from integra.devserver import running_app
-from tests.test_browser import CHROMIUM, FLAGS, MAP_FRAME, OFFLINE
+from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
 
 FILES = Path(__file__).parent / "files"
 PASSWORD = "browser-geheim-42"
 
+require_chromium()
+
 
 @pytest.fixture(scope="module")
 def server(seeded_template, tmp_path_factory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("upload-db") / "integra.sqlite3"
-    shutil.copy(seeded_template, db)
-    log = tmp_path_factory.mktemp("upload-log") / "streamlit.log"
-    with running_app(f"sqlite:///{db}", log, env={"INTEGRA_EDITOR_PASSWORD": PASSWORD}) as url:
+    with served_copy(seeded_template, tmp_path_factory.mktemp("upload"), {"INTEGRA_EDITOR_PASSWORD": PASSWORD}) as url:
         yield url
-
-
-@pytest.fixture
-def page(tmp_path) -> Iterator[Page]:
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1400, "height": 1000})  # fmt: skip
-        yield context.pages[0]
-        context.close()
 
 
 def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path):

@@ -1,0 +1,34 @@
+"""Shared pieces of the real-browser tests: Debian's Chromium, its flags, the app on a copy of the seed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from integra.devserver import running_app
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps calling Google hosts, which fail here.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+         "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+OFFLINE = "karte=ohne+Hintergrundkarte"
+
+
+def require_chromium() -> None:
+    """`make test` installs Debian's chromium; a missing browser must fail the run, never skip it."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} fehlt: `make test` installiert Debians chromium", pytrace=False)
+
+
+@contextmanager
+def served_copy(seeded_template: Path, folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The real app on a free port, on a private copy of the seeded database in `folder`."""
+    shutil.copy(seeded_template, folder / "integra.sqlite3")
+    with running_app(f"sqlite:///{folder / 'integra.sqlite3'}", folder / "streamlit.log", env=env) as url:
+        yield url
