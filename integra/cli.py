@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from integra import auth, export, importer, queries, seedbuild, tabular
+from integra import auth, export, factsheet, importer, queries, seedbuild, tabular
 from integra.config import database_url
 from integra.seed import seed_if_empty
 from integra.store import make_engine, migrate, schema_revision
@@ -97,6 +97,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_steckbrief(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    try:
+        pdf = factsheet.factsheet_pdf(engine, args.ags)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    Path(args.out).write_bytes(pdf)
+    print(f"Steckbrief {args.ags} geschrieben: {args.out}")
+    return 0
+
+
 def _cmd_hash_password(_args: argparse.Namespace) -> int:
     password = getpass.getpass("Redaktionspasswort: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(password) < 10:
@@ -134,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--format", choices=sorted(export.FORMATS), default="csv")
     exp.add_argument("--regbez", choices=[ALL_BAVARIA, *REGIERUNGSBEZIRKE], default=ALL_BAVARIA)
     exp.set_defaults(func=_cmd_export)
+    sheet = commands.add_parser("steckbrief", help="Kreis-Steckbrief als PDF (eine A4-Seite)")
+    sheet.add_argument("ags", help="fünfstelliger Kreisschlüssel, z. B. 09471")
+    sheet.add_argument("--out", required=True, help="Zieldatei, z. B. bamberg.pdf")
+    sheet.set_defaults(func=_cmd_steckbrief)
     commands.add_parser("hash-password", help="Hash für das Redaktionspasswort erzeugen (secrets.toml)").set_defaults(
         func=_cmd_hash_password
     )

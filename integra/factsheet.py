@@ -1,0 +1,139 @@
+"""Kreis-Steckbrief: one printable A4 page per Kreis as PDF, made offline.
+
+The map is drawn with geopandas/matplotlib from the boundary files (no tiles), the PDF with
+fpdf2 and the DejaVu font that ships with matplotlib (umlauts and „“ without system fonts).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers and in CI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from fpdf import FPDF  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
+
+from integra import gaps, geodata, queries  # noqa: E402
+from integra.formatting import confidence_de, is_blank, web_links, year_text  # noqa: E402
+from integra.vocab import CONCEPT_COLOURS, KIZ_ELIGIBLE, PARTNER_STYLE  # noqa: E402
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+MAX_PARTNERS = 14
+
+
+def kreis_map_png(kreis_ags: str, kreise: pd.DataFrame, partners: pd.DataFrame) -> bytes:
+    """The Kreis and its neighbours coloured by concept status, with the partners as letters."""
+    shapes = geodata.kreise().merge(kreise[["ags", "status"]], on="ags")
+    target = shapes[shapes["ags"] == kreis_ags]
+    neighbours = shapes[shapes.touches(target.geometry.iloc[0]) | (shapes["ags"] == kreis_ags)]
+    fig, ax = plt.subplots(figsize=(6.2, 4.6), dpi=150)
+    neighbours.plot(ax=ax, color=neighbours["status"].map(CONCEPT_COLOURS), edgecolor="#555", linewidth=0.6, alpha=0.55)
+    target.plot(ax=ax, color=target["status"].map(CONCEPT_COLOURS), edgecolor="#000", linewidth=2)
+    for rec in neighbours.itertuples():
+        point = rec.geometry.representative_point()
+        ax.annotate(rec.name, (point.x, point.y), ha="center", fontsize=6 if rec.ags != kreis_ags else 8,
+                    weight="bold" if rec.ags == kreis_ags else "normal", color="#222")  # fmt: skip
+    for rec in partners.itertuples():
+        colour, letter = PARTNER_STYLE[rec.type]
+        ax.scatter(rec.lon, rec.lat, s=90, color=colour, edgecolor="#000", zorder=3)
+        ax.annotate(letter, (rec.lon, rec.lat), ha="center", va="center", fontsize=6, color="#fff", zorder=4)
+    ax.set_axis_off()
+    ax.set_aspect(1 / 0.66)  # about 1/cos(49°): Bavaria is not squashed
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class _Sheet(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_auto_page_break(False)
+        self.set_margins(15, 12, 15)
+
+    def heading(self, text: str, size: int = 11) -> None:
+        self.set_font("DejaVu", "B", size)
+        self.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+    def text(self, text: str, size: float = 9) -> None:  # type: ignore[override]
+        self.set_font("DejaVu", "", size)
+        self.multi_cell(0, 4.4, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+    def legend(self, x: float, y: float) -> None:
+        """Colour key of the map, drawn as filled squares (a text ■ would print black)."""
+        self.set_font("DejaVu", "", 7.5)
+        for i, (status, colour) in enumerate(CONCEPT_COLOURS.items()):
+            self.set_fill_color(*(int(colour[k : k + 2], 16) for k in (1, 3, 5)))
+            self.rect(x, y + i * 4.5, 3.2, 3.2, style="F")
+            self.text_at(x + 5, y + i * 4.5 + 2.7, f"Konzept {status}")
+        self.text_at(x, y + 4 * 4.5 + 2.7, "Punkte: Partner, Buchstabe = Typ")
+
+    def text_at(self, x: float, y: float, text: str) -> None:
+        FPDF.text(self, x, y, text)
+
+
+def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
+    """The Steckbrief of one Kreis or kreisfreie Stadt as PDF bytes."""
+    kreise = queries.kreise(engine)
+    if kreis_ags not in set(kreise["ags"]):
+        raise KeyError(f"Kein Kreis mit AGS {kreis_ags}")
+    kreis = kreise.set_index("ags").loc[kreis_ags]
+    partners = queries.partners(engine)
+    partners = partners[partners["kreis_ags"] == kreis_ags]
+    structures = queries.structures(engine)
+    structures = structures[structures["kreis_ags"] == kreis_ags]
+    age = queries.data_age(engine)
+
+    pdf = _Sheet()
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 17)
+    pdf.cell(0, 9, kreis["name"], new_x="LMARGIN", new_y="NEXT")
+    pdf.text(f"Regierungsbezirk {kreis['regbez']} · {int(kreis['population']):,} Einwohner (Stand "
+             f"{pd.Timestamp(kreis['population_date']):%d.%m.%Y}) · AGS {kreis_ags}".replace(",", "."))  # fmt: skip
+    top = pdf.get_y() + 2
+    shown_map = pdf.image(io.BytesIO(kreis_map_png(kreis_ags, kreise, partners)), x=15, y=top, w=120, h=88,
+                          keep_aspect_ratio=True)  # fmt: skip
+    pdf.legend(140, top + 4)
+    pdf.set_y(top + shown_map.rendered_height + 3)
+
+    pdf.heading("Kommunales Integrationskonzept")
+    lines = [f"Status: {kreis['status']}"]
+    if not is_blank(kreis["title"]):
+        lines.append(f"{kreis['title']} ({year_text(kreis['year']) or 'Jahr unbekannt'})")
+    if not is_blank(kreis["evidence"]):
+        lines.append(f"Beleg: {kreis['evidence']}")
+    links = web_links(kreis["source_url"])
+    lines.append("Quelle: " + (" ; ".join(links) if links else "keine – in den durchsuchten Quellen nichts gefunden")
+                 + (f" (Verlässlichkeit: {confidence_de(kreis['confidence'])})" if not is_blank(kreis["confidence"])
+                    else ""))  # fmt: skip
+    pdf.text("\n".join(lines))
+    pdf.heading("Kommunales Integrationszentrum (KIZ)")
+    if not is_blank(kreis["kiz_status"]):
+        pdf.text(f"{kreis['kiz_status']}: {kreis['kiz_name']}")
+    else:
+        pdf.text(f"{KIZ_ELIGIBLE}: Konzept vorhanden, noch kein KIZ." if kreis["foerderfaehig"]
+                 else "Kein KIZ-Eintrag. Voraussetzung nach Antrag A3: ein beschlossenes Integrationskonzept.")  # fmt: skip
+    pdf.heading(f"Partner mit Sitz im Kreis ({len(partners)})")
+    shown = [f"{p.name} – {p.type}, {p.city or p.gemeinde}" for p in partners.head(MAX_PARTNERS).itertuples()]
+    if len(partners) > MAX_PARTNERS:
+        shown.append(f"… und {len(partners) - MAX_PARTNERS} weitere")
+    pdf.text("\n".join(shown) or "Keine bekannt.")
+    if len(structures):
+        pdf.heading("Weitere Strukturen (nicht vollständig)")
+        pdf.text("\n".join(f"{s.type.capitalize()}: {s.detail}" for s in structures.itertuples()))
+    if kreis["status"] != "vorhanden":
+        pdf.heading("Vorbilder in der Nähe")
+        near = gaps.nearby_models(engine).query("ags == @kreis_ags")
+        pdf.text("\n".join(f"{r['Vorbild']} ({r['Entfernung (km)']} km): {r['Konzept']}" for _, r in near.iterrows()))
+    pdf.set_y(-30)
+    checked = f"{age.concepts_checked_to:%d.%m.%Y}" if age.concepts_checked_to else "unbekannt"
+    pdf.text(f"Integrationslandkarte Bayern · Datenstand: Recherche geprüft am {checked}. "
+             f"„unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.\n{geodata.ATTRIBUTION}", size=6.5)  # fmt: skip
+    return bytes(pdf.output())

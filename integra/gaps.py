@@ -1,0 +1,97 @@
+"""Where Bavaria is not yet covered: per-Kreis figures, the motion's demand lists, nearby models.
+
+Everything is computed from `integra.queries` frames, so the Lücken page, the fact sheet and the
+exports agree. Unknown stays unknown: "ohne bekanntes Konzept" lists `unbekannt` next to
+`keines` and `in Erarbeitung`, and records without a year are counted apart, never dated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from integra import geodata, queries
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_ELIGIBLE, PARTNER_TYPES, REGIERUNGSBEZIRKE
+
+PER = 100_000
+
+
+def kreis_figures(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
+    """One row per Kreis: concept, KIZ, A3 rule, Gemeinden with a concept, partners per type and per 100,000."""
+    kreise = queries.kreise(engine, regbez)
+    gemeinden = queries.gemeinden(engine, regbez)
+    with_concept = (gemeinden[gemeinden["is_gemeinde"] & (gemeinden["status"] == "vorhanden")]
+                    .groupby("kreis_ags").size())  # fmt: skip
+    partners = queries.partners(engine, regbez)
+    by_type = (partners.pivot_table(index="kreis_ags", columns="type", values="id", aggfunc="count", fill_value=0)
+               .reindex(columns=list(PARTNER_TYPES), fill_value=0))  # fmt: skip
+    frame = kreise.assign(gemeinden_mit_konzept=kreise["ags"].map(with_concept).fillna(0).astype(int))
+    for ptype in PARTNER_TYPES:
+        frame[ptype] = frame["ags"].map(by_type[ptype]).fillna(0).astype(int)
+    frame["partner_je_100k"] = (frame["partner"] / frame["population"] * PER).round(1)
+    frame["kiz"] = frame["kiz_status"].where(frame["kiz_status"].notna(),
+                                             frame["foerderfaehig"].map({True: KIZ_ELIGIBLE, False: "–"}))  # fmt: skip
+    return frame
+
+
+def without_concept(figures: pd.DataFrame) -> pd.DataFrame:
+    """Kreise with no known concept (unbekannt, keines or still in Erarbeitung)."""
+    return figures[figures["status"] != "vorhanden"]
+
+
+def demand_list(figures: pd.DataFrame) -> pd.DataFrame:
+    """The motion's demand: concept vorhanden and no KIZ record yet."""
+    return figures[figures["foerderfaehig"]]
+
+
+def without_partner(figures: pd.DataFrame, partner_type: str) -> pd.DataFrame:
+    return figures[figures[partner_type] == 0]
+
+
+def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> pd.DataFrame:
+    """For every Kreis without a concept, the `count` nearest Kreise in Bavaria that have one (km between centres).
+
+    Models are searched in all of Bavaria, also across Regierungsbezirk borders.
+    """
+    kreise = queries.kreise(engine)
+    centres = geodata.kreise().set_index("ags").to_crs(25832).geometry.representative_point()
+    xy = np.column_stack([centres.x, centres.y])
+    index = {ags: i for i, ags in enumerate(centres.index)}
+    models = kreise[kreise["status"] == "vorhanden"]
+    targets = without_concept(kreise if regbez == ALL_BAVARIA else kreise[kreise["regbez"] == regbez])
+    rows = []
+    for target in targets.itertuples():
+        dist = np.hypot(*(xy[[index[a] for a in models["ags"]]] - xy[index[target.ags]]).T) / 1000
+        for rank, i in enumerate(np.argsort(dist)[:count], start=1):
+            model = models.iloc[i]
+            rows.append({"ags": target.ags, "Kreis": target.name, "Status": target.status, "Rang": rank,
+                         "Vorbild": model["name"], "Entfernung (km)": round(float(dist[i])), "Konzept": model["title"],
+                         "Jahr": model["year"], "Quelle": model["source_url"]})  # fmt: skip
+    return pd.DataFrame(rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept",
+                                       "Jahr", "Quelle"])  # fmt: skip
+
+
+def coverage_by_regbez(engine: Engine) -> pd.DataFrame:
+    """Long table Regierungsbezirk × concept status → number of Kreise (for the stacked bars)."""
+    kreise = queries.kreise(engine)
+    counts = kreise.groupby(["regbez", "status"]).size().rename("Kreise").reset_index()
+    full = pd.MultiIndex.from_product([REGIERUNGSBEZIRKE, CONCEPT_STATUSES], names=["regbez", "status"])
+    return counts.set_index(["regbez", "status"]).reindex(full, fill_value=0).reset_index()
+
+
+def concepts_over_time(engine: Engine, regbez: str = ALL_BAVARIA) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Cumulative number of Kreise and Gemeinden with a concept per year, and how many have no known year."""
+    series, undated = [], {}
+    for label, frame in (("Kreise", queries.kreise(engine, regbez)), ("Gemeinden", queries.gemeinden(engine, regbez))):
+        if label == "Gemeinden":
+            frame = frame[frame["is_gemeinde"]]
+        present = frame[frame["status"] == "vorhanden"]
+        undated[label] = int(present["year"].isna().sum())
+        per_year = present["year"].dropna().astype(int).value_counts().sort_index()
+        if len(per_year):
+            years = range(per_year.index.min(), max(per_year.index.max(), pd.Timestamp.now().year) + 1)
+            cumulative = per_year.reindex(years, fill_value=0).cumsum()
+            series.append(pd.DataFrame({"Jahr": list(years), "Anzahl": cumulative.to_numpy(), "Ebene": label}))
+    timeline = pd.concat(series, ignore_index=True) if series else pd.DataFrame(columns=["Jahr", "Anzahl", "Ebene"])
+    return timeline, undated

@@ -1,0 +1,57 @@
+"""Gap lists, nearby models and charts against expectations worked out by hand for Oberfranken."""
+
+from __future__ import annotations
+
+from integra import gaps
+from integra.models import IntegrationCentre
+from integra.store import transaction
+from integra.vocab import KIZ_ELIGIBLE
+
+# Oberfranken in the seed: concepts in Stadt Bamberg and Stadt Hof, LK Coburg in Erarbeitung,
+# partners only in Stadt Bamberg (Caritas diocese, Migranten- und Integrationsbeirat).
+CONCEPT = {"Kreisfreie Stadt Bamberg", "Kreisfreie Stadt Hof"}
+
+
+def _names(frame) -> set[str]:
+    return set(frame["name"])
+
+
+def test_lists_for_oberfranken(engine):
+    figures = gaps.kreis_figures(engine, "Oberfranken")
+    assert len(figures) == 13
+    assert _names(gaps.demand_list(figures)) == CONCEPT
+    missing = gaps.without_concept(figures)
+    assert len(missing) == 11 and CONCEPT.isdisjoint(_names(missing))
+    assert set(missing["status"]) == {"unbekannt", "in Erarbeitung"}
+    assert _names(figures) - _names(gaps.without_partner(figures, "Caritas")) == {"Kreisfreie Stadt Bamberg"}
+    bamberg = figures.set_index("name").loc["Kreisfreie Stadt Bamberg"]
+    assert (bamberg["Caritas"], bamberg["Sonstige"], bamberg["partner"]) == (1, 1, 2)
+    assert bamberg["partner_je_100k"] == round(2 / bamberg["population"] * 100_000, 1)
+    assert bamberg["kiz"] == KIZ_ELIGIBLE and bamberg["gemeinden_mit_konzept"] == 1
+
+
+def test_a_kiz_record_takes_a_kreis_off_the_demand_list(engine):
+    with transaction(engine) as session:
+        session.add(IntegrationCentre(kreis_ags="09464", status="geplant", name="KIZ Hof"))
+    figures = gaps.kreis_figures(engine, "Oberfranken")
+    assert _names(gaps.demand_list(figures)) == {"Kreisfreie Stadt Bamberg"}
+    assert figures.set_index("name").loc["Kreisfreie Stadt Hof", "kiz"] == "geplant"
+
+
+def test_nearby_models(engine):
+    near = gaps.nearby_models(engine, "Oberfranken")
+    assert set(near["ags"]) == set(gaps.without_concept(gaps.kreis_figures(engine, "Oberfranken"))["ags"])
+    lk_bamberg = near[near["Kreis"] == "Landkreis Bamberg"].sort_values("Rang")
+    assert list(lk_bamberg["Vorbild"])[0] == "Kreisfreie Stadt Bamberg"
+    assert 5 < lk_bamberg["Entfernung (km)"].iloc[0] < 25
+    assert list(lk_bamberg["Entfernung (km)"]) == sorted(lk_bamberg["Entfernung (km)"])
+
+
+def test_charts_count_undated_records_apart(engine):
+    coverage = gaps.coverage_by_regbez(engine)
+    assert len(coverage) == 7 * 4 and coverage["Kreise"].sum() == 96
+    timeline, undated = gaps.concepts_over_time(engine)
+    kreise = timeline[timeline["Ebene"] == "Kreise"]
+    assert kreise["Anzahl"].max() + undated["Kreise"] == 25  # dated ones cumulate, undated are apart
+    assert undated["Kreise"] == 5 and kreise["Jahr"].min() == 2004
+    assert list(kreise["Anzahl"]) == sorted(kreise["Anzahl"])
