@@ -18,6 +18,7 @@ navigation = st.navigation(
         ),
         st.Page("views/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
         st.Page("views/partner.py", title="Partner", icon=":material/groups:", url_path="partner"),
+        st.Page("views/luecken.py", title="Lücken & Forderungen", icon=":material/flag:", url_path="luecken"),
         st.Page("views/hochladen.py", title="Daten hochladen", icon=":material/upload_file:", url_path="hochladen"),
     ]
 )

@@ -31,18 +31,26 @@ def neutralise(value: object) -> object:
 def _table(partners: pd.DataFrame) -> pd.DataFrame:
     frame = partners.reindex(columns=list(COLUMNS)).rename(columns=COLUMNS)
     frame["Stand"] = frame["Stand"].astype(str)
-    return frame.map(neutralise)
+    return frame
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """Any table as UTF-8 with BOM and `;`, so German Excel opens it with umlauts intact; formulas inert."""
+    return frame.map(neutralise).to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def frame_xlsx(frame: pd.DataFrame, sheet: str = "Daten") -> bytes:
+    buffer = io.BytesIO()
+    frame.map(neutralise).to_excel(buffer, index=False, sheet_name=sheet[:31], engine="openpyxl")
+    return buffer.getvalue()
 
 
 def to_csv(partners: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM and `;`, so German Excel opens it with umlauts intact."""
-    return _table(partners).to_csv(sep=";", index=False).encode("utf-8-sig")
+    return frame_csv(_table(partners))
 
 
 def to_xlsx(partners: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    _table(partners).to_excel(buffer, index=False, sheet_name="Partner", engine="openpyxl")
-    return buffer.getvalue()
+    return frame_xlsx(_table(partners), "Partner")
 
 
 def to_geojson(partners: pd.DataFrame) -> bytes:
@@ -70,10 +78,8 @@ TEMPLATE = pd.DataFrame(
 
 def template_csv() -> bytes:
     """The upload template: expected columns and one example row, for German Excel."""
-    return TEMPLATE.to_csv(sep=";", index=False).encode("utf-8-sig")
+    return frame_csv(TEMPLATE)
 
 
 def template_xlsx() -> bytes:
-    buffer = io.BytesIO()
-    TEMPLATE.to_excel(buffer, index=False, sheet_name="Partner", engine="openpyxl")
-    return buffer.getvalue()
+    return frame_xlsx(TEMPLATE, "Partner")

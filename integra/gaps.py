@@ -95,3 +95,17 @@ def concepts_over_time(engine: Engine, regbez: str = ALL_BAVARIA) -> tuple[pd.Da
             series.append(pd.DataFrame({"Jahr": list(years), "Anzahl": cumulative.to_numpy(), "Ebene": label}))
     timeline = pd.concat(series, ignore_index=True) if series else pd.DataFrame(columns=["Jahr", "Anzahl", "Ebene"])
     return timeline, undated
+
+
+DISPLAY = {
+    "name": "Kreis", "regbez": "Regierungsbezirk", "status": "Konzept", "year": "Jahr", "kiz": "KIZ",
+    "gemeinden_mit_konzept": "Gemeinden mit Konzept", "partner": "Partner",
+    **{t: t for t in PARTNER_TYPES}, "partner_je_100k": "Partner je 100.000 Einw.", "population": "Einwohner",
+}  # fmt: skip
+
+
+def display(frame: pd.DataFrame) -> pd.DataFrame:
+    """German column names and the columns a reader needs, for tables and exports."""
+    out = frame.reindex(columns=list(DISPLAY)).rename(columns=DISPLAY)
+    out["Jahr"] = out["Jahr"].astype("Int64")
+    return out.reset_index(drop=True)

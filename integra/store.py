@@ -53,7 +53,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None) -> Config:
     """Alembic configured in code, so no alembic.ini path has to match the working directory."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -64,6 +64,13 @@ def alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; existing rows are kept."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def head_revision() -> str:
+    """The newest migration in integra/migrations (what `init` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()  # type: ignore[arg-type]
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from integra import geodata, queries
+from integra import export, factsheet, gaps, geodata, queries
 from integra.config import BASEMAPS, database_url, default_basemap
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData
-from integra.store import make_engine
+from integra.store import head_revision, make_engine, schema_revision
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
 
 CACHE_SECONDS = 300
@@ -33,7 +33,14 @@ class Filters:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    return make_engine(url)
+    engine = make_engine(url)
+    current, head = schema_revision(engine), head_revision()
+    if current != head:  # the run command migrates; a page on an old schema would fail obscurely
+        engine.dispose()
+        st.error(f"Die Datenbank hat Schema {current or 'keins'}, diese Version braucht {head}. "
+                 "Bitte `python -m integra init` ausführen (oder `make run` neu starten) – vorhandene Daten bleiben.")  # fmt: skip
+        st.stop()
+    return engine
 
 
 def engine() -> Engine:
@@ -174,3 +181,41 @@ def kreis_options() -> dict[str, str]:
     """Kreis name -> AGS, for choosers."""
     frame = _kreise(database_url(), ALL_BAVARIA)
     return dict(zip(frame["name"], frame["ags"], strict=True))
+
+
+def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV (German Excel) and XLSX buttons for a table as shown; formula cells are made inert."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("CSV", export.frame_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv",
+                         icon=":material/download:")  # fmt: skip
+    right.download_button("Excel", export.frame_xlsx(frame, stem), f"{stem}.xlsx", key=f"{key}_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          icon=":material/download:")  # fmt: skip
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _kreis_figures(url: str, regbez: str) -> pd.DataFrame:
+    return gaps.kreis_figures(_engine(url), regbez)
+
+
+def kreis_figures(filters: Filters) -> pd.DataFrame:
+    figures = _kreis_figures(database_url(), filters.regbez)
+    return figures[figures["status"].isin(filters.statuses)]
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _nearby_models(url: str, regbez: str) -> pd.DataFrame:
+    return gaps.nearby_models(_engine(url), regbez)
+
+
+def nearby_models(filters: Filters) -> pd.DataFrame:
+    return _nearby_models(database_url(), filters.regbez)
+
+
+def factsheet_button(kreise: dict[str, str], key: str) -> None:
+    """Choose a Kreis and download its Steckbrief; the PDF is only made when the button is pressed."""
+    left, right = st.columns([2, 1])
+    name = left.selectbox("Kreis-Steckbrief (PDF, A4)", list(kreise), key=f"{key}_kreis")
+    ags = kreise[name]
+    right.download_button("Steckbrief herunterladen", lambda: factsheet.factsheet_pdf(engine(), ags),
+                          f"steckbrief_{ags}.pdf", "application/pdf", key=f"{key}_pdf", icon=":material/picture_as_pdf:")  # fmt: skip

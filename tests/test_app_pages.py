@@ -100,3 +100,29 @@ def test_status_filter_narrows_the_kreis_table(db_url):
     assert not at.exception
     kreise = _table_with(at, "Konzept")
     assert len(kreise) == 16 and set(kreise["Konzept"]) == {"unbekannt"}
+
+
+def test_luecken_page_lists_and_charts(db_url):
+    at = _app(regbez="Oberfranken").run()
+    at.switch_page("views/luecken.py").run()
+    assert not at.exception, at.exception
+    missing, demand, partnerless, models, figures = (df.value for df in at.dataframe)  # in page order
+    assert len(figures) == 13 and len(partnerless) == 12 and set(models["Rang"]) == {1, 2, 3}
+    assert len(missing) == 11 and "vorhanden" not in set(missing["Konzept"])
+    assert set(demand["Kreis"]) == {"Kreisfreie Stadt Bamberg", "Kreisfreie Stadt Hof"}
+    assert any("Ohne bekanntes Jahr" in c.value for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("download_button")) >= 11  # CSV + Excel per list, and the Steckbrief
+
+
+def test_an_old_schema_gets_a_clear_message(tmp_path, monkeypatch):
+    from alembic import command
+
+    from integra.store import alembic_config, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(alembic_config(engine), "0001")
+    engine.dispose()
+    monkeypatch.setenv("INTEGRA_DATABASE_URL", f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    at = _app().run()
+    assert "python -m integra init" in at.error[0].value and not at.exception

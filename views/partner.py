@@ -19,7 +19,7 @@ st.write(f"**{len(table)}** Partner")
 st.dataframe(
     table,
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="partner_table",
     column_config={
         "Webseite": st.column_config.LinkColumn("Webseite"),
