@@ -9,7 +9,12 @@ import streamlit as st
 
 from integra import ui
 
-st.set_page_config(page_title="Integrationslandkarte Bayern", page_icon="🗺️", layout="wide")
+st.set_page_config(
+    page_title="Integrationslandkarte Bayern",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if ui.presentation_mode() else "auto",
+)
 
 navigation = st.navigation(
     [

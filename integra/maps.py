@@ -85,6 +85,29 @@ class _Control(MacroElement):
         self.html, self.css_class, self.position = html, css_class, position
 
 
+class _Style(MacroElement):
+    """CSS for the map document, added by script (streamlit-folium drops <style> from the header)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        document.head.insertAdjacentHTML("beforeend", {{ ("<style>" ~ this.css ~ "</style>")|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, css: str) -> None:
+        super().__init__()
+        self._name = "IntegraStyle"
+        self.css = css
+
+
+# Projector: large type in tooltips, popups and controls, readable from the back of a room.
+PRESENTATION_CSS = (
+    ".leaflet-tooltip{font-size:18px;font-weight:600;color:#000;border:2px solid #000}"
+    ".leaflet-popup-content{font-size:17px;line-height:1.45}"
+    ".leaflet-control-layers{font-size:17px}.leaflet-control-attribution{font-size:13px}"
+)
+
+
 class _Attribution(MacroElement):
     """Adds the data licence note to Leaflet's attribution corner (required by BKG/Destatis)."""
 
@@ -125,8 +148,9 @@ def _legend_html(view: MapView, data: MapData, area: pd.DataFrame) -> str:
     counts = area["status"].value_counts()
     size = 22 if view.large else 16
     parts = [
-        f'<div style="font:{"16px" if view.large else "12px"}/1.4 sans-serif;background:rgba(255,255,255,.92);'
-        'padding:8px 10px;border:1px solid #888;border-radius:4px;max-width:260px">',
+        f'<div style="font:{"18px" if view.large else "12px"}/1.4 sans-serif;background:rgba(255,255,255,.92);'
+        f"padding:8px 10px;border:{'2px solid #000' if view.large else '1px solid #888'};border-radius:4px;"
+        f'max-width:{340 if view.large else 260}px">',
         f"<b>Integrationskonzept ({esc(view.level)})</b>",
     ]
     parts += [_swatch(CONCEPT_COLOURS[s], s, int(counts.get(s, 0))) for s in view.statuses]
@@ -217,9 +241,9 @@ def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.
         name=f"{view.level} nach Konzeptstatus",
         style_function=lambda f: {
             "fillColor": CONCEPT_COLOURS[f["properties"]["status"]],
-            "color": "#444",
-            "weight": 0.6 if view.level == LEVEL_GEMEINDEN else 1,
-            "fillOpacity": 0.65,
+            "color": "#000" if view.large else "#444",  # high contrast on a projector
+            "weight": (0.6 if view.level == LEVEL_GEMEINDEN else 1) * (1.6 if view.large else 1),
+            "fillOpacity": 0.85 if view.large else 0.65,
         },
         highlight_function=lambda f: {"weight": 3, "color": "#000"},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
@@ -359,6 +383,8 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
     _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _Control(_legend_html(view, data, area), "integra-legend").add_to(fmap)
+    if view.large:
+        _Style(PRESENTATION_CSS).add_to(fmap)
     # Keep the area clear of the legend and layer control on the right.
     fmap.fit_bounds(bounds, padding_top_left=(10, 10), padding_bottom_right=(330 if view.large else 270, 10))
     return localize(fmap, asset_prefix)

@@ -131,8 +131,36 @@ def current_filters() -> Filters:
     )
 
 
+PRESENTATION = "praesentation"
+_PRESENTATION_CSS = """<style>
+.block-container {padding: 0.6rem 1rem 0 1rem; max-width: 100%;}
+header[data-testid="stHeader"] {height: 0; min-height: 0;}
+</style>"""
+
+
+def presentation_mode() -> bool:
+    """`?praesentation=1` in the URL: the projector view (read before the page config is set)."""
+    return st.query_params.get(PRESENTATION) == "1"
+
+
+def _switch_presentation() -> None:
+    """Toggle `?praesentation=1`; every other filter stays in the URL, so the view survives the switch."""
+    if presentation_mode():
+        del st.query_params[PRESENTATION]
+    else:
+        st.query_params[PRESENTATION] = "1"
+
+
+def presentation_header(caption: str) -> None:
+    """Instead of the page title: one line of context and a way back (the sidebar is collapsed)."""
+    st.html(_PRESENTATION_CSS)
+    left, right = st.columns([5, 1])
+    left.markdown(f"### {caption}")
+    right.button("Präsentation beenden", on_click=_switch_presentation, key="end_presentation")
+
+
 def map_switches() -> tuple[str, str, bool]:
-    """Karte-only sidebar switches: area level, basemap, projector mode."""
+    """Karte-only sidebar switches: area level, basemap, presentation mode."""
     with st.sidebar:
         st.header("Karte")
         level = st.radio("Flächen", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="ebene", bind="query-params", horizontal=True)
@@ -145,7 +173,9 @@ def map_switches() -> tuple[str, str, bool]:
             bind="query-params",
             help="„ohne Hintergrundkarte“ lädt nichts aus dem Internet.",
         )
-        large = st.toggle("Große Legende (Beamer)", key="gross", bind="query-params")
+        st.toggle("Präsentationsmodus (Beamer)", value=presentation_mode(), key="praesentation_toggle",
+                  on_change=_switch_presentation, help="Seitenleiste zu, Karte über die ganze Breite, große Legende.")  # fmt: skip
+        large = presentation_mode()
     return level, basemap, large
 
 

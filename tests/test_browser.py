@@ -73,3 +73,22 @@ def test_choosing_a_regierungsbezirk_updates_the_shareable_url(server, page):
     page.get_by_role("option", name="Mittelfranken").click()
     expect(page).to_have_url(re.compile(r"regbez=Mittelfranken"), timeout=15_000)
     expect(page.get_by_text("von 12", exact=False).first).to_be_visible()
+
+
+def test_presentation_mode_fills_the_width_and_keeps_the_view(server, page, tmp_path):
+    page.goto(f"{server}/karte?praesentation=1&regbez=Schwaben&ebene=Kreise&{OFFLINE}")
+    fmap = page.frame_locator(MAP_FRAME)
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(14, timeout=60_000)
+    legend = fmap.locator(".integra-legend")
+    expect(legend).to_be_visible()
+    assert legend.locator("div").first.evaluate("d => parseFloat(getComputedStyle(d).fontSize)") >= 18
+    frame_box = page.locator(MAP_FRAME).bounding_box()
+    assert frame_box["width"] >= 0.9 * 1400, frame_box  # the map spans the window
+    sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 5 or sidebar["width"] < 5, sidebar  # collapsed
+    page.screenshot(path=str(tmp_path / "praesentation.png"))
+    page.get_by_role("button", name="Präsentation beenden").click()
+    expect(page).not_to_have_url(re.compile("praesentation"), timeout=15_000)
+    assert "regbez=Schwaben" in page.url and "karte=ohne" in page.url
+    expect(page.get_by_role("heading", name="Karte").first).to_be_visible()
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(14, timeout=60_000)

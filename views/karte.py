@@ -7,11 +7,15 @@ from integra import ui
 from integra.maps import MapView, build_map
 
 filters = ui.current_filters()
-level, basemap, large = ui.map_switches()
-st.title("Karte")
-st.caption(
-    f"{ui.area_caption(filters)} · Flächen: {level} · Klick auf eine Fläche oder ein Symbol zeigt Quelle und Details."
-)
+level, basemap, presenting = ui.map_switches()
+if presenting:
+    ui.presentation_header(f"Integrationskonzepte – {ui.area_caption(filters)}")
+else:
+    st.title("Karte")
+    st.caption(
+        f"{ui.area_caption(filters)} · Flächen: {level} · Klick auf eine Fläche oder ein Symbol zeigt Quelle und "
+        "Details."
+    )
 
 view = MapView(
     regbez=filters.regbez,
@@ -19,8 +23,8 @@ view = MapView(
     statuses=filters.statuses,
     partner_types=filters.partner_types,
     basemap=basemap,
-    large=large,
+    large=presenting,
 )
 fmap = build_map(view, ui.map_data(filters, level))
 # returned_objects=[]: panning and zooming never rerun the script.
-st_folium(fmap, key="karte", height=760 if large else 640, use_container_width=True, returned_objects=[])
+st_folium(fmap, key="karte", height=820 if presenting else 640, use_container_width=True, returned_objects=[])
