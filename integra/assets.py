@@ -10,7 +10,10 @@ app's map so that a folium upgrade with new URLs fails loudly instead of blankin
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import folium
 from branca.element import Element
@@ -74,3 +77,33 @@ def localize(fmap: folium.Map, prefix: str = STREAMLIT_PREFIX) -> folium.Map:
             element.default_js = _rewrite(element.default_js, prefix)
             element.default_css = _rewrite(element.default_css, prefix)
     return fmap
+
+
+# Placeholder prefix for maps saved as one HTML file; `inline` swaps the links for the contents.
+INLINE_PREFIX = "integra-inline:vendor"
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def inline(html: str) -> str:
+    """Self-contained HTML: every vendored script and stylesheet (with its images) copied into the page.
+
+    Such a file opens offline from a USB stick or an e-mail attachment.
+    """
+
+    def script(match: re.Match) -> str:
+        code = (VENDOR_DIR / match.group(1)).read_text(encoding="utf-8")
+        return "<script>" + code.replace("</script", "<\\/script") + "</script>"
+
+    def style(match: re.Match) -> str:
+        css_path = VENDOR_DIR / match.group(1)
+        css = re.sub(r"url\((images/[^)]+\.png)\)", lambda m: f"url({_data_uri(css_path.parent / m.group(1))})",
+                     css_path.read_text(encoding="utf-8"))  # fmt: skip
+        return f"<style>{css}</style>"
+
+    prefix = re.escape(INLINE_PREFIX)
+    html = re.sub(rf'<script src="{prefix}/([^"]+)"></script>', script, html)
+    return re.sub(rf'<link rel="stylesheet" href="{prefix}/([^"]+)"/>', style, html)

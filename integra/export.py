@@ -11,6 +11,8 @@ import json
 
 import pandas as pd
 
+from integra import geodata
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = {
     "name": "Name", "type": "Typ", "kind_detail": "Art", "street": "Straße", "plz": "PLZ", "city": "Ort",
@@ -83,3 +85,12 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     return frame_xlsx(TEMPLATE, "Partner")
+
+
+def areas_geojson(kreise: pd.DataFrame) -> bytes:
+    """Kreis polygons with their concept facts (status, title, year, source, KIZ) as GeoJSON."""
+    columns = ["ags", "name", "regbez", "status", "title", "year", "source_url", "confidence", "kiz_status",
+               "foerderfaehig", "partner", "population"]  # fmt: skip
+    shapes = geodata.kreise()[["ags", "geometry"]].merge(kreise.reindex(columns=columns), on="ags")
+    shapes["year"] = shapes["year"].astype("Int64").astype(object)
+    return shapes.to_json(na="null", drop_id=True).encode("utf-8")

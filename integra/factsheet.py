@@ -10,17 +10,13 @@ import io
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
+from fpdf import FPDF
+from sqlalchemy import Engine
 
-matplotlib.use("Agg")  # no display on servers and in CI
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from fpdf import FPDF  # noqa: E402
-from sqlalchemy import Engine  # noqa: E402
-
-from integra import gaps, geodata, queries  # noqa: E402
-from integra.formatting import confidence_de, is_blank, web_links, year_text  # noqa: E402
-from integra.vocab import CONCEPT_COLOURS, KIZ_ELIGIBLE, PARTNER_STYLE  # noqa: E402
+from integra import gaps, geodata, queries, staticmap
+from integra.formatting import confidence_de, is_blank, web_links, year_text
+from integra.vocab import CONCEPT_COLOURS, KIZ_ELIGIBLE
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 MAX_PARTNERS = 14
@@ -28,26 +24,10 @@ MAX_PARTNERS = 14
 
 def kreis_map_png(kreis_ags: str, kreise: pd.DataFrame, partners: pd.DataFrame) -> bytes:
     """The Kreis and its neighbours coloured by concept status, with the partners as letters."""
-    shapes = geodata.kreise().merge(kreise[["ags", "status"]], on="ags")
-    target = shapes[shapes["ags"] == kreis_ags]
-    neighbours = shapes[shapes.touches(target.geometry.iloc[0]) | (shapes["ags"] == kreis_ags)]
-    fig, ax = plt.subplots(figsize=(6.2, 4.6), dpi=150)
-    neighbours.plot(ax=ax, color=neighbours["status"].map(CONCEPT_COLOURS), edgecolor="#555", linewidth=0.6, alpha=0.55)
-    target.plot(ax=ax, color=target["status"].map(CONCEPT_COLOURS), edgecolor="#000", linewidth=2)
-    for rec in neighbours.itertuples():
-        point = rec.geometry.representative_point()
-        ax.annotate(rec.name, (point.x, point.y), ha="center", fontsize=6 if rec.ags != kreis_ags else 8,
-                    weight="bold" if rec.ags == kreis_ags else "normal", color="#222")  # fmt: skip
-    for rec in partners.itertuples():
-        colour, letter = PARTNER_STYLE[rec.type]
-        ax.scatter(rec.lon, rec.lat, s=90, color=colour, edgecolor="#000", zorder=3)
-        ax.annotate(letter, (rec.lon, rec.lat), ha="center", va="center", fontsize=6, color="#fff", zorder=4)
-    ax.set_axis_off()
-    ax.set_aspect(1 / 0.66)  # about 1/cos(49°): Bavaria is not squashed
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+    shapes = staticmap.kreise_with_status(kreise)
+    target = shapes[shapes["ags"] == kreis_ags].geometry.iloc[0]
+    area = shapes[shapes.touches(target) | (shapes["ags"] == kreis_ags)]
+    return staticmap.render(area, partners, highlight=kreis_ags, size=(6.2, 4.6))
 
 
 class _Sheet(FPDF):

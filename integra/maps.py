@@ -17,8 +17,8 @@ from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
-from integra import geodata
-from integra.assets import STREAMLIT_PREFIX, localize
+from integra import geodata, staticmap
+from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
 from integra.formatting import confidence_de, esc, is_blank, source_html, year_text
 from integra.vocab import (
@@ -401,3 +401,23 @@ def points_map(partners: pd.DataFrame, basemap: str, asset_prefix: str = STREAML
     _partner_layer(partners, 18).add_to(fmap)
     fmap.fit_bounds(bounds)
     return localize(fmap, asset_prefix)
+
+
+def standalone_html(view: MapView, data: MapData) -> str:
+    """The map of this view as one HTML file with all scripts inside: opens offline, e.g. from a USB stick."""
+    return inline(build_map(view, data, asset_prefix=INLINE_PREFIX).get_root().render())
+
+
+def static_png(view: MapView, data: MapData) -> bytes:
+    """A still image of the view (areas, Regierungsbezirk borders, partners) for slides; no tiles needed."""
+    if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
+        facts = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
+        areas = geodata.gemeinden()[["ags", "geometry"]].merge(facts[["ags", "name", "status"]], on="ags")
+    else:
+        areas = staticmap.kreise_with_status(data.kreise[data.kreise["status"].isin(view.statuses)])
+    outlines = geodata.regierungsbezirke()
+    if view.regbez != ALL_BAVARIA:
+        outlines = outlines[outlines["name"] == view.regbez]
+    title = f"Integrationskonzepte – {'Bayern' if view.regbez == ALL_BAVARIA else view.regbez}"
+    return staticmap.render(areas, data.partners, title=title, outlines=outlines,
+                            labels=view.regbez != ALL_BAVARIA and view.level != LEVEL_GEMEINDEN)  # fmt: skip

@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from integra import export, factsheet, gaps, geodata, queries
+from integra import export, factsheet, gaps, geodata, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
-from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData
+from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.store import head_revision, make_engine, schema_revision
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
 
@@ -249,3 +249,28 @@ def factsheet_button(kreise: dict[str, str], key: str) -> None:
     ags = kreise[name]
     right.download_button("Steckbrief herunterladen", lambda: factsheet.factsheet_pdf(engine(), ags),
                           f"steckbrief_{ags}.pdf", "application/pdf", key=f"{key}_pdf", icon=":material/picture_as_pdf:")  # fmt: skip
+
+
+def map_exports(view: MapView, data: MapData) -> None:
+    """Downloads of what the map shows: partner and Kreis tables, the map as offline HTML and as PNG.
+
+    Files are only made when a button is pressed (callables), so the map page stays fast.
+    """
+    stem = "bayern" if view.regbez == ALL_BAVARIA else view.regbez.lower()
+    kreise = data.kreise[data.kreise["status"].isin(view.statuses)]
+    with st.expander("Exportieren"):
+        cols = st.columns(4)
+        cols[0].download_button("Partner CSV", lambda: export.to_csv(data.partners), f"partner_{stem}.csv", "text/csv")
+        cols[1].download_button("Partner Excel", lambda: export.to_xlsx(data.partners), f"partner_{stem}.xlsx",
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+        cols[2].download_button("Partner GeoJSON", lambda: export.to_geojson(data.partners), f"partner_{stem}.geojson",
+                                "application/geo+json")  # fmt: skip
+        cols[3].download_button("Kreise GeoJSON", lambda: export.areas_geojson(kreise), f"kreise_{stem}.geojson",
+                                "application/geo+json")  # fmt: skip
+        cols = st.columns(4)
+        cols[0].download_button("Kreise CSV", lambda: export.frame_csv(gaps.display(gaps.kreis_figures(engine(), view.regbez))),
+                                f"kreise_{stem}.csv", "text/csv")  # fmt: skip
+        cols[1].download_button("Karte als HTML (offline)", lambda: maps.standalone_html(view, data),
+                                f"karte_{stem}.html", "text/html")  # fmt: skip
+        cols[2].download_button("Karte als PNG (Folien)", lambda: maps.static_png(view, data), f"karte_{stem}.png",
+                                "image/png")  # fmt: skip

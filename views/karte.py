@@ -25,6 +25,9 @@ view = MapView(
     basemap=basemap,
     large=presenting,
 )
-fmap = build_map(view, ui.map_data(filters, level))
+data = ui.map_data(filters, level)
+fmap = build_map(view, data)
 # returned_objects=[]: panning and zooming never rerun the script.
 st_folium(fmap, key="karte", height=820 if presenting else 640, use_container_width=True, returned_objects=[])
+if not presenting:
+    ui.map_exports(view, data)

@@ -1,0 +1,59 @@
+"""Exports: tables that Excel opens safely, GeoJSON, the map as one offline HTML file and as PNG."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openpyxl
+import pandas as pd
+from PIL import Image
+from playwright.sync_api import expect
+
+from integra import export, maps, queries
+from integra.maps import MapData, MapView
+
+
+def _data(engine, regbez: str) -> MapData:
+    return MapData(kreise=queries.kreise(engine, regbez), partners=queries.partners(engine, regbez),
+                   centres=queries.integration_centres(engine, regbez), structures=queries.structures(engine))  # fmt: skip
+
+
+def test_tables_neutralise_formulas_in_csv_and_xlsx():
+    frame = pd.DataFrame({"Name": ["=1+1", "+49 951", "-x", "@SUMME", "Caritas"], "Zahl": [1, 2, 3, 4, 5]})
+    csv_text = export.frame_csv(frame).decode("utf-8-sig")
+    assert csv_text.splitlines()[1:] == ["'=1+1;1", "'+49 951;2", "'-x;3", "'@SUMME;4", "Caritas;5"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.frame_xlsx(frame))).active
+    assert [c.value for c in sheet["A"]][1:] == ["'=1+1", "'+49 951", "'-x", "'@SUMME", "Caritas"]
+    assert all(c.data_type != "f" for c in sheet["A"])
+
+
+def test_kreise_geojson_carries_the_facts(engine):
+    data = json.loads(export.areas_geojson(queries.kreise(engine, "Oberfranken")))
+    assert len(data["features"]) == 13
+    hof = next(f for f in data["features"] if f["properties"]["ags"] == "09464")
+    assert hof["properties"]["status"] == "vorhanden" and hof["properties"]["year"] == 2019
+    assert hof["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_standalone_html_opens_offline_in_chromium(engine, tmp_path, page):
+    html = maps.standalone_html(
+        MapView(regbez="Oberfranken", basemap="ohne Hintergrundkarte"), _data(engine, "Oberfranken")
+    )
+    assert "integra-inline" not in html
+    assert not re.search(r'<script src=|<link rel="stylesheet"', html)  # every asset is inside the file
+    path = tmp_path / "karte.html"
+    path.write_text(html, encoding="utf-8")
+    requests = []
+    page.on("request", lambda r: r.url.startswith("file://") or r.url.startswith("data:") or requests.append(r.url))
+    page.goto(path.as_uri())
+    expect(page.locator("path.leaflet-interactive")).to_have_count(13, timeout=30_000)
+    expect(page.locator(".integra-legend")).to_be_visible()
+    assert requests == []
+
+
+def test_static_png_of_the_view(engine):
+    png = maps.static_png(MapView(regbez="Schwaben"), _data(engine, "Schwaben"))
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width > 800 and image.height > 600
