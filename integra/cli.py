@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from integra import auth, export, factsheet, importer, queries, seedbuild, tabular
+from integra import auth, backup, export, factsheet, importer, queries, seedbuild, tabular
 from integra.config import database_url
 from integra.seed import seed_if_empty
 from integra.store import make_engine, migrate, schema_revision
@@ -111,6 +111,29 @@ def _cmd_steckbrief(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    try:
+        Path(args.file).write_bytes(backup.dump(engine))
+    finally:
+        engine.dispose()
+    print(f"Sicherung geschrieben: {args.file}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    try:
+        counts = backup.restore(engine, Path(args.file).read_bytes())
+    except (OSError, backup.BackupRejected) as exc:
+        print(f"{args.file}: {exc} Nichts geändert.", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Wiederhergestellt aus {args.file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return 0
+
+
 def _cmd_hash_password(_args: argparse.Namespace) -> int:
     password = getpass.getpass("Redaktionspasswort: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(password) < 10:
@@ -152,6 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     sheet.add_argument("ags", help="fünfstelliger Kreisschlüssel, z. B. 09471")
     sheet.add_argument("--out", required=True, help="Zieldatei, z. B. bamberg.pdf")
     sheet.set_defaults(func=_cmd_steckbrief)
+    for name, func, text in (
+        ("backup", _cmd_backup, "ganze Datenbank sichern (gzip-JSON)"),
+        ("restore", _cmd_restore, "Sicherung einspielen (ersetzt alles; prüft die Datei vorher)"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("file")
+        command.set_defaults(func=func)
     commands.add_parser("hash-password", help="Hash für das Redaktionspasswort erzeugen (secrets.toml)").set_defaults(
         func=_cmd_hash_password
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from integra import geodata, locate
+from integra import geodata, locate, snapshots
 from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
 from integra.models import ImportChange, ImportRun, Partner, utc_now
 from integra.store import transaction
@@ -345,10 +344,6 @@ def _row_for_store(values: dict[str, object], import_id: int, now: dt.datetime) 
     return {**dict.fromkeys(DATA_FIELDS), **values, "import_id": import_id, "updated_at": now}
 
 
-def _json(values: dict[str, object]) -> str:
-    return json.dumps(values, default=str, ensure_ascii=False, sort_keys=True)
-
-
 def _lock(session: Session) -> None:
     """Serialise writers before reading what to change, so two imports never interleave.
 
@@ -393,32 +388,24 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
             session.execute(insert(Partner.__table__), rows)
             _sync_id_sequence(session)
             changes += [{"import_id": run.id, "partner_id": row["id"], "action": "insert", "before": None,
-                         "after": _json(row)} for row in rows]  # fmt: skip
+                         "after": snapshots.to_json(row)} for row in rows]  # fmt: skip
         old_by_id = {int(p["id"]): p for p in existing}
         for upd in plan.updates:
             new_values = {**{f: new for f, (_, new) in upd.changes.items()}, "import_id": run.id, "updated_at": now}
             session.execute(update(Partner).where(Partner.id == upd.partner_id).values(**new_values))
             changes.append({"import_id": run.id, "partner_id": upd.partner_id, "action": "update",
-                            "before": _json(old_by_id[upd.partner_id]),
-                            "after": _json({**old_by_id[upd.partner_id], **new_values})})  # fmt: skip
+                            "before": snapshots.to_json(old_by_id[upd.partner_id]),
+                            "after": snapshots.to_json({**old_by_id[upd.partner_id], **new_values})})  # fmt: skip
         if plan.removals:
             gone = [int(p["id"]) for p in plan.removals]
             session.execute(delete(Partner).where(Partner.id.in_(gone)))
-            changes += [{"import_id": run.id, "partner_id": int(p["id"]), "action": "delete", "before": _json(p),
+            changes += [{"import_id": run.id, "partner_id": int(p["id"]), "action": "delete", "before": snapshots.to_json(p),
                          "after": None} for p in plan.removals]  # fmt: skip
         if changes:
             session.execute(insert(ImportChange.__table__), changes)
         run.inserted, run.updated = len(plan.inserts), len(plan.updates)
         run.unchanged, run.removed = len(plan.unchanged), len(plan.removals)
         return run.id
-
-
-def _restore_values(raw: str) -> dict[str, object]:
-    values = json.loads(raw)
-    for key in ("updated_at",):
-        if values.get(key):
-            values[key] = dt.datetime.fromisoformat(values[key])
-    return values
 
 
 def undo_import(engine: Engine, import_id: int, user: str) -> None:
@@ -450,10 +437,10 @@ def undo_import(engine: Engine, import_id: int, user: str) -> None:
             if change.action == "insert":
                 session.execute(delete(Partner).where(Partner.id == change.partner_id))
             elif change.action == "update":
-                before = _restore_values(change.before)
+                before = snapshots.from_json(Partner.__table__, change.before)
                 session.execute(update(Partner).where(Partner.id == change.partner_id).values(**before))
             else:
-                session.execute(insert(Partner).values(**_restore_values(change.before)))
+                session.execute(insert(Partner).values(**snapshots.from_json(Partner.__table__, change.before)))
 
 
 def history(engine: Engine) -> list[ImportRun]:

@@ -159,6 +159,29 @@ class ImportChange(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
+class Edit(Base):
+    """One change an editor made to a concept or KIZ record: who, when, the values before and after (JSON).
+
+    Edits saved together (one form, one concept list) share a `batch`, which is undone as a whole.
+    """
+
+    __tablename__ = "edits"
+    __table_args__ = (CheckConstraint("action IN ('insert', 'update', 'delete')", name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[str] = mapped_column(String(36), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    user_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    summary: Mapped[str] = mapped_column(Text)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(String(200))
+
+
 class IntegrationStructure(Base):
     """An Integrationsbeirat, -beauftragte or -lotse noted for a Kreis (not a complete list)."""
 

@@ -1,0 +1,254 @@
+"""Editors keep concepts and KIZ current: every change is logged with who, when and the old
+values, and can be undone as long as no later change touched the same record.
+
+A change without a source URL is allowed; the map and tables then say "ohne Quelle".
+Concept lists (CSV/XLSX with AGS or name) go through the same path as one batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from integra import locate, snapshots
+from integra.formatting import web_links
+from integra.importer import ImportRefused, Problem
+from integra.models import Concept, Edit, IntegrationCentre, Region, utc_now
+from integra.store import transaction
+from integra.tabular import Table
+from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, fold
+
+TABLES = {"concepts": Concept.__table__, "integration_centres": IntegrationCentre.__table__}
+
+
+@dataclass(frozen=True)
+class ConceptChange:
+    """The new state of one region's concept as an editor enters it."""
+
+    region_ags: str
+    status: str
+    title: str | None = None
+    year: int | None = None
+    source_url: str | None = None
+    note: str | None = None
+
+
+def _row(session: Session, table_name: str, record_id: int) -> dict[str, object] | None:
+    table = TABLES[table_name]
+    row = session.execute(select(table).where(table.c.id == record_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def _log(session: Session, batch: str, table_name: str, record_id: int, action: str, before, after, user: str,
+         summary: str) -> None:  # fmt: skip
+    session.add(Edit(batch=batch, table_name=table_name, record_id=record_id, action=action,
+                     before=snapshots.to_json(before) if before else None,
+                     after=snapshots.to_json(after) if after else None, user_name=user, summary=summary))  # fmt: skip
+
+
+def _check_concept(change: ConceptChange) -> None:
+    if change.status not in CONCEPT_STATUSES:
+        raise ImportRefused(f"Status „{change.status}“ unbekannt – erlaubt: {', '.join(CONCEPT_STATUSES)}")
+    if change.source_url and not web_links(change.source_url):
+        raise ImportRefused(f"Quelle „{change.source_url}“ ist keine http(s)-Adresse")
+    if change.year is not None and not 1950 <= change.year <= dt.date.today().year:
+        raise ImportRefused(f"Jahr {change.year} ist nicht plausibel")
+
+
+def _apply_concept(session: Session, batch: str, change: ConceptChange, user: str) -> None:
+    _check_concept(change)
+    region = session.get(Region, change.region_ags)
+    if region is None or region.level == "regbez":
+        raise ImportRefused(f"Kein Kreis und keine Gemeinde mit AGS {change.region_ags}")
+    existing = session.scalar(select(Concept).where(Concept.region_ags == change.region_ags))
+    values = {"status": change.status, "title": change.title or None, "year": change.year,
+              "source_url": change.source_url or None, "note": change.note or None,
+              "confidence": f"laut Redaktion ({user})", "checked_on": dt.date.today(), "updated_at": utc_now()}  # fmt: skip
+    summary = f"{region.name}: Konzept „{change.status}“"
+    if existing is None:
+        record_id = session.execute(
+            insert(Concept).values(region_ags=change.region_ags, **values)
+        ).inserted_primary_key[0]
+        _log(session, batch, "concepts", record_id, "insert", None, _row(session, "concepts", record_id), user, summary)
+        return
+    before = _row(session, "concepts", existing.id)
+    if before["source_url"] != values["source_url"]:
+        values["evidence"] = None  # the quoted evidence belonged to the old source
+    session.execute(update(Concept).where(Concept.id == existing.id).values(**values))
+    _log(session, batch, "concepts", existing.id, "update", before, _row(session, "concepts", existing.id), user,
+         f"{summary} (vorher „{before['status']}“)")  # fmt: skip
+
+
+def set_concept(engine: Engine, change: ConceptChange, user: str) -> str:
+    """Save one concept change; returns the batch id (for undo)."""
+    return set_concepts(engine, [change], user)
+
+
+def set_concepts(engine: Engine, changes: list[ConceptChange], user: str) -> str:
+    """Save several concept changes in one transaction: all or nothing."""
+    batch = str(uuid.uuid4())
+    with transaction(engine) as session:
+        for change in changes:
+            _apply_concept(session, batch, change, user)
+    return batch
+
+
+def save_kiz(engine: Engine, kreis_ags: str, status: str, name: str, user: str, place: str | None = None,
+             note: str | None = None, source_url: str | None = None, kiz_id: int | None = None) -> str:  # fmt: skip
+    """Add a KIZ proposal or change one (`kiz_id`); `place` is a Gemeinde name for the marker."""
+    if status not in KIZ_STATUSES:
+        raise ImportRefused(f"KIZ-Status „{status}“ unbekannt – erlaubt: {', '.join(KIZ_STATUSES)}")
+    if not name.strip():
+        raise ImportRefused("Name des KIZ fehlt")
+    lat = lon = None
+    if place:
+        try:
+            location = locate.by_name(place)
+        except locate.LocationError as exc:
+            raise ImportRefused(str(exc)) from exc
+        if location.kreis_ags != kreis_ags:
+            raise ImportRefused(f"„{place}“ liegt nicht im gewählten Kreis")
+        lat, lon = location.lat, location.lon
+    values = {"kreis_ags": kreis_ags, "status": status, "name": name.strip(), "lat": lat, "lon": lon,
+              "note": note or None, "source_url": source_url or None, "updated_at": utc_now()}  # fmt: skip
+    batch = str(uuid.uuid4())
+    with transaction(engine) as session:
+        if session.get(Region, kreis_ags) is None:
+            raise ImportRefused(f"Kein Kreis mit AGS {kreis_ags}")
+        summary = f"KIZ {name.strip()}: „{status}“"
+        if kiz_id is None:
+            record_id = session.execute(insert(IntegrationCentre).values(**values)).inserted_primary_key[0]
+            _log(session, batch, "integration_centres", record_id, "insert", None,
+                 _row(session, "integration_centres", record_id), user, summary)  # fmt: skip
+        else:
+            before = _row(session, "integration_centres", kiz_id)
+            if before is None:
+                raise ImportRefused(f"KIZ {kiz_id} gibt es nicht")
+            session.execute(update(IntegrationCentre).where(IntegrationCentre.id == kiz_id).values(**values))
+            _log(session, batch, "integration_centres", kiz_id, "update", before,
+                 _row(session, "integration_centres", kiz_id), user, f"{summary} (vorher „{before['status']}“)")  # fmt: skip
+    return batch
+
+
+def undo_batch(engine: Engine, batch: str, user: str) -> None:
+    """Restore the records of one batch as they were; refused if a later change touched them."""
+    with transaction(engine) as session:
+        edits = session.scalars(select(Edit).where(Edit.batch == batch).order_by(Edit.id.desc())).all()
+        if not edits:
+            raise ImportRefused("Diese Änderung gibt es nicht.")
+        if edits[0].undone_at is not None:
+            raise ImportRefused("Diese Änderung wurde bereits rückgängig gemacht.")
+        for edit in edits:
+            later = session.scalar(select(Edit.id).where(Edit.id > edit.id, Edit.batch != batch,
+                                                         Edit.table_name == edit.table_name,
+                                                         Edit.record_id == edit.record_id, Edit.undone_at.is_(None)))  # fmt: skip
+            if later is not None:
+                raise ImportRefused(
+                    "Eine spätere Änderung betrifft denselben Eintrag – zuerst diese rückgängig machen."
+                )
+            table = TABLES[edit.table_name]
+            if edit.action == "insert":
+                session.execute(delete(table).where(table.c.id == edit.record_id))
+            else:
+                before = snapshots.from_json(table, edit.before)
+                session.execute(update(table).where(table.c.id == edit.record_id).values(**before))
+            edit.undone_at, edit.undone_by = utc_now(), user
+
+
+def history(engine: Engine) -> pd.DataFrame:
+    """One row per batch: when, who, what, whether undone."""
+    with engine.connect() as conn:
+        frame = pd.read_sql(select(Edit.batch, Edit.created_at, Edit.user_name, Edit.summary, Edit.undone_at)
+                            .order_by(Edit.id.desc()), conn)  # fmt: skip
+    if frame.empty:
+        return frame
+    grouped = frame.groupby("batch", sort=False).agg(
+        Zeit=("created_at", "first"), wer=("user_name", "first"), Änderungen=("summary", "count"),
+        was=("summary", lambda s: "; ".join(list(s)[:3]) + (" …" if len(s) > 3 else "")),
+        rückgängig=("undone_at", "first"),
+    )  # fmt: skip
+    return grouped.reset_index()
+
+
+# --- concept lists -------------------------------------------------------------------------
+
+_STATUS_WORDS = {fold(s): s for s in CONCEPT_STATUSES} | {"in arbeit": "in Erarbeitung", "erarbeitung": "in Erarbeitung",
+                                                           "nein": "keines", "kein": "keines", "ja": "vorhanden"}  # fmt: skip
+_HEADERS = {"ags": ("ags", "schluessel", "kreisschluessel", "gemeindeschluessel"), "name": ("name", "kreis", "gemeinde", "region"),
+            "status": ("status", "konzept", "stand"), "title": ("titel", "title", "bezeichnung"),
+            "year": ("jahr", "year", "beschlossen"), "source_url": ("quelle", "source", "url", "link"),
+            "note": ("notiz", "bemerkung", "hinweis", "note")}  # fmt: skip
+
+
+def _column(table: Table, field: str) -> int | None:
+    for i, header in enumerate(table.headers):
+        if re.sub(r"[^a-z0-9 ]+", "", fold(header)).strip() in _HEADERS[field]:
+            return i
+    return None
+
+
+def _region_by_name(session: Session, name: str) -> str | None:
+    """A Kreis by its long name ("Landkreis Bamberg", also "Stadt Bamberg"), else a Gemeinde by name."""
+    key = fold(re.sub(r"^(kreisfreie\s+)?stadt\s+", "Kreisfreie Stadt ", name.strip(), flags=re.IGNORECASE))
+    for ags, region_name in session.execute(select(Region.ags, Region.name).where(Region.level == "kreis")):
+        if fold(region_name) == key:
+            return ags
+    try:
+        return locate.by_name(name).gemeinde_ags
+    except locate.LocationError:
+        return None
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index].strip() if index is not None else ""
+
+
+def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange], list[Problem]]:
+    """Validate a concept list row by row; errors name the row and column as in the file."""
+    changes, errors = [], []
+    ags_col, name_col, status_col = _column(table, "ags"), _column(table, "name"), _column(table, "status")
+    if status_col is None or (ags_col is None and name_col is None):
+        return [], [Problem(None, "Status" if status_col is None else "AGS/Name",
+                            f"{table.file_name}: Spalten „AGS“ oder „Name“ und „Status“ werden gebraucht")]  # fmt: skip
+    cols = {f: _column(table, f) for f in ("title", "year", "source_url", "note")}
+    with Session(engine) as session:
+        for number, cells in zip(table.row_numbers, table.rows, strict=True):
+            ags = (
+                _cell(cells, ags_col).zfill(5)
+                if _cell(cells, ags_col).isdigit() and len(_cell(cells, ags_col)) in (4, 7)
+                else _cell(cells, ags_col)
+            )
+            if not ags:
+                ags = _region_by_name(session, _cell(cells, name_col)) or ""
+                if not ags:
+                    errors.append(Problem(number, table.headers[name_col] if name_col is not None else "Name",
+                                          f"„{_cell(cells, name_col)}“ weder als Kreis noch als Gemeinde gefunden"))  # fmt: skip
+                    continue
+            status = _STATUS_WORDS.get(fold(_cell(cells, status_col)))
+            if status is None:
+                errors.append(
+                    Problem(number, table.headers[status_col], f"Status „{_cell(cells, status_col)}“ unbekannt")
+                )
+                continue
+            year_text = _cell(cells, cols["year"])
+            if year_text and not re.fullmatch(r"\d{4}", year_text):
+                errors.append(Problem(number, table.headers[cols["year"]], f"Jahr „{year_text}“ ist keine Jahreszahl"))
+                continue
+            change = ConceptChange(ags, status, _cell(cells, cols["title"]) or None, int(year_text) if year_text else None,
+                                   _cell(cells, cols["source_url"]) or None, _cell(cells, cols["note"]) or None)  # fmt: skip
+            try:
+                _check_concept(change)
+                region = session.get(Region, ags)
+                if region is None or region.level == "regbez":
+                    raise ImportRefused(f"AGS {ags} ist weder Kreis noch Gemeinde")
+            except ImportRefused as exc:
+                errors.append(Problem(number, table.headers[ags_col] if ags_col is not None else "Name", str(exc)))
+                continue
+            changes.append(change)
+    return changes, errors
