@@ -25,6 +25,7 @@ navigation = st.navigation(
         st.Page("views/partner.py", title="Partner", icon=":material/groups:", url_path="partner"),
         st.Page("views/luecken.py", title="Lücken & Forderungen", icon=":material/flag:", url_path="luecken"),
         st.Page("views/hochladen.py", title="Daten hochladen", icon=":material/upload_file:", url_path="hochladen"),
+        st.Page("views/redaktion.py", title="Redaktion", icon=":material/edit_note:", url_path="redaktion"),
     ]
 )
 ui.sidebar_filters()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, or_, select
 
 from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, web_links
 from integra.models import Concept, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
@@ -185,6 +185,15 @@ def structures(engine: Engine) -> pd.DataFrame:
             IntegrationStructure.source_url,
         ).order_by(IntegrationStructure.kreis_ags, IntegrationStructure.type),
     )
+
+
+def editable_regions(engine: Engine) -> dict[str, str]:
+    """Every Kreis and Gemeinde (no gemeindefreie Gebiete) as "Name (AGS)" -> AGS, Kreise first."""
+    statement = (select(Region.ags, Region.name).where(or_(Region.level == "kreis",
+                                                           and_(Region.level == "gemeinde", Region.is_gemeinde)))
+                 .order_by(Region.level.desc(), Region.name))  # fmt: skip
+    with engine.connect() as conn:
+        return {f"{name} ({ags})": ags for ags, name in conn.execute(statement)}
 
 
 def kiz_references(engine: Engine) -> pd.DataFrame:

@@ -274,3 +274,7 @@ def map_exports(view: MapView, data: MapData) -> None:
                                 f"karte_{stem}.html", "text/html")  # fmt: skip
         cols[2].download_button("Karte als PNG (Folien)", lambda: maps.static_png(view, data), f"karte_{stem}.png",
                                 "image/png")  # fmt: skip
+
+
+def centres_all() -> pd.DataFrame:
+    return _centres(database_url(), ALL_BAVARIA)

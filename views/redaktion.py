@@ -1,0 +1,24 @@
+"""Redaktion: keep concepts and KIZ current, with a change log, undo and backups (editors only)."""
+
+import streamlit as st
+
+from integra import editor_ui, upload_ui
+
+st.title("Redaktion")
+st.caption("Konzepte und KIZ pflegen. Jede Änderung wird mit Name, Zeit und altem Wert festgehalten und lässt sich "
+           "rückgängig machen.")  # fmt: skip
+user = upload_ui.editor()
+if user is None:
+    st.stop()
+editor_ui.flash()
+concept, kiz, concept_list, log, backups = st.tabs(["Konzept", "KIZ", "Konzeptliste", "Änderungen", "Sicherung"])
+with concept:
+    editor_ui.concept_form(user)
+with kiz:
+    editor_ui.kiz_form(user)
+with concept_list:
+    editor_ui.concept_list(user)
+with log:
+    editor_ui.change_log(user)
+with backups:
+    editor_ui.backups(user)
