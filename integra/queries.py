@@ -283,7 +283,7 @@ def data_age(engine: Engine) -> DataAge:
 
 KREIS_COLUMNS = {
     "name": "Kreis", "regbez": "Regierungsbezirk", "status": "Konzept", "title": "Titel", "year": "Jahr",
-    "Quelle": "Quelle", "confidence": "Verlässlichkeit", "KIZ": "KIZ", "partner": "Partner",
+    "Quelle": "Quelle", "Hinweis": "Hinweis", "confidence": "Verlässlichkeit", "KIZ": "KIZ", "partner": "Partner",
     "population": "Einwohner",
 }  # fmt: skip
 
@@ -294,6 +294,11 @@ def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSE
     kiz = frame["kiz_status"].where(frame["kiz_status"].notna(), frame["foerderfaehig"].map({True: KIZ_ELIGIBLE}))
     out = frame.assign(
         Quelle=frame["source_url"].map(first_link),
+        # a status someone set without a source stays visible as such
+        Hinweis=[
+            UNSOURCED if status != "unbekannt" and not web_links(src) else None
+            for status, src in zip(frame["status"], frame["source_url"], strict=True)
+        ],  # fmt: skip
         confidence=frame["confidence"].map(confidence_de),
         KIZ=kiz,
         year=frame["year"].astype("Int64"),

@@ -126,3 +126,11 @@ def test_an_old_schema_gets_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("INTEGRA_DATABASE_URL", f"sqlite:///{tmp_path / 'old.sqlite3'}")
     at = _app().run()
     assert "python -m integra init" in at.error[0].value and not at.exception
+
+
+def test_karte_offers_every_export(db_url):
+    at = _app(regbez="Oberfranken").run()
+    at.switch_page("views/karte.py").run()
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"Partner CSV", "Partner Excel", "Partner GeoJSON", "Kreise GeoJSON", "Kreise CSV",
+            "Karte als HTML (offline)", "Karte als PNG (Folien)"} <= labels  # fmt: skip

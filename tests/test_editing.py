@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -74,8 +75,14 @@ def test_concept_list_by_ags_and_name_all_or_nothing(engine):
     assert [c.status for c in changes] == ["vorhanden", "in Erarbeitung", "keines", "vorhanden"]
     editing.set_concepts(engine, changes, "E")
     assert _concept(engine, "09471140").title == "Hallstädter Leitbild"
-    bad = read_table(
-        "k.csv", b"Name;Status;Jahr\nAtlantis;vorhanden;\nLandkreis Hof;gut;\nLandkreis Hof;keines;20x4\n"
-    )
+    bad = read_table("k.csv", b"Name;Status;Jahr\nAtlantis;vorhanden;\nLandkreis Hof;gut;\nLandkreis Hof;keines;20x4\n")
     changes, errors = editing.read_concept_list(engine, bad)
     assert [(e.row, e.column) for e in errors] == [(2, "Name"), (3, "Status"), (4, "Jahr")] and changes == []
+
+
+def test_a_concept_without_source_is_shown_as_such(engine):
+    editing.set_concept(engine, ConceptChange("09471", "vorhanden", "Konzept"), "E")
+    table = queries.kreis_display(queries.kreise(engine, "Oberfranken"))
+    row = table.set_index("Kreis").loc["Landkreis Bamberg"]
+    assert row["Hinweis"] == "ohne Quelle" and pd.isna(row["Quelle"])
+    assert pd.isna(table.set_index("Kreis").loc["Kreisfreie Stadt Hof", "Hinweis"])

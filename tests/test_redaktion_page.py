@@ -1,4 +1,5 @@
 """The Redaktion page under AppTest: editors set a concept and a KIZ, see the log, undo."""
+
 from __future__ import annotations
 
 import pytest
