@@ -109,3 +109,20 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reindex(columns=list(DISPLAY)).rename(columns=DISPLAY)
     out["Jahr"] = out["Jahr"].astype("Int64")
     return out.reset_index(drop=True)
+
+
+def regbez_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """The per-Kreis figures summed per Regierungsbezirk, partners per 100,000 from the summed population."""
+    grouped = figures.groupby("regbez", sort=False)
+    out = pd.DataFrame({
+        "Kreise": grouped.size(),
+        "mit Konzept": grouped["status"].apply(lambda s: int((s == "vorhanden").sum())),
+        "KIZ eingetragen": grouped["kiz_status"].apply(lambda s: int(s.notna().sum())),
+        KIZ_ELIGIBLE: grouped["foerderfaehig"].sum().astype(int),
+        "Gemeinden mit Konzept": grouped["gemeinden_mit_konzept"].sum(),
+        **{t: grouped[t].sum() for t in PARTNER_TYPES},
+        "Partner je 100.000 Einw.": (grouped["partner"].sum() / grouped["population"].sum() * PER).round(1),
+        "Einwohner": grouped["population"].sum(),
+    })  # fmt: skip
+    order = [r for r in REGIERUNGSBEZIRKE if r in out.index]
+    return out.loc[order].rename_axis("Regierungsbezirk").reset_index()

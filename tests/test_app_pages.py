@@ -106,7 +106,8 @@ def test_luecken_page_lists_and_charts(db_url):
     at = _app(regbez="Oberfranken").run()
     at.switch_page("views/luecken.py").run()
     assert not at.exception, at.exception
-    missing, demand, partnerless, models, figures = (df.value for df in at.dataframe)  # in page order
+    missing, demand, partnerless, models, per_regbez, figures = (df.value for df in at.dataframe)  # in page order
+    assert list(per_regbez["Regierungsbezirk"]) == ["Oberfranken"]
     assert len(figures) == 13 and len(partnerless) == 12 and set(models["Rang"]) == {1, 2, 3}
     assert len(missing) == 11 and "vorhanden" not in set(missing["Konzept"])
     assert set(demand["Kreis"]) == {"Kreisfreie Stadt Bamberg", "Kreisfreie Stadt Hof"}

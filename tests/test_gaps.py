@@ -55,3 +55,14 @@ def test_charts_count_undated_records_apart(engine):
     assert kreise["Anzahl"].max() + undated["Kreise"] == 25  # dated ones cumulate, undated are apart
     assert undated["Kreise"] == 5 and kreise["Jahr"].min() == 2004
     assert list(kreise["Anzahl"]) == sorted(kreise["Anzahl"])
+
+
+def test_regbez_figures_add_up(engine):
+    figures = gaps.kreis_figures(engine)
+    table = gaps.regbez_figures(figures).set_index("Regierungsbezirk")
+    assert table["Kreise"].sum() == 96 and table.loc["Oberfranken", "mit Konzept"] == 2
+    assert table["Gemeinden mit Konzept"].sum() == 20 and table["Caritas"].sum() == 8
+    ofr = figures[figures["regbez"] == "Oberfranken"]
+    assert table.loc["Oberfranken", "Partner je 100.000 Einw."] == round(
+        ofr["partner"].sum() / ofr["population"].sum() * 1e5, 1
+    )

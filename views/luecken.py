@@ -36,6 +36,11 @@ with models:
                  column_config={"Quelle": st.column_config.LinkColumn("Quelle")})  # fmt: skip
     ui.downloads(table, "vorbilder", "models")
 
+st.subheader("Nach Regierungsbezirk")
+table = gaps.regbez_figures(figures)
+st.dataframe(table, hide_index=True, key="regbez_figures")
+ui.downloads(table, "regierungsbezirke_kennzahlen", "regbez")
+
 st.subheader("Alle Kreise")
 table = gaps.display(figures)
 st.dataframe(table, hide_index=True, key="figures_table")
