@@ -11,28 +11,22 @@ from pathlib import Path
 from integra import auth, backup, export, factsheet, importer, queries, seedbuild, tabular
 from integra.config import database_url
 from integra.seed import seed_if_empty
-from integra.store import make_engine, migrate, schema_revision
+from integra.store import connected, migrate, schema_revision
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
 
 
 def init_database(url: str | None = None) -> bool:
     """Create or migrate the database and seed it when empty; safe to run any number of times."""
-    engine = make_engine(url)
-    try:
+    with connected(url) as engine:
         migrate(engine)
         return seed_if_empty(engine)
-    finally:
-        engine.dispose()
 
 
 def _cmd_init(_args: argparse.Namespace) -> int:
     seeded = init_database()
-    engine = make_engine()
-    print(
-        f"Datenbank {engine.url.render_as_string(hide_password=True)}: Schema {schema_revision(engine)}, "
-        + ("Startdaten geladen." if seeded else "vorhandene Daten behalten.")
-    )
-    engine.dispose()
+    with connected() as engine:
+        print(f"Datenbank {engine.url.render_as_string(hide_password=True)}: Schema {schema_revision(engine)}, "
+              + ("Startdaten geladen." if seeded else "vorhandene Daten behalten."))  # fmt: skip
     return 0
 
 
@@ -44,21 +38,18 @@ def _cmd_build_seed(_args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     """Exit 0: applied (or a clean dry run); 1: file rejected, nothing changed."""
-    engine = make_engine()
     try:
         data = Path(args.file).read_bytes()
         table = tabular.read_table(Path(args.file).name, data, args.sheet)
-        plan = importer.plan_import(engine, table, data, mode=args.mode, only_valid=args.only_valid)
-        applied = False
-        if not args.dry_run and plan.can_apply:
-            importer.apply_import(engine, plan, user=args.user, check_version=False)
-            applied = True
+        with connected() as engine:
+            plan = importer.plan_import(engine, table, data, mode=args.mode, only_valid=args.only_valid)
+            applied = not args.dry_run and plan.can_apply
+            if applied:
+                importer.apply_import(engine, plan, user=args.user, check_version=False)
         summary = plan.summary(applied)
     except (OSError, tabular.FileRejected, importer.ImportRefused) as exc:
         summary = {"inserted": 0, "updated": 0, "unchanged": 0, "removed": 0, "applied": False, "warnings": [],
                    "errors": [{"row": None, "column": None, "message": str(exc)}]}  # fmt: skip
-    finally:
-        engine.dispose()
     ok = summary["applied"] or (args.dry_run and not summary["errors"])
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -75,61 +66,49 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
-    engine = make_engine()
     try:
-        importer.undo_import(engine, args.id, user=args.user)
+        with connected() as engine:
+            importer.undo_import(engine, args.id, user=args.user)
     except importer.ImportRefused as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     print(f"Import {args.id} rückgängig gemacht.")
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    engine = make_engine()
-    try:
+    with connected() as engine:
         partners = queries.partners(engine, args.regbez)
-    finally:
-        engine.dispose()
     sys.stdout.buffer.write(export.FORMATS[args.format](partners))
     return 0
 
 
 def _cmd_steckbrief(args: argparse.Namespace) -> int:
-    engine = make_engine()
     try:
-        pdf = factsheet.factsheet_pdf(engine, args.ags)
+        with connected() as engine:
+            pdf = factsheet.factsheet_pdf(engine, args.ags)
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     Path(args.out).write_bytes(pdf)
     print(f"Steckbrief {args.ags} geschrieben: {args.out}")
     return 0
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    engine = make_engine()
-    try:
+    with connected() as engine:
         Path(args.file).write_bytes(backup.dump(engine))
-    finally:
-        engine.dispose()
     print(f"Sicherung geschrieben: {args.file}")
     return 0
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    engine = make_engine()
     try:
-        counts = backup.restore(engine, Path(args.file).read_bytes())
+        with connected() as engine:
+            counts = backup.restore(engine, Path(args.file).read_bytes())
     except (OSError, backup.BackupRejected) as exc:
         print(f"{args.file}: {exc} Nichts geändert.", file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     print(f"Wiederhergestellt aus {args.file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0
 

@@ -42,6 +42,16 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+@contextmanager
+def connected(url: str | None = None) -> Iterator[Engine]:
+    """An engine for one command-line run, closed afterwards (SQLite checkpoints its WAL then)."""
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

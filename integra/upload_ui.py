@@ -34,6 +34,17 @@ def _oidc_configured() -> bool:
         return False
 
 
+def editor_page(title: str, caption: str) -> str:
+    """Title, caption and the login gate of an editors' page; stops the page for everybody else."""
+    st.title(title)
+    st.caption(caption)
+    user = editor()
+    if user is None:
+        st.stop()
+    st.caption(f"Angemeldet als **{user}**.")
+    return user
+
+
 def editor() -> str | None:
     """The logged-in editor's name, or None after showing the login (or how to enable it)."""
     if _oidc_configured():

@@ -5,13 +5,11 @@ import streamlit as st
 from integra import importer, ui, upload_ui
 from integra.columns import guess_mapping
 
-st.title("Daten hochladen")
-st.caption("Partnerlisten als CSV oder Excel. Vor dem Übernehmen zeigt die Vorschau genau, was sich ändert; "
-           "jeder Import lässt sich rückgängig machen.")  # fmt: skip
-user = upload_ui.editor()
-if user is None:
-    st.stop()
-st.caption(f"Angemeldet als **{user}**.")
+user = upload_ui.editor_page(
+    "Daten hochladen",
+    "Partnerlisten als CSV oder Excel. Vor dem Übernehmen zeigt die Vorschau genau, was sich ändert; "
+    "jeder Import lässt sich rückgängig machen.",
+)
 
 st.subheader("1. Datei wählen")
 upload_ui.templates()

@@ -4,12 +4,11 @@ import streamlit as st
 
 from integra import editor_ui, upload_ui
 
-st.title("Redaktion")
-st.caption("Konzepte und KIZ pflegen. Jede Änderung wird mit Name, Zeit und altem Wert festgehalten und lässt sich "
-           "rückgängig machen.")  # fmt: skip
-user = upload_ui.editor()
-if user is None:
-    st.stop()
+user = upload_ui.editor_page(
+    "Redaktion",
+    "Konzepte und KIZ pflegen. Jede Änderung wird mit Name, Zeit und altem Wert festgehalten und lässt sich "
+    "rückgängig machen.",
+)
 editor_ui.flash()
 concept, kiz, concept_list, log, backups = st.tabs(["Konzept", "KIZ", "Konzeptliste", "Änderungen", "Sicherung"])
 with concept:
