@@ -36,7 +36,7 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
         .mark_line(point=True, interpolate="step-after")
         .encode(
             x=alt.X("Jahr:O", title="Jahr"),
-            y=alt.Y("Anzahl:Q", title="mit Konzept (kumuliert)"),
+            y=alt.Y("Anzahl:Q", title="mit Konzept (kumuliert)", axis=alt.Axis(format="d", tickMinStep=1)),
             color=alt.Color("Ebene:N", scale=alt.Scale(range=["#0072B2", "#E69F00"])),
             tooltip=["Ebene", "Jahr", "Anzahl"],
         )
