@@ -14,9 +14,11 @@ from sqlalchemy import Engine, delete, func, insert, select, text
 
 from integra import snapshots
 from integra.models import Base, Region
-from integra.store import head_revision, transaction
+from integra.store import head_revision, mark_changed, transaction
 
 APP_ID = "integrationslandkarte-bayern"
+# The cache token is not data: a restore gives the store a new one instead.
+TABLES = [t for t in Base.metadata.sorted_tables if t.name != "data_state"]
 _LEVEL_ORDER = {"regbez": 0, "kreis": 1, "gemeinde": 2}  # parents before children (regions refer to regions)
 
 
@@ -27,7 +29,7 @@ class BackupRejected(ValueError):
 def dump(engine: Engine) -> bytes:
     tables = {}
     with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in TABLES:
             tables[table.name] = [dict(row) for row in conn.execute(select(table)).mappings()]
     payload = {"app": APP_ID, "schema": head_revision(), "tables": tables}
     return gzip.compress(snapshots.to_json(payload).encode("utf-8"))
@@ -43,7 +45,7 @@ def _load(data: bytes) -> dict:
     if payload.get("schema") != head_revision():
         raise BackupRejected(f"Die Sicherung hat Schema {payload.get('schema')}, die App braucht {head_revision()}.")
     tables = payload.get("tables")
-    known = {t.name: t for t in Base.metadata.sorted_tables}
+    known = {t.name: t for t in TABLES}
     if not isinstance(tables, dict) or set(tables) != set(known):
         raise BackupRejected("Die Sicherung ist unvollständig: Tabellen fehlen oder sind unbekannt.")
     for name, rows in tables.items():
@@ -58,15 +60,16 @@ def restore(engine: Engine, data: bytes) -> dict[str, int]:
     tables = _load(data)
     tables["regions"] = sorted(tables["regions"], key=lambda r: _LEVEL_ORDER.get(r.get("level"), 3))
     with transaction(engine) as session:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(TABLES):
             session.execute(delete(table))
-        for table in Base.metadata.sorted_tables:
+        for table in TABLES:
             rows = [snapshots.revive(table, row) for row in tables[table.name]]
             if rows:
                 session.execute(insert(table), rows)
         if session.get_bind().dialect.name == "postgresql":
-            for table in Base.metadata.sorted_tables:
+            for table in TABLES:
                 if "id" in table.c and table is not Region.__table__:
                     session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                          f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))  # fmt: skip
-        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+        mark_changed(session)
+        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in TABLES}

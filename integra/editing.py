@@ -20,7 +20,7 @@ from integra import locate, snapshots
 from integra.formatting import web_links
 from integra.importer import ImportRefused, Problem
 from integra.models import Concept, Edit, IntegrationCentre, Region, utc_now
-from integra.store import transaction
+from integra.store import mark_changed, transaction
 from integra.tabular import Table
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, fold
 
@@ -96,6 +96,7 @@ def set_concepts(engine: Engine, changes: list[ConceptChange], user: str) -> str
     with transaction(engine) as session:
         for change in changes:
             _apply_concept(session, batch, change, user)
+        mark_changed(session)
     return batch
 
 
@@ -133,6 +134,7 @@ def save_kiz(engine: Engine, kreis_ags: str, status: str, name: str, user: str, 
             session.execute(update(IntegrationCentre).where(IntegrationCentre.id == kiz_id).values(**values))
             _log(session, batch, "integration_centres", kiz_id, "update", before,
                  _row(session, "integration_centres", kiz_id), user, f"{summary} (vorher „{before['status']}“)")  # fmt: skip
+        mark_changed(session)
     return batch
 
 
@@ -159,6 +161,7 @@ def undo_batch(engine: Engine, batch: str, user: str) -> None:
                 before = snapshots.from_json(table, edit.before)
                 session.execute(update(table).where(table.c.id == edit.record_id).values(**before))
             edit.undone_at, edit.undone_by = utc_now(), user
+        mark_changed(session)
 
 
 def history(engine: Engine) -> pd.DataFrame:

@@ -15,8 +15,7 @@ _SAVED = "redaktion_meldung"
 
 
 def _saved(message: str) -> None:
-    """Changes alter what every page shows: clear the caches and confirm after the rerun."""
-    st.cache_data.clear()
+    """Confirm after the rerun (the new data token refreshes every cached table by itself)."""
     st.session_state[_SAVED] = message
     st.rerun()
 

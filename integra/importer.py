@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from integra import geodata, locate, snapshots
 from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
 from integra.models import ImportChange, ImportRun, Partner, utc_now
-from integra.store import transaction
+from integra.store import data_token, mark_changed, transaction
 from integra.tabular import Table
 from integra.vocab import fold, partner_type_of
 
@@ -100,7 +100,7 @@ class Plan:
     updates: list[Update] = field(default_factory=list)
     unchanged: list[Candidate] = field(default_factory=list)
     removals: list[dict[str, object]] = field(default_factory=list)
-    base_version: tuple = ()
+    base_version: str = ""
 
     @property
     def can_apply(self) -> bool:
@@ -300,13 +300,6 @@ def _diff(plan: Plan, existing: list[dict[str, object]]) -> None:
         ]  # fmt: skip
 
 
-def data_version(session: Session) -> tuple:
-    """Changes whenever partners or imports change; a preview is only applied onto the state it showed."""
-    return tuple(session.execute(select(func.count(Partner.id), func.max(Partner.updated_at), func.max(Partner.id),
-                                        select(func.max(ImportRun.id)).scalar_subquery(),
-                                        select(func.count(ImportRun.undone_at)).scalar_subquery())).one())  # fmt: skip
-
-
 def plan_import(
     engine: Engine,
     table: Table,
@@ -335,7 +328,7 @@ def plan_import(
     with engine.connect() as conn:
         session = Session(bind=conn)
         _diff(plan, _existing(session))
-        plan.base_version = data_version(session)
+        plan.base_version = data_token(session)
     return plan
 
 
@@ -370,7 +363,7 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
     now = utc_now()
     with transaction(engine) as session:
         _lock(session)
-        if check_version and data_version(session) != plan.base_version:
+        if check_version and data_token(session) != plan.base_version:
             raise ImportRefused("Die Partnerdaten wurden seit der Vorschau geändert – bitte Vorschau neu erstellen.")
         existing = _existing(session)
         _diff(plan, existing)
@@ -403,6 +396,7 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
                          "after": None} for p in plan.removals]  # fmt: skip
         if changes:
             session.execute(insert(ImportChange.__table__), changes)
+        mark_changed(session)
         run.inserted, run.updated = len(plan.inserts), len(plan.updates)
         run.unchanged, run.removed = len(plan.unchanged), len(plan.removals)
         return run.id
@@ -441,6 +435,7 @@ def undo_import(engine: Engine, import_id: int, user: str) -> None:
                 session.execute(update(Partner).where(Partner.id == change.partner_id).values(**before))
             else:
                 session.execute(insert(Partner).values(**snapshots.from_json(Partner.__table__, change.before)))
+        mark_changed(session)
 
 
 def history(engine: Engine) -> list[ImportRun]:

@@ -182,6 +182,20 @@ class Edit(Base):
     undone_by: Mapped[str | None] = mapped_column(String(200))
 
 
+class DataState(Base):
+    """One row whose token changes with every write.
+
+    Each app process keys its caches on the token, so an import applied in one replica is seen
+    by all others on their next rerun, without restart and without a home-made sync.
+    """
+
+    __tablename__ = "data_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
 class IntegrationStructure(Base):
     """An Integrationsbeirat, -beauftragte or -lotse noted for a Kreis (not a complete list)."""
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from integra import geodata
 from integra.config import SEED_DIR
 from integra.models import Concept, IntegrationStructure, KizReference, Partner, Region
-from integra.store import transaction
+from integra.store import mark_changed, transaction
 from integra.vocab import REGIERUNGSBEZIRKE
 
 
@@ -146,4 +146,5 @@ def seed_if_empty(engine: Engine) -> bool:
         if not is_empty(session):
             return False
         load_seed(session)
+        mark_changed(session)
         return True

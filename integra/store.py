@@ -7,13 +7,15 @@ existing database is upgraded in place and keeps its data.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -89,3 +91,26 @@ def schema_revision(engine: Engine) -> str | None:
         return None
     with engine.connect() as conn:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def mark_changed(session: Session) -> None:
+    """Give the data a new token inside the caller's write transaction (see models.DataState)."""
+    from integra.models import DataState
+
+    state = session.get(DataState, 1)
+    if state is None:
+        session.add(DataState(id=1, token=uuid.uuid4().hex))
+    else:
+        state.token, state.changed_at = uuid.uuid4().hex, dt.datetime.now(dt.UTC).replace(microsecond=0)
+    session.flush()
+
+
+_TOKEN = text("SELECT token FROM data_state WHERE id = 1")
+
+
+def data_token(source: Engine | Connection | Session) -> str:
+    """The current token; one primary-key lookup, cheap enough for every Streamlit rerun."""
+    if isinstance(source, Engine):
+        with source.connect() as conn:
+            return conn.execute(_TOKEN).scalar() or ""
+    return source.execute(_TOKEN).scalar() or ""

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from integra import export, factsheet, gaps, geodata, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
-from integra.store import head_revision, make_engine, schema_revision
+from integra.store import data_token, head_revision, make_engine, schema_revision
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
 
 CACHE_SECONDS = 300
@@ -43,57 +43,74 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+StoreKey = tuple[str, str]
+
+
+def store_key() -> StoreKey:
+    """(database URL, data token): cached answers are reused only while nobody wrote to the store.
+
+    Checking the token costs one primary-key read per call; a write in any app process
+    (another replica, the command line) changes it, so no replica shows stale data.
+    """
+    url = database_url()
+    return url, data_token(_engine(url))
+
+
 def engine() -> Engine:
     """One engine per database URL and server process."""
     return _engine(database_url())
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _kreise(url: str, regbez: str) -> pd.DataFrame:
-    return queries.kreise(_engine(url), regbez)
+def _kreise(key: StoreKey, regbez: str) -> pd.DataFrame:
+    return queries.kreise(_engine(key[0]), regbez)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _gemeinden(url: str, regbez: str) -> pd.DataFrame:
-    return queries.gemeinden(_engine(url), regbez)
+def _gemeinden(key: StoreKey, regbez: str) -> pd.DataFrame:
+    return queries.gemeinden(_engine(key[0]), regbez)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _partners(url: str, regbez: str, types: tuple[str, ...]) -> pd.DataFrame:
-    return queries.partners(_engine(url), regbez, types)
+def _partners(key: StoreKey, regbez: str, types: tuple[str, ...]) -> pd.DataFrame:
+    return queries.partners(_engine(key[0]), regbez, types)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _centres(url: str, regbez: str) -> pd.DataFrame:
-    return queries.integration_centres(_engine(url), regbez)
+def _centres(key: StoreKey, regbez: str) -> pd.DataFrame:
+    return queries.integration_centres(_engine(key[0]), regbez)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _structures(url: str) -> pd.DataFrame:
-    return queries.structures(_engine(url))
+def _structures(key: StoreKey) -> pd.DataFrame:
+    return queries.structures(_engine(key[0]))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _figures_by_regbez(key: StoreKey, types: tuple[str, ...]) -> pd.DataFrame:
+    return queries.figures_by_regbez(_engine(key[0]), types)
+
+
 def figures_by_regbez(types: tuple[str, ...]) -> pd.DataFrame:
-    return queries.figures_by_regbez(engine(), types)
+    return _figures_by_regbez(store_key(), types)
 
 
 def kreise(filters: Filters) -> pd.DataFrame:
-    return _kreise(database_url(), filters.regbez)
+    return _kreise(store_key(), filters.regbez)
 
 
 def partners(filters: Filters) -> pd.DataFrame:
-    return _partners(database_url(), filters.regbez, filters.partner_types)
+    return _partners(store_key(), filters.regbez, filters.partner_types)
 
 
 def map_data(filters: Filters, level: str) -> MapData:
-    url = database_url()
+    key = store_key()
     return MapData(
-        kreise=_kreise(url, filters.regbez),
-        partners=_partners(url, filters.regbez, filters.partner_types),
-        centres=_centres(url, filters.regbez),
-        gemeinden=_gemeinden(url, filters.regbez) if level == LEVEL_GEMEINDEN else None,
-        structures=_structures(url),
+        kreise=_kreise(key, filters.regbez),
+        partners=_partners(key, filters.regbez, filters.partner_types),
+        centres=_centres(key, filters.regbez),
+        gemeinden=_gemeinden(key, filters.regbez) if level == LEVEL_GEMEINDEN else None,
+        structures=_structures(key),
     )
 
 
@@ -209,7 +226,7 @@ def kreis_table(filters: Filters) -> pd.DataFrame:
 
 def kreis_options() -> dict[str, str]:
     """Kreis name -> AGS, for choosers."""
-    frame = _kreise(database_url(), ALL_BAVARIA)
+    frame = _kreise(store_key(), ALL_BAVARIA)
     return dict(zip(frame["name"], frame["ags"], strict=True))
 
 
@@ -224,22 +241,22 @@ def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _kreis_figures(url: str, regbez: str) -> pd.DataFrame:
-    return gaps.kreis_figures(_engine(url), regbez)
+def _kreis_figures(key: StoreKey, regbez: str) -> pd.DataFrame:
+    return gaps.kreis_figures(_engine(key[0]), regbez)
 
 
 def kreis_figures(filters: Filters) -> pd.DataFrame:
-    figures = _kreis_figures(database_url(), filters.regbez)
+    figures = _kreis_figures(store_key(), filters.regbez)
     return figures[figures["status"].isin(filters.statuses)]
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _nearby_models(url: str, regbez: str) -> pd.DataFrame:
-    return gaps.nearby_models(_engine(url), regbez)
+def _nearby_models(key: StoreKey, regbez: str) -> pd.DataFrame:
+    return gaps.nearby_models(_engine(key[0]), regbez)
 
 
 def nearby_models(filters: Filters) -> pd.DataFrame:
-    return _nearby_models(database_url(), filters.regbez)
+    return _nearby_models(store_key(), filters.regbez)
 
 
 def factsheet_button(kreise: dict[str, str], key: str) -> None:
@@ -277,4 +294,4 @@ def map_exports(view: MapView, data: MapData) -> None:
 
 
 def centres_all() -> pd.DataFrame:
-    return _centres(database_url(), ALL_BAVARIA)
+    return _centres(store_key(), ALL_BAVARIA)

@@ -192,7 +192,6 @@ def history(user: str) -> None:
         except importer.ImportRefused as exc:
             st.error(str(exc))
         else:
-            st.cache_data.clear()
             st.success(f"Import {chosen} rückgängig gemacht.")
             st.rerun()
 
@@ -222,7 +221,6 @@ def apply_button(plan: importer.Plan, user: str) -> None:
         except importer.ImportRefused as exc:
             st.error(str(exc))
         else:
-            st.cache_data.clear()
             st.session_state.pop("previewed_version", None)
             st.success(f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "
                        f"{len(plan.removals)} entfernt. Karte und Tabellen zeigen die neuen Daten.")  # fmt: skip

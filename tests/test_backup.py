@@ -10,17 +10,23 @@ import pytest
 from integra import backup, editing
 from integra.backup import BackupRejected
 from integra.editing import ConceptChange
+from integra.store import head_revision
 from tests.test_import import snapshot
+
+
+def _data(tables: list) -> list:
+    """All tables but the cache token, which a restore renews on purpose."""
+    return [t for t in tables if t[0] != "data_state"]
 
 
 def test_backup_and_restore_round_trip(engine):
     editing.save_kiz(engine, "09564", "vorgeschlagen", "KIZ Nürnberg", "E")
     saved, state = backup.dump(engine), snapshot(engine)
     editing.set_concept(engine, ConceptChange("09471", "vorhanden"), "E")
-    assert snapshot(engine) != state
+    assert _data(snapshot(engine)) != _data(state)
     counts = backup.restore(engine, saved)
     assert counts["regions"] == 2333 and counts["integration_centres"] == 1
-    assert snapshot(engine) == state
+    assert _data(snapshot(engine)) == _data(state)
 
 
 @pytest.mark.parametrize(
@@ -28,9 +34,11 @@ def test_backup_and_restore_round_trip(engine):
     [
         b"not gzip",
         gzip.compress(b"[1, 2]"),
-        gzip.compress(json.dumps({"app": "andere-app", "schema": "0003", "tables": {}}).encode()),
+        gzip.compress(json.dumps({"app": "andere-app", "schema": head_revision(), "tables": {}}).encode()),
         gzip.compress(json.dumps({"app": backup.APP_ID, "schema": "0001", "tables": {}}).encode()),
-        gzip.compress(json.dumps({"app": backup.APP_ID, "schema": "0003", "tables": {"regions": []}}).encode()),
+        gzip.compress(
+            json.dumps({"app": backup.APP_ID, "schema": head_revision(), "tables": {"regions": []}}).encode()
+        ),
     ],
 )
 def test_foreign_files_are_refused_and_nothing_changes(engine, data):

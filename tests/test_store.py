@@ -20,7 +20,7 @@ def test_migrations_run_from_empty_and_twice(tmp_path):
     assert schema_revision(engine) is None
     migrate(engine)
     migrate(engine)
-    assert schema_revision(engine) == "0003"
+    assert schema_revision(engine) == "0004"
     assert {"regions", "concepts", "integration_centres", "partners"} <= set(inspect(engine).get_table_names())
 
 
@@ -91,7 +91,7 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
         )
         before = conn.exec_driver_sql("SELECT * FROM partners").all()
     migrate(engine)
-    assert schema_revision(engine) == "0003"
+    assert schema_revision(engine) == "0004"
     with engine.connect() as conn:
         after = conn.exec_driver_sql("SELECT * FROM partners").all()
     assert [tuple(row)[: len(before[0])] for row in after] == [tuple(row) for row in before]

@@ -1,0 +1,42 @@
+"""A write in one process is seen by a running app in another process, without restart."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from integra import editing
+from integra.config import PROJECT_DIR
+from integra.editing import ConceptChange
+from integra.store import data_token
+
+FILES = Path(__file__).parent / "files"
+
+
+def test_every_write_renews_the_token(engine):
+    first = data_token(engine)
+    assert first  # the seed wrote one
+    editing.set_concept(engine, ConceptChange("09471", "vorhanden"), "E")
+    assert data_token(engine) not in ("", first)
+
+
+def _cached_partner_total(at: AppTest) -> int:
+    """Partners in the "Bayern gesamt" row of the per-Regierungsbezirk table, which the app caches."""
+    table = next(df.value for df in at.dataframe if "Kreise mit Konzept" in df.value.columns)
+    total = table[table["Regierungsbezirk"] == "Bayern gesamt"]
+    return int(total.filter(like="Partner ").sum(axis=1).item())
+
+
+def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    assert _cached_partner_total(at) == 24
+    at.run()  # answered from the cache now
+    done = subprocess.run([sys.executable, "-m", "integra", "import-partners", str(FILES / "partner_cp1252_semikolon.csv")],
+                          cwd=PROJECT_DIR, env={"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"},
+                          capture_output=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    at.run()
+    assert _cached_partner_total(at) == 27
