@@ -1,13 +1,21 @@
-"""Shared fixtures: a real, seeded SQLite file per test (copied from one seeded template)."""
+"""Shared fixtures: a real, seeded database per test.
+
+SQLite by default: a copy of one seeded file. With INTEGRA_TEST_DATABASE_URL set (a PostgreSQL
+server URL, as `make test` sets it for its second run) each test gets its own PostgreSQL database,
+cloned from one seeded template database; an unreachable server fails the run.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from integra.cli import init_database
 from integra.store import make_engine
@@ -21,14 +29,50 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+SERVER_URL = os.environ.get("INTEGRA_TEST_DATABASE_URL")
+_numbers = itertools.count()
+
+
+def _server() -> Engine:
+    """Admin connection to the test server (CREATE/DROP DATABASE cannot run in a transaction)."""
+    return create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A PostgreSQL database created, migrated and seeded by the real `init` path, cloned per test."""
+    name = f"integra_template_{os.getpid()}"
+    server = _server()
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    init_database(make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False))
+    yield name
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
 @pytest.fixture
-def db_url(seeded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A private seeded database, also set as INTEGRA_DATABASE_URL for code that reads the setting."""
-    path = tmp_path / "integra.sqlite3"
-    shutil.copy(seeded_template, path)
-    url = f"sqlite:///{path}"
+    if SERVER_URL:
+        template = request.getfixturevalue("pg_template")
+        name = f"integra_test_{os.getpid()}_{next(_numbers)}"
+        server = _server()
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    else:
+        path = tmp_path / "integra.sqlite3"
+        shutil.copy(request.getfixturevalue("seeded_template"), path)
+        url = f"sqlite:///{path}"
     monkeypatch.setenv("INTEGRA_DATABASE_URL", url)
-    return url
+    yield url
+    if SERVER_URL:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from integra import importer
 from integra.importer import ImportRefused, apply_import, plan_import, undo_import
@@ -18,8 +18,8 @@ HEADER = "Name;Träger;Straße;PLZ;Ort;Webseite\n"
 
 def snapshot(engine) -> list:
     """Every row of every table, to prove that a refused import changed nothing."""
+    tables = sorted(inspect(engine).get_table_names())
     with engine.connect() as conn:
-        tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"))]
         return [(t, sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{t}"'))), key=repr)) for t in tables]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import func, inspect, select, update
 
 from integra.cli import init_database
@@ -24,6 +25,7 @@ def test_migrations_run_from_empty_and_twice(tmp_path):
     assert {"regions", "concepts", "integration_centres", "partners"} <= set(inspect(engine).get_table_names())
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_with_wal_and_foreign_keys(engine):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -71,6 +73,7 @@ def test_init_command_line_is_idempotent(tmp_path):
     assert "vorhandene Daten behalten" in second.stdout
 
 
+@pytest.mark.sqlite_only
 def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
     from alembic import command
 
