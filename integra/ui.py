@@ -295,3 +295,23 @@ def map_exports(view: MapView, data: MapData) -> None:
 
 def centres_all() -> pd.DataFrame:
     return _centres(store_key(), ALL_BAVARIA)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _key_figures(key: StoreKey, regbez: str, types: tuple[str, ...]) -> queries.KeyFigures:
+    return queries.key_figures(_engine(key[0]), regbez, types)
+
+
+def key_figures(filters: Filters) -> queries.KeyFigures:
+    return _key_figures(store_key(), filters.regbez, filters.partner_types)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _charts_data(key: StoreKey, regbez: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    timeline, undated = gaps.concepts_over_time(_engine(key[0]), regbez)
+    return gaps.coverage_by_regbez(_engine(key[0])), timeline, undated
+
+
+def charts_data(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Coverage per Regierungsbezirk, the cumulative timeline and the undated counts for the Lücken charts."""
+    return _charts_data(store_key(), filters.regbez)

@@ -47,13 +47,13 @@ st.dataframe(table, hide_index=True, key="figures_table")
 ui.downloads(table, "kreise_kennzahlen", "figures")
 ui.factsheet_button(dict(zip(figures["name"], figures["ags"], strict=True)), "luecken")
 
+coverage, timeline, undated = ui.charts_data(filters)
 left, right = st.columns(2)
 with left:
     st.subheader("Abdeckung nach Regierungsbezirk")
-    st.altair_chart(charts.coverage(gaps.coverage_by_regbez(ui.engine())), width="stretch")
+    st.altair_chart(charts.coverage(coverage), width="stretch")
 with right:
     st.subheader("Konzepte im Lauf der Jahre")
-    timeline, undated = gaps.concepts_over_time(ui.engine(), filters.regbez)
     st.altair_chart(charts.timeline(timeline), width="stretch")
     st.caption(
         f"Ohne bekanntes Jahr (nicht eingezeichnet): {undated['Kreise']} Kreise, {undated['Gemeinden']} Gemeinden."

@@ -12,7 +12,7 @@ st.write(
     f"und wo arbeiten Partner aus der Zivilgesellschaft? Angezeigt: **{ui.area_caption(filters)}**."
 )
 
-figures = queries.key_figures(ui.engine(), filters.regbez, filters.partner_types)
+figures = ui.key_figures(filters)
 cols = st.columns(4)
 cols[0].metric(
     "Kreise mit Konzept",
