@@ -55,7 +55,7 @@ def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> 
     Models are searched in all of Bavaria, also across Regierungsbezirk borders.
     """
     kreise = queries.kreise(engine)
-    centres = geodata.kreise().set_index("ags").to_crs(25832).geometry.representative_point()
+    centres = geodata.kreis_centres().to_crs(25832)
     xy = np.column_stack([centres.x, centres.y])
     index = {ags: i for i, ags in enumerate(centres.index)}
     models = kreise[kreise["status"] == "vorhanden"]

@@ -44,6 +44,12 @@ def kreise() -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=1)
+def kreis_centres() -> gpd.GeoSeries:
+    """One point inside each Kreis (by AGS): where KIZ markers sit and distances are measured from."""
+    return kreise().set_index("ags").geometry.representative_point()
+
+
+@lru_cache(maxsize=1)
 def regierungsbezirke() -> gpd.GeoDataFrame:
     """The 7 Regierungsbezirke with `code` ("091"…"097") and `name`."""
     return _read("regierungsbezirke_bayern.geojson")

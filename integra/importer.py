@@ -205,9 +205,8 @@ def read_rows(
     for required in REQUIRED:
         if not mapping.get(required):
             label = FIELDS[required][0]
-            found = ", ".join(table.headers)
-            raise_msg = f"{table.file_name}: Spalte „{label}“ fehlt (gefunden: {found})"
-            return [], [Problem(None, label, raise_msg)], [], [], mapping
+            message = f"{table.file_name}: Spalte „{label}“ fehlt (gefunden: {', '.join(table.headers)})"
+            return [], [Problem(None, label, message)], [], [], mapping
     reader = _RowReader(table, mapping, consent, dt.date.today().strftime("%d.%m.%Y"))
     dropped = [] if consent else personal_columns(table.headers, mapping)
     rows: list[tuple[int, dict, list[str]]] = []

@@ -273,7 +273,7 @@ def _kiz_layer(view: MapView, data: MapData) -> folium.FeatureGroup:
     """KIZ records at their point (else the Kreis centre) and Kreise förderfähig nach Antrag A3."""
     group = folium.FeatureGroup(name="Kommunale Integrationszentren")
     size = 26 if view.large else 20
-    centres = geodata.kreise().set_index("ags").geometry.representative_point()
+    centres = geodata.kreis_centres()
     shown = set(data.kreise.loc[data.kreise["status"].isin(view.statuses), "ags"])
     for rec in data.centres.itertuples():
         point = (rec.lat, rec.lon) if not is_blank(rec.lat) else (centres[rec.kreis_ags].y, centres[rec.kreis_ags].x)

@@ -220,13 +220,8 @@ class KeyFigures:
     partner_types: dict[str, int]
 
 
-def key_figures(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = PARTNER_TYPES) -> KeyFigures:
-    """Counts for Bavaria or one Regierungsbezirk; Gemeinden exclude gemeindefreie Gebiete."""
-    kreis = kreise(engine, regbez)
-    gemeinde = gemeinden(engine, regbez)
+def _figures(kreis: pd.DataFrame, gemeinde: pd.DataFrame, partner: pd.DataFrame, types: list[str]) -> KeyFigures:
     gemeinde = gemeinde[gemeinde["is_gemeinde"]]
-    partner = partners(engine, regbez, types)
-    types = list(types)
     return KeyFigures(
         kreise_total=len(kreis),
         kreise_with_concept=int((kreis["status"] == "vorhanden").sum()),
@@ -239,26 +234,34 @@ def key_figures(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] 
     )
 
 
-def figures_by_regbez(engine: Engine, types: Iterable[str] = PARTNER_TYPES) -> pd.DataFrame:
-    """One row per Regierungsbezirk (and a total row) with the key figures, German column names."""
+def key_figures(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = PARTNER_TYPES) -> KeyFigures:
+    """Counts for Bavaria or one Regierungsbezirk; Gemeinden exclude gemeindefreie Gebiete."""
     types = list(types)
+    return _figures(kreise(engine, regbez), gemeinden(engine, regbez), partners(engine, regbez, types), types)
+
+
+def figures_by_regbez(engine: Engine, types: Iterable[str] = PARTNER_TYPES) -> pd.DataFrame:
+    """One row per Regierungsbezirk (and a total row) with the key figures, German column names.
+
+    The three tables are read once and split per Regierungsbezirk in memory.
+    """
+    types = list(types)
+    kreis, gemeinde, partner = kreise(engine), gemeinden(engine), partners(engine, ALL_BAVARIA, types)
     rows = []
     for name in (*REGIERUNGSBEZIRKE, ALL_BAVARIA):
-        f = key_figures(engine, name, types)
-        rows.append(
-            {
-                "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
-                "Kreise": f.kreise_total,
-                "Kreise mit Konzept": f.kreise_with_concept,
-                "in Erarbeitung": f.concept_status["in Erarbeitung"],
-                "unbekannt": f.concept_status["unbekannt"],
-                "Gemeinden": f.gemeinden_total,
-                "Gemeinden mit Konzept": f.gemeinden_with_concept,
-                **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
-                "KIZ förderfähig (A3)": f.kiz_eligible,
-                **{f"Partner {t}": n for t, n in f.partner_types.items()},
-            }
-        )
+        f = _figures(_in_regbez(kreis, name), _in_regbez(gemeinde, name), _in_regbez(partner, name), types)
+        rows.append({
+            "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
+            "Kreise": f.kreise_total,
+            "Kreise mit Konzept": f.kreise_with_concept,
+            "in Erarbeitung": f.concept_status["in Erarbeitung"],
+            "unbekannt": f.concept_status["unbekannt"],
+            "Gemeinden": f.gemeinden_total,
+            "Gemeinden mit Konzept": f.gemeinden_with_concept,
+            **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
+            "KIZ förderfähig (A3)": f.kiz_eligible,
+            **{f"Partner {t}": n for t, n in f.partner_types.items()},
+        })  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -40,6 +40,7 @@ def editor_page(title: str, caption: str) -> str:
     st.caption(caption)
     user = editor()
     if user is None:
+        ui.footer()  # st.stop() ends app.py too, which would otherwise add sources and data age
         st.stop()
     st.caption(f"Angemeldet als **{user}**.")
     return user
@@ -163,9 +164,8 @@ def show_plan(plan: importer.Plan) -> None:
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     columns = {"name": "Name", "type": "Typ", "street": "Straße", "plz": "PLZ", "city": "Ort", "gemeinde": "Gemeinde",
                "kreis": "Kreis", "precision": "Lage genau auf", "website": "Webseite", "source_url": "Quelle"}  # fmt: skip
-    return frame.reindex(columns=[c for c in ["Zeile", *columns] if c in frame.columns or c in columns]).rename(
-        columns=columns
-    )
+    shown = (["Zeile"] if "Zeile" in frame.columns else []) + list(columns)
+    return frame.reindex(columns=shown).rename(columns=columns)
 
 
 def history(user: str) -> None:

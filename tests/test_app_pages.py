@@ -31,7 +31,10 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
-@pytest.mark.parametrize("page", ["views/uebersicht.py", "views/karte.py", "views/partner.py"])
+@pytest.mark.parametrize(
+    "page", ["views/uebersicht.py", "views/karte.py", "views/partner.py", "views/luecken.py", "views/hochladen.py",
+             "views/redaktion.py"],
+)  # fmt: skip
 def test_every_page_renders(db_url, page):
     at = _app().run()
     at.switch_page(page).run()
