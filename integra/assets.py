@@ -48,10 +48,11 @@ class UnknownAssetError(RuntimeError):
     """A map element asks for a CDN file that has no local copy: the map would not load offline."""
 
 
-def _elements(root: Element) -> Iterator[Element]:
+def elements(root: Element) -> Iterator[Element]:
+    """`root` and all its descendants, depth first (folium has no public walker)."""
     yield root
     for child in root._children.values():
-        yield from _elements(child)
+        yield from elements(child)
 
 
 def _rewrite(links: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]:
@@ -72,7 +73,7 @@ def _rewrite(links: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]
 
 def localize(fmap: folium.Map, prefix: str = STREAMLIT_PREFIX) -> folium.Map:
     """Point every asset link of `fmap` and its elements at the local copies under `prefix`."""
-    for element in _elements(fmap):
+    for element in elements(fmap):
         if isinstance(element, JSCSSMixin):
             element.default_js = _rewrite(element.default_js, prefix)
             element.default_css = _rewrite(element.default_css, prefix)

@@ -7,7 +7,6 @@ and exports (later) can reuse it. Every text that came from the store is escaped
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import folium
@@ -16,6 +15,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from integra import geodata, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
@@ -305,54 +305,68 @@ def _kiz_marker(point: tuple[float, float], colour: str, tooltip: str, popup: st
     return folium.Marker(point, icon=icon, tooltip=esc(tooltip), popup=folium.Popup(popup, max_width=320))
 
 
-# FastMarkerCluster inserts this as `var callback = <expression>;`. Marker HTML per type is
-# built once here, so each data row carries only [lat, lon, type index, popup, tooltip].
+# FastMarkerCluster inserts this as `var callback = <expression>;`. Marker HTML per type and
+# every repeated popup fragment are sent once (`texts`); a data row carries only
+# [lat, lon, type index, name, address, detail, Kreis line, extras, source] with the last four
+# as indices into `texts`. Popups are assembled on click, so 20,000 partners cost little to
+# send and to draw. All fragments are escaped HTML made in Python; JS only concatenates.
 _PARTNER_CALLBACK = """(function () {
-    var badges = %(badges)s;
-    var size = %(size)d;
+    var badges = %(badges)s, types = %(types)s, texts = %(texts)s, size = %(size)d;
+    function popup(row) {
+        return '<div style="max-width:320px"><b>' + row[3] + '</b><br>' + texts[row[5]] + '<br>' + row[4] +
+            '<br>' + texts[row[6]] + texts[row[7]] + '<br>' + texts[row[8]] + '</div>';
+    }
     return function (row) {
         var icon = L.divIcon({className: 'integra-partner', html: badges[row[2]], iconSize: [size, size],
                               iconAnchor: [size / 2, size / 2]});
-        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[4]});
-        marker.bindPopup(row[3], {maxWidth: 320});
-        marker.bindTooltip(row[4]);
+        var tooltip = row[3] + ' (' + types[row[2]] + ')';
+        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: tooltip});
+        marker.bindPopup(function () { return popup(row); }, {maxWidth: 320});
+        marker.bindTooltip(tooltip);
         return marker;
     };
 })()"""
-
-
-def _partner_callback(size: int) -> str:
-    badges = [_badge(*PARTNER_STYLE[t], square=False, size=size) for t in PARTNER_TYPES]
-    return _PARTNER_CALLBACK % {"badges": json.dumps(badges), "size": size}
 
 
 def _joined(values: tuple[object, ...], sep: str) -> str:
     return sep.join(str(v) for v in values if not is_blank(v))
 
 
-def _partner_popup(rec) -> str:
-    address = _joined((rec.street, _joined((rec.plz, rec.city), " ")), ", ") or rec.gemeinde
-    lines = [
-        f"<b>{esc(rec.name)}</b>",
-        esc(_joined((rec.type, rec.kind_detail), " – ")),
-        esc(address),
-        f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>",
-    ]
+class _Texts:
+    """Distinct HTML fragments, each stored once and referred to by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def ref(self, fragment: str) -> int:
+        return self.index.setdefault(fragment, len(self.index))
+
+    def values(self) -> list[str]:
+        return list(self.index)
+
+
+def _partner_extras(rec) -> str:
+    extras = ""
     if not is_blank(rec.website):
-        lines.append(f"Web: {source_html(rec.website)}")
+        extras += f"<br>Web: {source_html(rec.website)}"
     if not is_blank(rec.contact):
-        lines.append(f"Kontakt: {esc(rec.contact)}")
-    lines.append(_source_line(rec.source_url, rec.confidence))
-    return _popup(lines)
+        extras += f"<br>Kontakt: {esc(rec.contact)}"
+    return extras
 
 
-def _partner_rows(partners: pd.DataFrame) -> list[list[object]]:
-    """[lat, lon, type index, popup HTML, tooltip] per partner, all text escaped in Python."""
-    return [
-        [round(float(rec.lat), 5), round(float(rec.lon), 5), PARTNER_TYPES.index(rec.type), _partner_popup(rec),
-         esc(f"{rec.name} ({rec.type})")]
-        for rec in partners.itertuples()
-    ]  # fmt: skip
+def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]]:
+    """Compact marker rows and the shared fragments they point into (see `_PARTNER_CALLBACK`)."""
+    texts = _Texts()
+    rows = []
+    for rec in partners.itertuples():
+        address = _joined((rec.street, _joined((rec.plz, rec.city), " ")), ", ") or rec.gemeinde
+        rows.append([
+            round(float(rec.lat), 5), round(float(rec.lon), 5), PARTNER_TYPES.index(rec.type), esc(rec.name),
+            esc(address), texts.ref(esc(_joined((rec.type, rec.kind_detail), " – "))),
+            texts.ref(f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>"),
+            texts.ref(_partner_extras(rec)), texts.ref(_source_line(rec.source_url, rec.confidence)),
+        ])  # fmt: skip
+    return rows, texts.values()
 
 
 def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
@@ -368,8 +382,11 @@ def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
 
 
 def _partner_layer(partners: pd.DataFrame, size: int) -> FastMarkerCluster:
-    return FastMarkerCluster(_partner_rows(partners), callback=_partner_callback(size), name="Partner (geclustert)",
-                             maxClusterRadius=40)  # fmt: skip
+    rows, texts = _partner_rows(partners)
+    badges = [_badge(*PARTNER_STYLE[t], square=False, size=size) for t in PARTNER_TYPES]
+    callback = _PARTNER_CALLBACK % {"badges": htmlsafe_json_dumps(badges), "types": htmlsafe_json_dumps(
+        [esc(t) for t in PARTNER_TYPES]), "texts": htmlsafe_json_dumps(texts), "size": size}  # fmt: skip
+    return FastMarkerCluster(rows, callback=callback, name="Partner (geclustert)", maxClusterRadius=40)
 
 
 def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:

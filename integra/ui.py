@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from integra import export, factsheet, gaps, geodata, maps, queries
+from integra import export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
+from integra.mapframe import MapFrame
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
@@ -103,15 +104,31 @@ def partners(filters: Filters) -> pd.DataFrame:
     return _partners(store_key(), filters.regbez, filters.partner_types)
 
 
-def map_data(filters: Filters, level: str) -> MapData:
-    key = store_key()
+def _map_data(key: StoreKey, view: MapView) -> MapData:
     return MapData(
-        kreise=_kreise(key, filters.regbez),
-        partners=_partners(key, filters.regbez, filters.partner_types),
-        centres=_centres(key, filters.regbez),
-        gemeinden=_gemeinden(key, filters.regbez) if level == LEVEL_GEMEINDEN else None,
+        kreise=_kreise(key, view.regbez),
+        partners=_partners(key, view.regbez, view.partner_types),
+        centres=_centres(key, view.regbez),
+        gemeinden=_gemeinden(key, view.regbez) if view.level == LEVEL_GEMEINDEN else None,
         structures=_structures(key),
     )
+
+
+def map_data(view: MapView) -> MapData:
+    """The facts one map view draws (each query cached by data token)."""
+    return _map_data(store_key(), view)
+
+
+# A frame is immutable, so the resource cache hands out the same object without copying.
+# Bounded: one frame per view (Regierungsbezirk x level x filters x basemap x size) is a few MB at most.
+@st.cache_resource(ttl=CACHE_SECONDS, max_entries=48, show_spinner=False)
+def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
+    return mapframe.frame_of(maps.build_map(view, _map_data(key, view)))
+
+
+def show_map(view: MapView, height: int) -> None:
+    """The map of this view; built once per view and data state, then sent from the cache."""
+    mapframe.show(_map_frame(store_key(), view), key="karte", height=height)
 
 
 def sidebar_filters() -> Filters:
@@ -268,11 +285,12 @@ def factsheet_button(kreise: dict[str, str], key: str) -> None:
                           f"steckbrief_{ags}.pdf", "application/pdf", key=f"{key}_pdf", icon=":material/picture_as_pdf:")  # fmt: skip
 
 
-def map_exports(view: MapView, data: MapData) -> None:
+def map_exports(view: MapView) -> None:
     """Downloads of what the map shows: partner and Kreis tables, the map as offline HTML and as PNG.
 
     Files are only made when a button is pressed (callables), so the map page stays fast.
     """
+    data = map_data(view)
     stem = "bayern" if view.regbez == ALL_BAVARIA else view.regbez.lower()
     kreise = data.kreise[data.kreise["status"].isin(view.statuses)]
     with st.expander("Exportieren"):

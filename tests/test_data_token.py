@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,26 @@ def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
     assert done.returncode == 0, done.stderr
     at.run()
     assert _cached_partner_total(at) == 27
+
+
+def _label(text: str) -> str:
+    """A tooltip label as it appears in the map script (JSON-escaped)."""
+    return json.dumps(text)[1:-1]
+
+
+def _map_script(at: AppTest) -> str:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)["script"]
+
+
+def test_the_cached_map_is_reused_until_the_data_changes(db_url, engine):
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    at.switch_page("views/karte.py").run()
+    first = _map_script(at)
+    assert _label("Landkreis Bamberg – Konzept: unbekannt") in first
+    at.selectbox(key="regbez").select("Schwaben").run()
+    at.selectbox(key="regbez").select("Ganz Bayern").run()
+    assert _map_script(at) == first  # the same frame, element ids included: served from the cache
+    editing.set_concept(engine, ConceptChange("09471", "vorhanden"), "E")
+    at.run()
+    assert _label("Landkreis Bamberg – Konzept: vorhanden") in _map_script(at)

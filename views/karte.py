@@ -1,10 +1,9 @@
 """Karte: concept status by area, KIZ and partners on one map of the chosen Regierungsbezirk."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from integra import ui
-from integra.maps import MapView, build_map
+from integra.maps import MapView
 
 filters = ui.current_filters()
 level, basemap, presenting = ui.map_switches()
@@ -25,9 +24,6 @@ view = MapView(
     basemap=basemap,
     large=presenting,
 )
-data = ui.map_data(filters, level)
-fmap = build_map(view, data)
-# returned_objects=[]: panning and zooming never rerun the script.
-st_folium(fmap, key="karte", height=820 if presenting else 640, use_container_width=True, returned_objects=[])
+ui.show_map(view, height=820 if presenting else 640)
 if not presenting:
-    ui.map_exports(view, data)
+    ui.map_exports(view)
