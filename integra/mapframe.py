@@ -45,11 +45,10 @@ def _links(fmap: folium.Map, attribute: str) -> tuple[str, ...]:
 
 def frame_of(fmap: folium.Map) -> MapFrame:
     """Render `fmap` once; the map must not be used afterwards (rendering renames its elements)."""
-    # The same steps in the same order as `st_folium`: the figure, then the map again (icons
-    # attach to their markers only then), body and header, and the script last (it renames
-    # the elements, the map to "map_div").
+    # The steps of `st_folium` in its order: the figure, body and header, the script last (it
+    # renames the elements, the map to "map_div"). `st_folium` renders the map a second time,
+    # which only repeats each marker's `setIcon` line; rendering once saves a third of the time.
     fmap.get_root().render()
-    fmap.render()
     html = streamlit_folium._get_html(fmap)
     header = streamlit_folium._get_header(fmap)
     script = streamlit_folium._get_map_string(fmap)

@@ -7,10 +7,12 @@ and exports (later) can reuse it. Every text that came from the store is escaped
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import folium
-import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
@@ -144,8 +146,8 @@ def _badge(colour: str, letter: str, square: bool, size: int) -> str:
     )
 
 
-def _legend_html(view: MapView, data: MapData, area: pd.DataFrame) -> str:
-    counts = area["status"].value_counts()
+def _legend_html(view: MapView, statuses: list[str]) -> str:
+    counts = Counter(statuses)
     size = 22 if view.large else 16
     parts = [
         f'<div style="font:{"18px" if view.large else "12px"}/1.4 sans-serif;background:rgba(255,255,255,.92);'
@@ -183,7 +185,7 @@ def _source_line(source: object, confidence: object) -> str:
     return line
 
 
-def _concept_lines(row: pd.Series) -> list[str]:
+def _concept_lines(row: Mapping[str, Any]) -> list[str]:
     lines = [f"Integrationskonzept: <b>{esc(row['status'])}</b>"]
     if not is_blank(row.get("title")):
         year = year_text(row.get("year"))
@@ -209,7 +211,7 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     return lines
 
 
-def _kreis_popup(row: pd.Series, structure_lines: list[str]) -> str:
+def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str]) -> str:
     lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
     if not is_blank(row.get("kiz_status")):
         lines.append(f"KIZ: <b>{esc(row['kiz_status'])}</b> – {esc(row.get('kiz_name'))}")
@@ -219,25 +221,33 @@ def _kreis_popup(row: pd.Series, structure_lines: list[str]) -> str:
     return _popup(lines + structure_lines)
 
 
-def _gemeinde_popup(row: pd.Series) -> str:
+def _gemeinde_popup(row: Mapping[str, Any]) -> str:
     return _popup([f"<b>{esc(row['name'])}</b> <small>({esc(row['kind'])})</small>", *_concept_lines(row)])
 
 
-def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.GeoJson]:
-    """Kreise or Gemeinden coloured by concept status, with tooltip and popup."""
+def _feature(geometry: dict, **properties: object) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+def _area_layer(view: MapView, data: MapData) -> tuple[list[str], folium.GeoJson]:
+    """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
-        facts = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
-        shapes = geodata.gemeinden()[["ags", "geometry"]]
-        popup = facts.apply(_gemeinde_popup, axis=1)
+        facts, shapes, popup = data.gemeinden, geodata.geometries("gemeinden"), _gemeinde_popup
     else:
-        facts = data.kreise[data.kreise["status"].isin(view.statuses)]
-        shapes = geodata.kreise()[["ags", "geometry"]]
         structures = _structure_lines(data.structures)
-        popup = facts.apply(lambda r: _kreis_popup(r, structures.get(r["ags"], [])), axis=1)
-    frame = shapes.merge(facts.assign(popup=popup if len(facts) else "")[["ags", "name", "status", "popup"]], on="ags")
-    frame["label"] = frame["name"].map(esc) + " – Konzept: " + frame["status"]
+        facts, shapes = data.kreise, geodata.geometries("kreise")
+
+        def popup(row: Mapping[str, Any]) -> str:
+            return _kreis_popup(row, structures.get(row["ags"], []))
+
+    rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
+    features = [
+        _feature(shapes[row["ags"]], ags=row["ags"], label=f"{esc(row['name'])} – Konzept: {row['status']}",
+                 status=row["status"], popup=popup(row))
+        for row in rows
+    ]  # fmt: skip
     layer = folium.GeoJson(
-        frame[["ags", "label", "status", "popup", "geometry"]].to_json(),
+        {"type": "FeatureCollection", "features": features},
         name=f"{view.level} nach Konzeptstatus",
         style_function=lambda f: {
             "fillColor": CONCEPT_COLOURS[f["properties"]["status"]],
@@ -250,15 +260,14 @@ def _area_layer(view: MapView, data: MapData) -> tuple[gpd.GeoDataFrame, folium.
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
         zoom_on_click=False,
     )
-    return frame, layer
+    return [row["status"] for row in rows], layer
 
 
 def _regbez_layer(view: MapView) -> folium.GeoJson:
-    frame = geodata.regierungsbezirke()
-    if view.regbez != ALL_BAVARIA:
-        frame = frame[frame["name"] == view.regbez]
+    shapes = geodata.geometries("regierungsbezirke")
+    names = [name for name in shapes if view.regbez in (ALL_BAVARIA, name)]
     return folium.GeoJson(
-        frame[["name", "geometry"]].to_json(),
+        {"type": "FeatureCollection", "features": [_feature(shapes[name], name=name) for name in names]},
         name="Regierungsbezirke (Grenzen)",
         style_function=lambda f: {
             "fill": False,
@@ -393,13 +402,13 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
     """The complete map for one view, with local assets, layer control and legend."""
     bounds = geodata.bounds(view.regbez)
     fmap = _base_map(bounds, view.basemap)
-    area, layer = _area_layer(view, data)
+    statuses, layer = _area_layer(view, data)
     layer.add_to(fmap)
     _regbez_layer(view).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    _Control(_legend_html(view, data, area), "integra-legend").add_to(fmap)
+    _Control(_legend_html(view, statuses), "integra-legend").add_to(fmap)
     if view.large:
         _Style(PRESENTATION_CSS).add_to(fmap)
     # Keep the area clear of the legend and layer control on the right.
