@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test install install-test browser
+.PHONY: run test bench install install-test browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,9 @@ run: install
 # script); pytest's exit 5 (no tests) fails the run.
 test: install-test
 	scripts/run-tests.sh
+
+# All benchmarks (map vs. baseline, reruns, browser, memory, import, 25-session load test), printed
+# as tables; about 10 minutes. Not part of the tests: times are measured, never asserted.
+bench: install-test
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m benchmarks

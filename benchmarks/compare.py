@@ -1,68 +1,61 @@
 """The app's map against a naive baseline built from the same data, side by side.
 
-Run: `.venv/bin/pip install -r requirements-bench.txt && .venv/bin/python -m benchmarks.compare`.
-Baseline = what `GeoDataFrame.explore()` produces with default settings (unsimplified layers, all
-properties, one marker per point). Both are saved as standalone HTML with the assets served from
-disk, then opened in headless Chromium (median of 5) until every polygon/marker is present.
-Prints HTML bytes, Python build time and browser time with the ratios baseline/app.
+Run alone: `.venv/bin/python -m benchmarks.compare` (needs requirements-bench.txt for mapclassify).
+Baseline = what `GeoDataFrame.explore()` produces with default settings (unsimplified layers,
+all properties, one marker per point). Both are rendered to standalone HTML with the assets
+served from disk and opened in headless Chromium (median of 5) until every polygon/marker is
+present. Partners come from the real importer (synthetic rows with real Bavarian PLZ).
 """
 
 from __future__ import annotations
 
-import random
-import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import folium
 import geopandas as gpd
-import pandas as pd
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
+from benchmarks.common import (
+    CHROMIUM,
+    FLAGS,
+    RUNS,
+    add_partners,
+    fresh_database,
+    median,
+    megabytes,
+    ratio,
+    seconds,
+    table,
+)
 from integra import geodata, queries
 from integra.assets import VENDOR_DIR, UnknownAssetError, localize
-from integra.cli import init_database
-from integra.maps import LEVEL_GEMEINDEN, MapData, MapView, build_map, points_map
+from integra.config import BASEMAP_NONE
+from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView, build_map, points_map
 from integra.store import make_engine
-from integra.vocab import PARTNER_TYPES
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-RUNS = 5
 PREFIX = VENDOR_DIR.as_uri()
+HEADER = ["Fall", "HTML App", "Basis", "x", "Bauen App", "Basis", "x", "Browser App", "Basis", "x"]
 
 
-def synthetic_partners(count: int, seed: int = 3) -> pd.DataFrame:
-    """Partners at jittered Gemeinde points, with every column the map's popups use."""
-    rng = random.Random(seed)
-    gaz = geodata.gazetteer().to_dict("records")
-    rows = []
-    for i in range(count):
-        place = rng.choice(gaz)
-        rows.append({"id": i, "name": f"Partner {i}", "type": rng.choice(PARTNER_TYPES), "kind_detail": None,
-                     "street": f"Hauptstraße {i % 90}", "plz": place["plz"], "city": place["name"],
-                     "gemeinde": place["name"], "kreis": place["kreis_name"], "precision": "Adresse",
-                     "website": None, "contact": None, "source_url": "https://example.org", "confidence": "hoch",
-                     "lat": place["lat"] + rng.uniform(-0.01, 0.01), "lon": place["lon"] + rng.uniform(-0.01, 0.01)})  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def baseline(frame: gpd.GeoDataFrame):
+def baseline(frame: gpd.GeoDataFrame) -> folium.Map:
     fmap = frame.explore()
     try:
         localize(fmap, PREFIX)
     except UnknownAssetError as exc:  # a CDN file we do not vendor: the baseline would then fail offline
-        print(f"  (Baseline braucht {exc})")
+        print(f"  (Basis braucht {exc})")
     return fmap
 
 
-def timed(build) -> tuple[object, float, str]:
+def rendered(build: Callable[[], folium.Map]) -> tuple[str, float]:
     start = time.perf_counter()
-    fmap = build()
-    html = fmap.get_root().render()
-    return fmap, time.perf_counter() - start, html
+    html = build().get_root().render()
+    return html, time.perf_counter() - start
 
 
-def browser_seconds(browser, path: Path, selector: str, count: int) -> float:
+def browser_seconds(browser: Browser, path: Path, selector: str, count: int) -> float:
     times = []
     for _ in range(RUNS):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -71,48 +64,70 @@ def browser_seconds(browser, path: Path, selector: str, count: int) -> float:
         page.wait_for_function(f"document.querySelectorAll('{selector}').length >= {count}", timeout=120_000)
         times.append(time.perf_counter() - start)
         page.close()
-    return statistics.median(times)
+    return median(times)
+
+
+Case = tuple[str, Callable[[], folium.Map], Callable[[], folium.Map], str, int, int]
+
+
+def area_cases(url: str) -> list[Case]:
+    """The Karte of all Bavaria (seed data) with Kreise or Gemeinden; baseline: the bare polygons."""
+    engine = make_engine(url)
+    full = MapData(kreise=queries.kreise(engine), partners=queries.partners(engine),
+                   centres=queries.integration_centres(engine), gemeinden=queries.gemeinden(engine),
+                   structures=queries.structures(engine))  # fmt: skip
+    engine.dispose()
+    return [(f"{level} ({len(shapes):,})".replace(",", "."),
+             lambda level=level: build_map(MapView(level=level, basemap=BASEMAP_NONE), full, PREFIX),
+             lambda shapes=shapes: baseline(shapes), "path.leaflet-interactive", len(shapes), len(shapes))
+            for level, shapes in ((LEVEL_KREISE, geodata.kreise()), (LEVEL_GEMEINDEN, geodata.gemeinden()))]  # fmt: skip
+
+
+def point_cases(url: str) -> list[Case]:
+    """The first 5,000 and all 20,000 imported partners as points (one cluster layer vs. one marker each)."""
+    engine = make_engine(url)
+    partners = queries.partners(engine)
+    engine.dispose()
+    found = []
+    for count in (5_000, 20_000):
+        some = partners.head(count)
+        points = gpd.GeoDataFrame(some, geometry=gpd.points_from_xy(some["lon"], some["lat"]), crs=4326)
+        found.append((f"{count:,} Partner".replace(",", "."), lambda p=some: points_map(p, BASEMAP_NONE, PREFIX),
+                      lambda p=points: baseline(p), ".marker-cluster", 1, count))  # fmt: skip
+    return found
+
+
+def measure(folder: Path, cases: list[Case]) -> list[list[object]]:
+    rows = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for label, app, base, selector, app_count, base_count in cases:
+            app_html, app_time = rendered(app)
+            base_html, base_time = rendered(base)
+            app_path, base_path = folder / "app.html", folder / "base.html"
+            app_path.write_text(app_html, encoding="utf-8")
+            base_path.write_text(base_html, encoding="utf-8")
+            app_browser = browser_seconds(browser, app_path, selector, app_count)
+            base_browser = browser_seconds(browser, base_path, "path.leaflet-interactive", base_count)
+            app_size, base_size = len(app_html.encode()), len(base_html.encode())
+            rows.append([label, megabytes(app_size), megabytes(base_size), ratio(base_size, app_size),
+                         seconds(app_time), seconds(base_time), ratio(base_time, app_time),
+                         seconds(app_browser), seconds(base_browser), ratio(base_browser, app_browser)])  # fmt: skip
+        browser.close()
+    return rows
+
+
+def measure_all(folder: Path) -> list[list[object]]:
+    """Areas on the seed data, then points after importing 20,000 partners into the same database."""
+    url = fresh_database(folder)
+    rows = measure(folder, area_cases(url))
+    add_partners(url, 20_000)
+    return rows + measure(folder, point_cases(url))
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        init_database(url)
-        engine = make_engine(url)
-        full = MapData(kreise=queries.kreise(engine), partners=queries.partners(engine),
-                       centres=queries.integration_centres(engine), gemeinden=queries.gemeinden(engine),
-                       structures=queries.structures(engine))  # fmt: skip
-        cases = []
-        for label, level, shapes in (
-            ("Kreise", "Kreise", geodata.kreise()),
-            ("Gemeinden", LEVEL_GEMEINDEN, geodata.gemeinden()),
-        ):
-            app = lambda level=level: build_map(MapView(level=level, basemap="ohne Hintergrundkarte"), full, PREFIX)  # noqa: E731
-            cases.append(
-                (label, app, lambda s=shapes: baseline(s), "path.leaflet-interactive", len(shapes), len(shapes))
-            )
-        for n in (5_000, 20_000):
-            partners = synthetic_partners(n)
-            points = gpd.GeoDataFrame(partners, geometry=gpd.points_from_xy(partners["lon"], partners["lat"]), crs=4326)
-            cases.append((f"{n:,} Partner".replace(",", "."), lambda p=partners: points_map(p, "ohne Hintergrundkarte", PREFIX),
-                          lambda p=points: baseline(p), ".marker-cluster", 1, n))  # fmt: skip
-        print(f"{'Fall':<16}{'HTML App':>12}{'Baseline':>12}{'x':>6}{'Bau App':>9}{'Baseline':>10}{'x':>6}"
-              f"{'Browser App':>13}{'Baseline':>10}{'x':>6}")  # fmt: skip
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-            for label, app, base, selector, app_count, base_count in cases:
-                _, app_time, app_html = timed(app)
-                _, base_time, base_html = timed(base)
-                app_path, base_path = Path(tmp) / "app.html", Path(tmp) / "base.html"
-                app_path.write_text(app_html, encoding="utf-8")
-                base_path.write_text(base_html, encoding="utf-8")
-                app_browser = browser_seconds(browser, app_path, selector, app_count)
-                base_browser = browser_seconds(browser, base_path, "path.leaflet-interactive", base_count)
-                print(f"{label:<16}{len(app_html) / 1e6:>10.2f}MB{len(base_html) / 1e6:>10.2f}MB"
-                      f"{len(base_html) / len(app_html):>6.1f}{app_time:>8.2f}s{base_time:>9.2f}s{base_time / app_time:>6.1f}"
-                      f"{app_browser:>12.2f}s{base_browser:>9.2f}s{base_browser / app_browser:>6.1f}")  # fmt: skip
-            browser.close()
-        engine.dispose()
+        table("Karte: App gegen naive Basis (x = Basis / App)", HEADER, measure_all(Path(tmp)))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from integra.config import PROJECT_DIR
@@ -25,11 +26,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    url: str  # base URL, e.g. http://127.0.0.1:41234
+    pid: int  # of the server process (benchmarks read its memory)
+
+
 @contextmanager
 def running_app(
     database_url: str, log_path: Path | None = None, timeout: float = 60, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Yield the base URL of a running app on `database_url`; stop exactly that process afterwards."""
+) -> Iterator[RunningApp]:
+    """Yield the running app on `database_url`; stop exactly that process afterwards."""
     port = free_port()
     env = {**os.environ, **(env or {}), "INTEGRA_DATABASE_URL": database_url}
     with open(log_path or os.devnull, "w") as log:
@@ -48,7 +55,7 @@ def running_app(
                     if time.monotonic() > deadline or proc.poll() is not None:
                         raise RuntimeError(f"Streamlit startete nicht (Log: {log_path})") from None
                     time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}"
+            yield RunningApp(f"http://127.0.0.1:{port}", proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=15)

@@ -30,11 +30,7 @@ class MapFrame:
     map_id: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
-
-    @property
-    def size(self) -> int:
-        """Bytes of the map sent to the browser (script, header and body)."""
-        return sum(len(part.encode()) for part in (self.script, self.header, self.html))
+    digest: str  # of the script without element ids, made once: hashing 0.5 MB on every rerun costs
 
 
 def _links(fmap: folium.Map, attribute: str) -> tuple[str, ...]:
@@ -53,7 +49,8 @@ def frame_of(fmap: folium.Map) -> MapFrame:
     header = streamlit_folium._get_header(fmap)
     script = streamlit_folium._get_map_string(fmap)
     map_id = streamlit_folium.get_full_id(fmap)
-    return MapFrame(script, header, html, map_id, _links(fmap, "default_css"), _links(fmap, "default_js"))
+    return MapFrame(script, header, html, map_id, _links(fmap, "default_css"), _links(fmap, "default_js"),
+                    streamlit_folium.generate_js_hash(script))  # fmt: skip
 
 
 def show(frame: MapFrame, key: str, height: int) -> None:
@@ -63,8 +60,8 @@ def show(frame: MapFrame, key: str, height: int) -> None:
         header=frame.header,
         html=frame.html,
         id=frame.map_id,
-        # The same key for the same script: Streamlit keeps the drawn map when nothing changed.
-        key=streamlit_folium.generate_js_hash(frame.script, key, False),
+        # The same key for the same map: Streamlit keeps the drawn map when nothing changed.
+        key=f"{key}_{frame.digest}",
         height=height,
         width=None,
         returned_objects=[],

@@ -119,9 +119,11 @@ def map_data(view: MapView) -> MapData:
     return _map_data(store_key(), view)
 
 
-# A frame is immutable, so the resource cache hands out the same object without copying.
-# Bounded: one frame per view (Regierungsbezirk x level x filters x basemap x size) is a few MB at most.
-@st.cache_resource(ttl=CACHE_SECONDS, max_entries=48, show_spinner=False)
+# A frame is immutable, so the resource cache hands out the same object without copying. No
+# time limit: the data token in the key already retires frames of old data, and a projector
+# left on one view for an hour should not pay a rebuild when the next district is chosen.
+# Bounded instead by count: 32 views of 0.5–5 MB each.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
     return mapframe.frame_of(maps.build_map(view, _map_data(key, view)))
 

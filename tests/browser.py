@@ -30,5 +30,5 @@ def require_chromium() -> None:
 def served_copy(seeded_template: Path, folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """The real app on a free port, on a private copy of the seeded database in `folder`."""
     shutil.copy(seeded_template, folder / "integra.sqlite3")
-    with running_app(f"sqlite:///{folder / 'integra.sqlite3'}", folder / "streamlit.log", env=env) as url:
-        yield url
+    with running_app(f"sqlite:///{folder / 'integra.sqlite3'}", folder / "streamlit.log", env=env) as app:
+        yield app.url

@@ -26,3 +26,10 @@ def test_every_page_is_documented():
 def test_the_two_commands_and_ci_agree():
     assert "make run" in README and "make test" in README
     assert (PROJECT_DIR / ".ci" / "run").read_text().strip().endswith("make test")
+
+
+def test_every_benchmark_is_documented():
+    assert "make bench" in README
+    for script in (PROJECT_DIR / "benchmarks").glob("*.py"):
+        if not script.name.startswith("_") and script.stem != "common":
+            assert f"benchmarks.{script.stem}" in README, script.name

@@ -1,0 +1,28 @@
+"""All benchmarks in one run, one table each: `make bench` (or `.venv/bin/python -m benchmarks`).
+
+1. the map against a naive `explore()` baseline (bytes, build time, browser time),
+2. filter reruns, the Karte page in Chromium and the app server's peak memory with 20,000 partners,
+3. import throughput for 10,000 and 50,000 rows,
+4. 25 concurrent browser sessions (load test).
+Takes about 10 minutes on 2 cores. Prints; never fails on a time.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from datetime import date
+
+from benchmarks import app_server, compare, import_speed, load
+
+
+def main() -> None:
+    print(f"# Messung {date.today():%d.%m.%Y}: {os.cpu_count()} Kerne, Python {platform.python_version()}")
+    compare.main()
+    app_server.main()
+    import_speed.main()
+    load.main()
+
+
+if __name__ == "__main__":
+    main()
