@@ -18,9 +18,13 @@ UNSOURCED = "ohne Quelle"
 
 def is_blank(value: object) -> bool:
     """True for None, NaN/NA/NaT and empty or whitespace-only text (pandas gives all of these)."""
+    if value is None:
+        return True
     if isinstance(value, str):
         return not value.strip()
-    return value is None or bool(pd.isna(value))
+    if isinstance(value, float):  # the common non-text case, without pandas' slower generic check
+        return value != value
+    return bool(pd.isna(value))
 
 
 def esc(value: object) -> str:

@@ -8,8 +8,9 @@ and exports (later) can reuse it. Every text that came from the store is escaped
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import folium
@@ -350,31 +351,46 @@ class _Texts:
     def ref(self, fragment: str) -> int:
         return self.index.setdefault(fragment, len(self.index))
 
+    def maker(self, make: Callable[..., str]) -> Callable[..., int]:
+        """`make` turned into "index of the fragment for these inputs", each input combination made once."""
+        return cache(lambda *inputs: self.ref(make(*inputs)))
+
     def values(self) -> list[str]:
         return list(self.index)
 
 
-def _partner_extras(rec) -> str:
+def _partner_extras(website: object, contact: object) -> str:
     extras = ""
-    if not is_blank(rec.website):
-        extras += f"<br>Web: {source_html(rec.website)}"
-    if not is_blank(rec.contact):
-        extras += f"<br>Kontakt: {esc(rec.contact)}"
+    if not is_blank(website):
+        extras += f"<br>Web: {source_html(website)}"
+    if not is_blank(contact):
+        extras += f"<br>Kontakt: {esc(contact)}"
     return extras
 
 
+_PARTNER_COLUMNS = ("lat", "lon", "type", "name", "street", "plz", "city", "gemeinde", "kind_detail", "kreis",
+                    "precision", "website", "contact", "source_url", "confidence")  # fmt: skip
+
+
 def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]]:
-    """Compact marker rows and the shared fragments they point into (see `_PARTNER_CALLBACK`)."""
+    """Compact marker rows and the shared fragments they point into (see `_PARTNER_CALLBACK`).
+
+    Column lists instead of `itertuples`, and every repeated fragment (one source for a whole
+    upload, a few dozen Kreise and types) escaped once: 20,000 partners took 2 s before.
+    """
     texts = _Texts()
+    kind_ref = texts.maker(lambda ptype, detail: esc(_joined((ptype, detail), " – ")))
+    kreis_ref = texts.maker(lambda kreis, precision: f"<small>{esc(kreis)}; Lage genau auf: {esc(precision)}</small>")
+    extras_ref = texts.maker(_partner_extras)
+    source_ref = texts.maker(_source_line)
+    type_index = {ptype: i for i, ptype in enumerate(PARTNER_TYPES)}
     rows = []
-    for rec in partners.itertuples():
-        address = _joined((rec.street, _joined((rec.plz, rec.city), " ")), ", ") or rec.gemeinde
-        rows.append([
-            round(float(rec.lat), 5), round(float(rec.lon), 5), PARTNER_TYPES.index(rec.type), esc(rec.name),
-            esc(address), texts.ref(esc(_joined((rec.type, rec.kind_detail), " – "))),
-            texts.ref(f"<small>{esc(rec.kreis)}; Lage genau auf: {esc(rec.precision)}</small>"),
-            texts.ref(_partner_extras(rec)), texts.ref(_source_line(rec.source_url, rec.confidence)),
-        ])  # fmt: skip
+    for lat, lon, ptype, name, street, plz, city, gemeinde, detail, kreis, precision, website, contact, source, \
+            confidence in zip(*(partners[column].tolist() for column in _PARTNER_COLUMNS), strict=True):  # fmt: skip
+        address = _joined((street, _joined((plz, city), " ")), ", ") or gemeinde
+        rows.append([round(lat, 5), round(lon, 5), type_index[ptype], esc(name), esc(address),
+                     kind_ref(ptype, detail), kreis_ref(kreis, precision), extras_ref(website, contact),
+                     source_ref(source, confidence)])  # fmt: skip
     return rows, texts.values()
 
 
