@@ -6,8 +6,9 @@ so a cached map object cannot be handed to it twice. We therefore keep what `st_
 would send (made with streamlit-folium's own helpers) in an immutable `MapFrame`, cache that
 per view and data state, and send it to streamlit-folium's component ourselves. A filter
 change back to a view seen before then costs a cache lookup instead of a rebuild.
-`tests/test_maps.py` checks that the frame equals what `st_folium` sends for the same map,
-so an upgrade of the pinned streamlit-folium that changes its helpers fails loudly.
+`tests/test_maps.py` checks that the frame carries the same arguments and script statements
+as what `st_folium` sends for the same map, so an upgrade of the pinned streamlit-folium that
+changes these private helpers fails loudly.
 """
 
 from __future__ import annotations
