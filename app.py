@@ -15,6 +15,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if ui.presentation_mode() else "auto",
 )
+ui.warm_up()
 
 navigation = st.navigation(
     [
