@@ -6,6 +6,7 @@ The page script calls these in order; every decision about data is made in
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import pandas as pd
@@ -13,7 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from integra import auth, export, importer, tabular, ui
-from integra.columns import FIELDS, personal_columns
+from integra.columns import FIELDS, guess_mapping, personal_columns
 from integra.config import default_basemap
 from integra.maps import points_map
 
@@ -90,18 +91,44 @@ def templates() -> None:
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
 
-def read_upload(name: str, data: bytes) -> tabular.Table | None:
-    """The uploaded table (asking for the sheet when an Excel file has several), or None after an error."""
+# Every click on the page reruns it; reading and checking a 10,000-row file takes 1–2 s, so the
+# table and the plan are kept per file content (and, for the plan, per choices and data token).
+@st.cache_data(max_entries=4, show_spinner="Datei wird gelesen …")
+def _table(name: str, digest: str, sheet: str | None, _data: bytes) -> tabular.Table:
+    return tabular.read_table(name, _data, sheet)
+
+
+@st.cache_data(max_entries=8, show_spinner="Datei wird geprüft und mit dem Bestand verglichen …")
+def _plan(key: ui.StoreKey, name: str, digest: str, sheet: str | None, mapping: tuple[tuple[str, str | None], ...],
+          mode: str, scope: str | None, consent: bool, only_valid: bool, _data: bytes) -> importer.Plan:  # fmt: skip
+    table = _table(name, digest, sheet, _data)
+    return importer.plan_import(ui.engine(), table, _data, dict(mapping), mode, scope, consent, only_valid)
+
+
+def _sheet(name: str, data: bytes) -> str | None:
+    """The chosen sheet when an Excel file has several, else None."""
+    if not name.lower().endswith(".xlsx"):
+        return None
+    sheets = tabular.excel_sheets(data, name)
+    return st.selectbox("Tabellenblatt", sheets, key="sheet") if len(sheets) > 1 else None
+
+
+def check_upload(name: str, data: bytes, user: str) -> None:
+    """Steps 2–4 for an uploaded file: map columns, choose how to apply, preview, apply."""
+    digest = hashlib.sha256(data).hexdigest()
     try:
-        sheet = None
-        if name.lower().endswith(".xlsx"):
-            sheets = tabular.excel_sheets(data, name)
-            if len(sheets) > 1:
-                sheet = st.selectbox("Tabellenblatt", sheets, key="sheet")
-        return tabular.read_table(name, data, sheet)
+        sheet = _sheet(name, data)
+        table = _table(name, digest, sheet, data)
     except tabular.FileRejected as exc:
         st.error(str(exc))
-        return None
+        return
+    st.write(f"{len(table.rows)} Zeilen, Spalten: {', '.join(table.headers)}")
+    mapping = mapping_editor(table, guess_mapping(table.headers))
+    agreed = consent(table, mapping)
+    mode, scope, only_valid = options()
+    plan = _plan(ui.store_key(), name, digest, sheet, tuple(mapping.items()), mode, scope, agreed, only_valid, data)
+    show_plan(plan)
+    apply_button(plan, user)
 
 
 def mapping_editor(table: tabular.Table, guessed: dict[str, str | None]) -> dict[str, str | None]:

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from integra import importer, ui, upload_ui
-from integra.columns import guess_mapping
+from integra import upload_ui
 
 user = upload_ui.editor_page(
     "Daten hochladen",
@@ -14,13 +13,6 @@ user = upload_ui.editor_page(
 st.subheader("1. Datei wählen")
 upload_ui.templates()
 uploaded = st.file_uploader("Partnerliste (CSV oder XLSX, höchstens 10 MB)", type=["csv", "xlsx"], key="upload")
-table = upload_ui.read_upload(uploaded.name, uploaded.getvalue()) if uploaded is not None else None
-if table is not None:
-    st.write(f"{len(table.rows)} Zeilen, Spalten: {', '.join(table.headers)}")
-    mapping = upload_ui.mapping_editor(table, guess_mapping(table.headers))
-    consent = upload_ui.consent(table, mapping)
-    mode, scope, only_valid = upload_ui.options()
-    plan = importer.plan_import(ui.engine(), table, uploaded.getvalue(), mapping, mode, scope, consent, only_valid)
-    upload_ui.show_plan(plan)
-    upload_ui.apply_button(plan, user)
+if uploaded is not None:
+    upload_ui.check_upload(uploaded.name, uploaded.getvalue(), user)
 upload_ui.history(user)
