@@ -235,9 +235,14 @@ def area_caption(filters: Filters) -> str:
     return "ganz Bayern" if filters.regbez == ALL_BAVARIA else f"Regierungsbezirk {filters.regbez}"
 
 
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _data_age(key: StoreKey) -> queries.DataAge:
+    return queries.data_age(_engine(key[0]))
+
+
 def footer() -> None:
     """Sources, licences and how old the data is; shown under every page."""
-    age = queries.data_age(engine())
+    age = _data_age(store_key())
     checked = age.concepts_checked_to.strftime("%d.%m.%Y") if age.concepts_checked_to else "unbekannt"
     changed = age.last_change.strftime("%d.%m.%Y %H:%M") if age.last_change else "unbekannt"
     st.divider()
@@ -259,10 +264,18 @@ def kreis_table(filters: Filters) -> pd.DataFrame:
     return queries.kreis_display(kreise(filters), filters.statuses)
 
 
-def kreis_options() -> dict[str, str]:
-    """Kreis name -> AGS, for choosers."""
-    frame = _kreise(store_key(), ALL_BAVARIA)
+def kreis_options(regbez: str = ALL_BAVARIA) -> dict[str, str]:
+    """Kreis name -> AGS (of one Regierungsbezirk or all), for choosers."""
+    frame = _kreise(store_key(), regbez)
     return dict(zip(frame["name"], frame["ags"], strict=True))
+
+
+def table_section(table: pd.DataFrame, summary: str, stem: str, key: str, **dataframe_options: object) -> None:
+    """A list to take along: one line saying what it is, the table, and its CSV/Excel downloads."""
+    if summary:
+        st.write(summary)
+    st.dataframe(table, hide_index=True, key=f"{key}_table", **dataframe_options)
+    downloads(table, stem, key)
 
 
 def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:

@@ -15,37 +15,29 @@ missing, demand, partnerless, models = st.tabs(
 )
 with missing:
     table = gaps.display(gaps.without_concept(figures))
-    st.write(f"**{len(table)}** Kreise und kreisfreie Städte ohne bekanntes beschlossenes Konzept.")
-    st.dataframe(table, hide_index=True, key="missing_table")
-    ui.downloads(table, "ohne_konzept", "missing")
+    ui.table_section(table, f"**{len(table)}** Kreise und kreisfreie Städte ohne bekanntes beschlossenes Konzept.",
+                     "ohne_konzept", "missing")  # fmt: skip
 with demand:
     table = gaps.display(gaps.demand_list(figures))
-    st.write(f"**{len(table)}** Kreise mit Konzept und ohne KIZ: hier fordert der Antrag A3 ein KIZ.")
-    st.dataframe(table, hide_index=True, key="demand_table")
-    ui.downloads(table, "forderung_kiz", "demand")
+    ui.table_section(table, f"**{len(table)}** Kreise mit Konzept und ohne KIZ: hier fordert der Antrag A3 ein KIZ.",
+                     "forderung_kiz", "demand")  # fmt: skip
 with partnerless:
     partner_type = st.selectbox("Partnertyp", PARTNER_TYPES, key="gap_type")
     table = gaps.display(gaps.without_partner(figures, partner_type))
-    st.write(f"**{len(table)}** Kreise ohne bekannten Partner vom Typ {partner_type}.")
-    st.dataframe(table, hide_index=True, key="partnerless_table")
-    ui.downloads(table, f"ohne_{partner_type.lower()}", "partnerless")
+    ui.table_section(table, f"**{len(table)}** Kreise ohne bekannten Partner vom Typ {partner_type}.",
+                     f"ohne_{partner_type.lower()}", "partnerless")  # fmt: skip
 with models:
-    table = ui.nearby_models(filters).drop(columns="ags")
-    st.write("Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den Kreismitten).")
-    st.dataframe(table, hide_index=True, key="models_table",
-                 column_config={"Quelle": st.column_config.LinkColumn("Quelle")})  # fmt: skip
-    ui.downloads(table, "vorbilder", "models")
+    ui.table_section(ui.nearby_models(filters).drop(columns="ags"),
+                     "Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den "
+                     "Kreismitten).", "vorbilder", "models",
+                     column_config={"Quelle": st.column_config.LinkColumn("Quelle")})  # fmt: skip
 
 st.subheader("Nach Regierungsbezirk")
-table = gaps.regbez_figures(figures)
-st.dataframe(table, hide_index=True, key="regbez_figures")
-ui.downloads(table, "regierungsbezirke_kennzahlen", "regbez")
+ui.table_section(gaps.regbez_figures(figures), "", "regierungsbezirke_kennzahlen", "regbez")
 
 st.subheader("Alle Kreise")
-table = gaps.display(figures)
-st.dataframe(table, hide_index=True, key="figures_table")
-ui.downloads(table, "kreise_kennzahlen", "figures")
-ui.factsheet_button(dict(zip(figures["name"], figures["ags"], strict=True)), "luecken")
+ui.table_section(gaps.display(figures), "", "kreise_kennzahlen", "figures")
+ui.factsheet_button(ui.kreis_options(filters.regbez), "luecken")
 
 coverage, timeline, undated = ui.charts_data(filters)
 left, right = st.columns(2)
