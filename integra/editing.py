@@ -52,11 +52,16 @@ def _log(session: Session, batch: str, table_name: str, record_id: int, action: 
                      after=snapshots.to_json(after) if after else None, user_name=user, summary=summary))  # fmt: skip
 
 
+def _check_source(source_url: str | None) -> None:
+    """A source given in a form must be one or more http(s) links (separated by " ; ")."""
+    if source_url and len(web_links(source_url)) != len(source_url.split(" ; ")):
+        raise ImportRefused(f"Quelle „{source_url}“ ist keine gültige http(s)-Adresse")
+
+
 def _check_concept(change: ConceptChange) -> None:
     if change.status not in CONCEPT_STATUSES:
         raise ImportRefused(f"Status „{change.status}“ unbekannt – erlaubt: {', '.join(CONCEPT_STATUSES)}")
-    if change.source_url and not web_links(change.source_url):
-        raise ImportRefused(f"Quelle „{change.source_url}“ ist keine http(s)-Adresse")
+    _check_source(change.source_url)
     if change.year is not None and not 1950 <= change.year <= dt.date.today().year:
         raise ImportRefused(f"Jahr {change.year} ist nicht plausibel")
 
@@ -107,6 +112,7 @@ def save_kiz(engine: Engine, kreis_ags: str, status: str, name: str, user: str, 
         raise ImportRefused(f"KIZ-Status „{status}“ unbekannt – erlaubt: {', '.join(KIZ_STATUSES)}")
     if not name.strip():
         raise ImportRefused("Name des KIZ fehlt")
+    _check_source(source_url)
     lat = lon = None
     if place:
         try:

@@ -39,15 +39,32 @@ def confidence_de(value: object) -> str:
     return re.sub(r"\b(high|medium|low)\b", lambda m: _CONFIDENCE_DE[m.group(1)], str(value))
 
 
+def http_url(text: object) -> str | None:
+    """`text` if it is exactly one well-formed http(s) URL with a host, else None; never raises.
+
+    `urlsplit` raises on some hostile input (`https://[klick](www.x.de)` is read as an IPv6
+    host), which once took the map down for every visitor; whitespace or control characters
+    inside would also let one stored cell pose as several links.
+    """
+    if is_blank(text):
+        return None
+    url = str(text).strip()
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and host else None
+
+
 def web_links(value: object) -> list[str]:
-    """The http(s) URLs in a source field (several are separated by ' ; '); other schemes are dropped."""
+    """The http(s) URLs in a source field (several are separated by ' ; '); anything else is dropped."""
     if is_blank(value):
         return []
-    return [
-        part.strip()
-        for part in str(value).split(" ; ")
-        if urlsplit(part.strip()).scheme in ("http", "https") and urlsplit(part.strip()).netloc
-    ]
+    return [url for part in str(value).split(" ; ") if (url := http_url(part))]
 
 
 def first_link(value: object) -> str | None:

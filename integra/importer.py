@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from integra import geodata, locate, snapshots
 from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
+from integra.formatting import http_url
 from integra.models import ImportChange, ImportRun, Partner, utc_now
 from integra.store import data_token, mark_changed, transaction
 from integra.tabular import Table
@@ -129,10 +130,10 @@ def _number(text: str) -> float | None:
 
 
 def _website(text: str) -> str | None:
-    """http(s) URL for a cell like `www.caritas.de`; None for other schemes (javascript: etc.)."""
+    """http(s) URL for a cell like `www.caritas.de`; None for other schemes (javascript: etc.) and malformed ones."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.IGNORECASE) and not re.match(r"^https?://", text, re.IGNORECASE):
         return None
-    return text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}"
+    return http_url(text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}")
 
 
 class _RowReader:
@@ -177,7 +178,7 @@ class _RowReader:
         if values.get("website"):
             website = _website(str(values["website"]))
             if website is None:
-                warn("website", "Webseite ist keine http(s)-Adresse – nicht übernommen")
+                warn("website", "Webseite ist keine gültige http(s)-Adresse – nicht übernommen")
             values["website"] = website
         if values.get("email") and not _EMAIL.match(str(values["email"])):
             warn("email", f"E-Mail „{values['email']}“ ungültig – nicht übernommen")

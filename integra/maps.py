@@ -2,7 +2,8 @@
 
 `build_map` is a pure function of the facts (DataFrames from `integra.queries`) and the view
 the user chose; it knows nothing about Streamlit, so tests can inspect the map it returns
-and exports (later) can reuse it. Every text that came from the store is escaped here.
+and exports reuse it. Every text that came from the store is HTML-escaped here and reaches
+the browser only as JSON data of the layers in `integra.maplayers`, never as script or template.
 """
 
 from __future__ import annotations
@@ -15,15 +16,12 @@ from typing import Any
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
-from folium.plugins import FastMarkerCluster
-from folium.template import Template
-from jinja2.utils import htmlsafe_json_dumps
 
 from integra import geodata, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
 from integra.formatting import confidence_de, esc, is_blank, source_html, year_text
+from integra.maplayers import Areas, Attribution, Control, Markers, Style, marker_style
 from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_COLOURS,
@@ -63,67 +61,12 @@ class MapData:
     structures: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-class _Control(MacroElement):
-    """A Leaflet control holding fixed HTML (our legend); built in JS so streamlit-folium runs it."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var control = L.control({position: {{ this.position|tojson }}});
-            control.onAdd = function () {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            control.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, html: str, css_class: str, position: str = "bottomright") -> None:
-        super().__init__()
-        self._name = "IntegraControl"
-        self.html, self.css_class, self.position = html, css_class, position
-
-
-class _Style(MacroElement):
-    """CSS for the map document, added by script (streamlit-folium drops <style> from the header)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        document.head.insertAdjacentHTML("beforeend", {{ ("<style>" ~ this.css ~ "</style>")|tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, css: str) -> None:
-        super().__init__()
-        self._name = "IntegraStyle"
-        self.css = css
-
-
 # Projector: large type in tooltips, popups and controls, readable from the back of a room.
 PRESENTATION_CSS = (
     ".leaflet-tooltip{font-size:18px;font-weight:600;color:#000;border:2px solid #000}"
     ".leaflet-popup-content{font-size:17px;line-height:1.45}"
     ".leaflet-control-layers{font-size:17px}.leaflet-control-attribution{font-size:13px}"
 )
-
-
-class _Attribution(MacroElement):
-    """Adds the data licence note to Leaflet's attribution corner (required by BKG/Destatis)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "IntegraAttribution"
-        self.text = text
 
 
 def _swatch(colour: str, label: str, count: int | None = None) -> str:
@@ -226,11 +169,17 @@ def _gemeinde_popup(row: Mapping[str, Any]) -> str:
     return _popup([f"<b>{esc(row['name'])}</b> <small>({esc(row['kind'])})</small>", *_concept_lines(row)])
 
 
-def _feature(geometry: dict, **properties: object) -> dict:
-    return {"type": "Feature", "properties": properties, "geometry": geometry}
+def _area_styles(view: MapView) -> dict[str, dict[str, object]]:
+    """Leaflet path style per concept status: high contrast on a projector, thinner borders for Gemeinden."""
+    weight = (0.6 if view.level == LEVEL_GEMEINDEN else 1) * (1.6 if view.large else 1)
+    return {
+        status: {"fillColor": colour, "color": "#000" if view.large else "#444", "weight": weight,
+                 "fillOpacity": 0.85 if view.large else 0.65}
+        for status, colour in CONCEPT_COLOURS.items()
+    }  # fmt: skip
 
 
-def _area_layer(view: MapView, data: MapData) -> tuple[list[str], folium.GeoJson]:
+def _area_layer(view: MapView, data: MapData) -> tuple[list[str], Areas]:
     """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
         facts, shapes, popup = data.gemeinden, geodata.geometries("gemeinden"), _gemeinde_popup
@@ -242,100 +191,47 @@ def _area_layer(view: MapView, data: MapData) -> tuple[list[str], folium.GeoJson
             return _kreis_popup(row, structures.get(row["ags"], []))
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
-    features = [
-        _feature(shapes[row["ags"]], ags=row["ags"], label=f"{esc(row['name'])} – Konzept: {row['status']}",
-                 status=row["status"], popup=popup(row))
-        for row in rows
-    ]  # fmt: skip
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=f"{view.level} nach Konzeptstatus",
-        style_function=lambda f: {
-            "fillColor": CONCEPT_COLOURS[f["properties"]["status"]],
-            "color": "#000" if view.large else "#444",  # high contrast on a projector
-            "weight": (0.6 if view.level == LEVEL_GEMEINDEN else 1) * (1.6 if view.large else 1),
-            "fillOpacity": 0.85 if view.large else 0.65,
-        },
-        highlight_function=lambda f: {"weight": 3, "color": "#000"},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
-        zoom_on_click=False,
-    )
+    features = [(shapes[row["ags"]], row["status"], f"{row['name']} – Konzept: {row['status']}", popup(row))
+                for row in rows]  # fmt: skip
+    layer = Areas(features, _area_styles(view), name=f"{view.level} nach Konzeptstatus",
+                  highlight={"weight": 3, "color": "#000"})  # fmt: skip
     return [row["status"] for row in rows], layer
 
 
-def _regbez_layer(view: MapView) -> folium.GeoJson:
+def _regbez_layer(view: MapView) -> Areas:
     shapes = geodata.geometries("regierungsbezirke")
-    names = [name for name in shapes if view.regbez in (ALL_BAVARIA, name)]
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": [_feature(shapes[name], name=name) for name in names]},
-        name="Regierungsbezirke (Grenzen)",
-        style_function=lambda f: {
-            "fill": False,
-            "color": "#111",
-            "weight": 3 if view.large else 2.2,
-            "interactive": False,
-        },
-    )
+    style = {"fill": False, "color": "#111", "weight": 3 if view.large else 2.2}
+    features = [(shape, "outline", None, None) for name, shape in shapes.items() if view.regbez in (ALL_BAVARIA, name)]
+    return Areas(features, {"outline": style}, name="Regierungsbezirke (Grenzen)", interactive=False)
 
 
-def _kiz_layer(view: MapView, data: MapData) -> folium.FeatureGroup:
+def _kiz_layer(view: MapView, data: MapData) -> Markers:
     """KIZ records at their point (else the Kreis centre) and Kreise förderfähig nach Antrag A3."""
-    group = folium.FeatureGroup(name="Kommunale Integrationszentren")
     size = 26 if view.large else 20
+    statuses = (*KIZ_STATUSES, KIZ_ELIGIBLE)
+    # Anchored at its lower-right corner: the square sits beside a partner cluster at the same town.
+    styles = [marker_style("integra-kiz", _badge(KIZ_COLOURS[s], "K", True, size), size, (size + 4, size + 4))
+              for s in statuses]  # fmt: skip
+    style_of = {status: i for i, status in enumerate(statuses)}
     centres = geodata.kreis_centres()
     shown = set(data.kreise.loc[data.kreise["status"].isin(view.statuses), "ags"])
+    rows: list[list[object]] = []
     for rec in data.centres.itertuples():
-        point = (rec.lat, rec.lon) if not is_blank(rec.lat) else (centres[rec.kreis_ags].y, centres[rec.kreis_ags].x)
+        centre = centres[rec.kreis_ags]
+        lat, lon = (rec.lat, rec.lon) if not is_blank(rec.lat) else (centre.y, centre.x)
         popup = (
             f"<b>{esc(rec.name)}</b><br>KIZ-Status: <b>{esc(rec.status)}</b><br>{esc(rec.kreis)}"
             f"<br>{esc(rec.note)}<br>Quelle: {source_html(rec.source_url)}"
         )
-        _kiz_marker(point, KIZ_COLOURS[rec.status], f"KIZ {rec.status}: {rec.name}", popup, size).add_to(group)
+        rows.append([lat, lon, style_of[rec.status], f"KIZ {rec.status}: {rec.name}", [popup]])
     for rec in data.kreise[data.kreise["foerderfaehig"] & data.kreise["ags"].isin(shown)].itertuples():
-        point = centres[rec.ags]
+        centre = centres[rec.ags]
         popup = (
             f"<b>{esc(rec.name)}</b><br>{esc(KIZ_ELIGIBLE)}: Konzept vorhanden, noch kein KIZ-Eintrag."
             f"<br>Konzept: {esc(rec.title)} ({year_text(rec.year) or 'Jahr unbekannt'})"
         )
-        _kiz_marker((point.y, point.x), KIZ_COLOURS[KIZ_ELIGIBLE], f"{rec.name}: {KIZ_ELIGIBLE}", popup, size).add_to(
-            group
-        )
-    return group
-
-
-def _kiz_marker(point: tuple[float, float], colour: str, tooltip: str, popup: str, size: int) -> folium.Marker:
-    # Anchored at its lower-right corner: the square sits beside a partner cluster at the same town.
-    icon = folium.DivIcon(
-        html=_badge(colour, "K", True, size),
-        icon_size=(size, size),
-        icon_anchor=(size + 4, size + 4),
-        class_name="integra-kiz",
-    )
-    return folium.Marker(point, icon=icon, tooltip=esc(tooltip), popup=folium.Popup(popup, max_width=320))
-
-
-# FastMarkerCluster inserts this as `var callback = <expression>;`. Marker HTML per type and
-# every repeated popup fragment are sent once (`texts`); a data row carries only
-# [lat, lon, type index, name, address, detail, Kreis line, extras, source] with the last four
-# as indices into `texts`. Popups are assembled on click, so 20,000 partners cost little to
-# send and to draw. All fragments are escaped HTML made in Python; JS only concatenates.
-_PARTNER_CALLBACK = """(function () {
-    var badges = %(badges)s, types = %(types)s, texts = %(texts)s, size = %(size)d;
-    function popup(row) {
-        return '<div style="max-width:320px"><b>' + row[3] + '</b><br>' + texts[row[5]] + '<br>' + row[4] +
-            '<br>' + texts[row[6]] + texts[row[7]] + '<br>' + texts[row[8]] + '</div>';
-    }
-    return function (row) {
-        var icon = L.divIcon({className: 'integra-partner', html: badges[row[2]], iconSize: [size, size],
-                              iconAnchor: [size / 2, size / 2]});
-        var tooltip = row[3] + ' (' + types[row[2]] + ')';
-        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: tooltip});
-        marker.bindPopup(function () { return popup(row); }, {maxWidth: 320});
-        marker.bindTooltip(tooltip);
-        return marker;
-    };
-})()"""
+        rows.append([centre.y, centre.x, style_of[KIZ_ELIGIBLE], f"{rec.name}: {KIZ_ELIGIBLE}", [popup]])
+    return Markers(rows, styles, [], name="Kommunale Integrationszentren")
 
 
 def _joined(values: tuple[object, ...], sep: str) -> str:
@@ -373,24 +269,24 @@ _PARTNER_COLUMNS = ("lat", "lon", "type", "name", "street", "plz", "city", "geme
 
 
 def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]]:
-    """Compact marker rows and the shared fragments they point into (see `_PARTNER_CALLBACK`).
+    """`Markers` rows of the partners and the shared fragments their popups point into.
 
     Column lists instead of `itertuples`, and every repeated fragment (one source for a whole
     upload, a few dozen Kreise and types) escaped once: 20,000 partners took 2 s before.
     """
     texts = _Texts()
-    kind_ref = texts.maker(lambda ptype, detail: esc(_joined((ptype, detail), " – ")))
-    kreis_ref = texts.maker(lambda kreis, precision: f"<small>{esc(kreis)}; Lage genau auf: {esc(precision)}</small>")
+    kind_ref = texts.maker(lambda ptype, detail: "<br>" + esc(_joined((ptype, detail), " – ")))
+    kreis_ref = texts.maker(lambda kreis, precision: f"<br><small>{esc(kreis)}; Lage genau auf: {esc(precision)}</small>")
     extras_ref = texts.maker(_partner_extras)
-    source_ref = texts.maker(_source_line)
+    source_ref = texts.maker(lambda source, confidence: "<br>" + _source_line(source, confidence))
     type_index = {ptype: i for i, ptype in enumerate(PARTNER_TYPES)}
     rows = []
     for lat, lon, ptype, name, street, plz, city, gemeinde, detail, kreis, precision, website, contact, source, \
             confidence in zip(*(partners[column].tolist() for column in _PARTNER_COLUMNS), strict=True):  # fmt: skip
         address = _joined((street, _joined((plz, city), " ")), ", ") or gemeinde
-        rows.append([round(lat, 5), round(lon, 5), type_index[ptype], esc(name), esc(address),
-                     kind_ref(ptype, detail), kreis_ref(kreis, precision), extras_ref(website, contact),
-                     source_ref(source, confidence)])  # fmt: skip
+        popup = [f"<b>{esc(name)}</b>", kind_ref(ptype, detail), f"<br>{esc(address)}", kreis_ref(kreis, precision),
+                 extras_ref(website, contact), source_ref(source, confidence)]  # fmt: skip
+        rows.append([round(lat, 5), round(lon, 5), type_index[ptype], str(name), popup])
     return rows, texts.values()
 
 
@@ -402,16 +298,15 @@ def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
     if basemap == BASEMAP_OSM:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
                          ).add_to(fmap)  # fmt: skip
-    _Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
+    Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
     return fmap
 
 
-def _partner_layer(partners: pd.DataFrame, size: int) -> FastMarkerCluster:
+def _partner_layer(partners: pd.DataFrame, size: int) -> Markers:
     rows, texts = _partner_rows(partners)
-    badges = [_badge(*PARTNER_STYLE[t], square=False, size=size) for t in PARTNER_TYPES]
-    callback = _PARTNER_CALLBACK % {"badges": htmlsafe_json_dumps(badges), "types": htmlsafe_json_dumps(
-        [esc(t) for t in PARTNER_TYPES]), "texts": htmlsafe_json_dumps(texts), "size": size}  # fmt: skip
-    return FastMarkerCluster(rows, callback=callback, name="Partner (geclustert)", maxClusterRadius=40)
+    styles = [marker_style("integra-partner", _badge(*PARTNER_STYLE[t], square=False, size=size), size,
+                           (size // 2, size // 2), suffix=f" ({t})") for t in PARTNER_TYPES]  # fmt: skip
+    return Markers(rows, styles, texts, name="Partner (geclustert)", cluster={"maxClusterRadius": 40})
 
 
 def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:
@@ -424,9 +319,9 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
     _kiz_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    _Control(_legend_html(view, statuses), "integra-legend").add_to(fmap)
+    Control(_legend_html(view, statuses), "integra-legend").add_to(fmap)
     if view.large:
-        _Style(PRESENTATION_CSS).add_to(fmap)
+        Style(PRESENTATION_CSS).add_to(fmap)
     # Keep the area clear of the legend and layer control on the right.
     fmap.fit_bounds(bounds, padding_top_left=(10, 10), padding_bottom_right=(330 if view.large else 270, 10))
     return localize(fmap, asset_prefix)

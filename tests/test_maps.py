@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from integra import assets, mapframe, queries
 from integra.config import BASEMAP_NONE, BASEMAP_OSM, PROJECT_DIR
+from integra.maplayers import Areas
 from integra.maps import LEVEL_GEMEINDEN, MapData, MapView, build_map
 from integra.models import Concept, Partner
 from integra.store import transaction
@@ -30,13 +31,19 @@ def _data(engine, regbez: str, level: str = "Kreise") -> MapData:
     )
 
 
+def layer_data(html: str) -> list[dict]:
+    """The JSON data of every `integra.maplayers` element in a rendered map (one line each)."""
+    return [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", html, flags=re.M)]
+
+
 def _area_features(fmap: folium.Map) -> list[dict]:
-    layer = next(
-        c
-        for c in fmap._children.values()
-        if isinstance(c, folium.GeoJson) and c.layer_name.endswith("nach Konzeptstatus")
-    )
-    return layer.data["features"]
+    """Features of the status layer, as the browser receives them."""
+    layer = next(c for c in fmap._children.values() if isinstance(c, Areas) and c.layer_name.endswith("Konzeptstatus"))
+    return json.loads(layer.js().rsplit("})(", 1)[1][: -len(");")])["areas"]["features"]
+
+
+def _partner_rows(html: str) -> list[list]:
+    return next(d["rows"] for d in layer_data(html) if d.get("cluster"))
 
 
 @pytest.mark.parametrize(("regbez", "count"), [("Ganz Bayern", 96), ("Oberfranken", 13), ("Schwaben", 14)])
@@ -45,7 +52,8 @@ def test_kreise_layer_has_one_feature_per_kreis_in_html(engine, regbez, count):
     features = _area_features(fmap)
     html = fmap.get_root().render()
     assert len(features) == count
-    assert all(f'"ags": "{f["properties"]["ags"]}"' in html for f in features)
+    tips = [f["properties"]["t"] for d in layer_data(html) if "areas" in d for f in d["areas"]["features"]]
+    assert {f["properties"]["t"] for f in features} <= set(tips)
 
 
 def test_status_filter_and_gemeinden_level(engine):
@@ -53,7 +61,7 @@ def test_status_filter_and_gemeinden_level(engine):
         MapView(level=LEVEL_GEMEINDEN, statuses=("vorhanden",)), _data(engine, "Ganz Bayern", LEVEL_GEMEINDEN)
     )
     features = _area_features(fmap)
-    assert len(features) == 20 and {f["properties"]["status"] for f in features} == {"vorhanden"}
+    assert len(features) == 20 and {f["properties"]["s"] for f in features} == {"vorhanden"}
     all_gemeinden = _area_features(
         build_map(MapView(level=LEVEL_GEMEINDEN), _data(engine, "Ganz Bayern", LEVEL_GEMEINDEN))
     )
@@ -70,9 +78,11 @@ def test_map_zooms_to_the_chosen_regierungsbezirk(engine):
 
 def test_partners_kiz_legend_and_attribution_are_in_the_map(engine):
     html = build_map(MapView(), _data(engine, "Ganz Bayern")).get_root().render()
-    data = json.loads(re.search(r"var data = (\[\[.*?\]\]);", html).group(1))
-    assert len(data) == len(queries.partners(engine))
-    assert html.count("integra-kiz") == 25  # one "förderfähig" marker per Kreis with a concept and no KIZ
+    assert len(_partner_rows(html)) == len(queries.partners(engine))
+    kiz = next(d for d in layer_data(html) if "rows" in d and d["styles"][0]["cls"] == "integra-kiz")
+    kreise = queries.kreise(engine, "Ganz Bayern")
+    # one "förderfähig" marker per Kreis with a concept and no KIZ, plus every KIZ record
+    assert len(kiz["rows"]) == int(kreise["foerderfaehig"].sum()) + len(queries.integration_centres(engine))
     assert "integra-legend" in html and "GeoBasis-DE / BKG" in html
     assert "openstreetmap" in html.lower()
     offline = build_map(MapView(basemap=BASEMAP_NONE), _data(engine, "Ganz Bayern")).get_root().render()
@@ -101,9 +111,9 @@ def test_text_from_the_store_is_escaped_everywhere(engine):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert 'href="javascript' not in html.replace('\\"', '"')
     assert "&lt;script&gt;alert" in html.replace("\\u0026", "&")
-    rows = json.loads(re.search(r"var data = (\[\[.*?\]\]);", html).group(1))
-    evil = next(row for row in rows if "onerror" in row[3])
-    assert evil[4] == "Bamberg"  # missing street and PLZ are left out, not printed as "nan"
+    evil = next(row for row in _partner_rows(html) if "onerror" in row[3])
+    assert "<br>Bamberg" in evil[4]  # missing street and PLZ are left out, not printed as "nan"
+    assert evil[3] == EVIL  # the title is plain text (Leaflet sets it as text), not escaped twice
 
 
 def test_every_asset_is_local_and_vendored(engine):

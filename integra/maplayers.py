@@ -1,0 +1,238 @@
+"""Leaflet layers and controls whose content travels as JSON data, never as template or script source.
+
+branca renders the script of every element and compiles that output again as a Jinja
+template (`MacroElement.render` wraps it in `Element(...)`), so any text inside folium's
+GeoJson, Popup or Tooltip output was executed as Jinja on the server (security review C1);
+folium's Popup and Tooltip also put HTML into JavaScript template literals, where `${…}`
+runs in the visitor's browser (H1). The elements here therefore
+
+- make their script in Python from constant JavaScript plus data encoded by `js_data`, in
+  which every character that means something to HTML, JavaScript template literals or Jinja
+  is a \\u escape inside its JSON string;
+- hand the finished script to the figure as a `_Raw` element, which is never compiled;
+- build popups in the browser from HTML fragments escaped in Python (`integra.formatting`),
+  and tooltips and marker titles from plain text (`textContent`, Leaflet's `title`).
+
+streamlit-folium calls each element's `script` macro directly and never compiles its output,
+so the map in the app (`integra.mapframe`) and the HTML export run the same script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement, JSCSSMixin
+from folium.map import Layer
+from folium.plugins import MarkerCluster
+from folium.template import Template
+
+# Inside JSON strings: HTML (`<`, `>`, `&`, `'`), JS template literals (`` ` ``, `$`), Jinja
+# (`{`, `}`) and the two line separators that end a JS string in old engines.
+_UNSAFE = re.compile("[<>&'`${}\u2028\u2029]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _escape_string(match: re.Match[str]) -> str:
+    return _UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", match.group())
+
+
+def js_data(value: object) -> str:
+    """`value` as a JavaScript literal that is inert in any context: script, HTML, template, Jinja.
+
+    Outside its strings JSON has no quotes, so `_JSON_STRING` finds exactly the strings;
+    structural braces stay, and they never form `{{`, `{%` or `{#`.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _JSON_STRING.sub(_escape_string, text)
+
+
+class _Raw(Element):
+    """Finished script text that the figure includes as it is (branca would compile a plain Element)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _Scripted(MacroElement):
+    """Base of our elements: the script comes from `js()`, and is added to the figure uncompiled."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js() }}{% endmacro %}")
+
+    def js(self) -> str:
+        raise NotImplementedError
+
+    def render(self, **kwargs: Any) -> None:
+        if isinstance(self, Layer) and self.show and self.get_name() + "_add" not in self._children:
+            self.add_child(ElementAddToElement(self.get_name(), self._parent.get_name()), name=self.get_name() + "_add")
+        self.get_root().script.add_child(_Raw(self.js()), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+# Browser-side helpers every layer script starts with: popups from escaped fragments, tooltips as text.
+_HELPERS = """function text(t) { var s = document.createElement('span'); s.textContent = t; return s; }
+    function html(h) { var d = document.createElement('div'); d.innerHTML = h; return d; }"""
+
+_AREAS_JS = """var %(name)s = (function (d) {
+    %(helpers)s
+    var layer = L.geoJson(d.areas, {
+        interactive: d.interactive,
+        style: function (f) { return d.styles[f.properties.s]; },
+        onEachFeature: function (f, l) {
+            var p = f.properties;
+            if (p.t) { l.bindTooltip(function () { return text(p.t); }, {sticky: true}); }
+            if (p.p) { l.bindPopup(function () { return html(p.p); }, {maxWidth: d.width}); }
+            if (d.highlight) {
+                l.on('mouseover', function () { l.setStyle(d.highlight); });
+                l.on('mouseout', function () { layer.resetStyle(l); });
+            }
+        }
+    });
+    return layer;
+})(%(data)s);"""
+
+
+class Areas(_Scripted, Layer):
+    """Polygons with a style per feature (by key), a plain-text tooltip and an HTML popup.
+
+    `features` are (geometry, style key, tooltip text or None, escaped popup HTML or None).
+    """
+
+    def __init__(
+        self,
+        features: Sequence[tuple[dict, str, str | None, str | None]],
+        styles: Mapping[str, Mapping[str, object]],
+        name: str,
+        highlight: Mapping[str, object] | None = None,
+        interactive: bool = True,
+        popup_width: int = 360,
+    ) -> None:
+        Layer.__init__(self, name=name, overlay=True)
+        self._name = "Areas"
+        self.features, self.styles, self.highlight = features, styles, highlight
+        self.interactive, self.popup_width = interactive, popup_width
+
+    def js(self) -> str:
+        areas = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": geometry, "properties": {"s": style, "t": tip, "p": popup}}
+            for geometry, style, tip, popup in self.features
+        ]}  # fmt: skip
+        data = {"areas": areas, "styles": self.styles, "highlight": self.highlight,
+                "interactive": self.interactive, "width": self.popup_width}  # fmt: skip
+        return _AREAS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": js_data(data)}
+
+
+_MARKERS_JS = """var %(name)s = (function (d) {
+    %(helpers)s
+    var group = d.cluster ? L.markerClusterGroup(d.cluster) : L.featureGroup();
+    var icons = d.styles.map(function (s) {
+        return L.divIcon({className: s.cls, html: s.html, iconSize: [s.size, s.size], iconAnchor: s.anchor});
+    });
+    function part(p) { return typeof p === 'number' ? d.texts[p] : p; }
+    var markers = d.rows.map(function (r) {
+        var title = r[3] + d.styles[r[2]].suffix;
+        var marker = L.marker([r[0], r[1]], {icon: icons[r[2]], title: title});
+        marker.bindTooltip(function () { return text(title); });
+        marker.bindPopup(function () {
+            return html('<div style="max-width:' + d.width + 'px">' + r[4].map(part).join('') + '</div>');
+        }, {maxWidth: d.width});
+        return marker;
+    });
+    if (group.addLayers) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
+    return group;
+})(%(data)s);"""
+
+
+class Markers(JSCSSMixin, _Scripted, Layer):
+    """Markers with HTML icons (one per style), a plain-text title/tooltip and a popup made on click.
+
+    A row is `[lat, lon, style index, title text, popup parts]`; a part is escaped HTML or the
+    index of a shared fragment in `texts` (a source or Kreis line repeated for many markers is
+    sent once). With `cluster` (Leaflet.markercluster options) the markers are clustered.
+    """
+
+    default_js = MarkerCluster.default_js
+    default_css = MarkerCluster.default_css
+
+    def __init__(
+        self,
+        rows: list[list[object]],
+        styles: list[dict[str, object]],
+        texts: list[str],
+        name: str,
+        cluster: Mapping[str, object] | None = None,
+        popup_width: int = 320,
+    ) -> None:
+        Layer.__init__(self, name=name, overlay=True)
+        self._name = "Markers"
+        self.rows, self.styles, self.texts, self.cluster, self.popup_width = rows, styles, texts, cluster, popup_width
+        if cluster is None:  # the plain feature group needs no markercluster files
+            self.default_js, self.default_css = [], []
+
+    def js(self) -> str:
+        data = {"rows": self.rows, "styles": self.styles, "texts": self.texts, "cluster": self.cluster,
+                "width": self.popup_width}  # fmt: skip
+        return _MARKERS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": js_data(data)}
+
+
+def marker_style(css_class: str, html: str, size: int, anchor: tuple[int, int], suffix: str = "") -> dict[str, object]:
+    """One icon kind of a `Markers` layer; `suffix` is appended to each marker's title (e.g. its type)."""
+    return {"cls": css_class, "html": html, "size": size, "anchor": list(anchor), "suffix": suffix}
+
+
+_CONTROL_JS = """(function (d) {
+    var control = L.control({position: d.position});
+    control.onAdd = function () {
+        var div = L.DomUtil.create('div', d.cls);
+        div.innerHTML = d.html;
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+    };
+    control.addTo(%(map)s);
+})(%(data)s);"""
+
+
+class Control(_Scripted):
+    """A Leaflet control holding fixed HTML of ours (the legend)."""
+
+    def __init__(self, html: str, css_class: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "IntegraControl"
+        self.html, self.css_class, self.position = html, css_class, position
+
+    def js(self) -> str:
+        data = {"position": self.position, "cls": self.css_class, "html": self.html}
+        return _CONTROL_JS % {"map": self._parent.get_name(), "data": js_data(data)}
+
+
+class Style(_Scripted):
+    """CSS for the map document, added by script (streamlit-folium drops <style> from the header)."""
+
+    def __init__(self, css: str) -> None:
+        super().__init__()
+        self._name = "IntegraStyle"
+        self.css = css
+
+    def js(self) -> str:
+        return f'document.head.insertAdjacentHTML("beforeend", {js_data("<style>" + self.css + "</style>")});'
+
+
+class Attribution(_Scripted):
+    """A note in Leaflet's attribution corner (the data licences require it)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "IntegraAttribution"
+        self.text = text
+
+    def js(self) -> str:
+        return f"{self._parent.get_name()}.attributionControl.addAttribution({js_data(self.text)});"
