@@ -7,7 +7,9 @@ without this file, i.e. without page config, navigation and the shared filters.
 
 import streamlit as st
 
-from integra import ui
+from integra import serving, ui
+
+serving.install()
 
 st.set_page_config(
     page_title="Integrationslandkarte Bayern",
@@ -29,6 +31,8 @@ navigation = st.navigation(
         st.Page("views/redaktion.py", title="Redaktion", icon=":material/edit_note:", url_path="redaktion"),
     ]
 )
-ui.sidebar_filters()
-navigation.run()
-ui.footer()
+with serving.error_boundary():
+    ui.sidebar_filters()
+    navigation.run()
+with serving.error_boundary():
+    ui.footer()

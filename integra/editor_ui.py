@@ -8,6 +8,7 @@ import streamlit as st
 
 from integra import backup, editing, queries, tabular, ui
 from integra.editing import ConceptChange
+from integra.formatting import md_text
 from integra.importer import ImportRefused, problems_frame
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
 
@@ -22,7 +23,7 @@ def _saved(message: str) -> None:
 
 def flash() -> None:
     if message := st.session_state.pop(_SAVED, None):
-        st.success(message)
+        st.success(md_text(message))
 
 
 def concept_form(user: str) -> None:
@@ -43,7 +44,7 @@ def concept_form(user: str) -> None:
             try:
                 editing.set_concept(ui.engine(), change, user)
             except ImportRefused as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
             else:
                 _saved(f"Gespeichert: {label} – {status}" + ("" if source else " (ohne Quelle)"))
 
@@ -70,7 +71,7 @@ def kiz_form(user: str) -> None:
                 editing.save_kiz(ui.engine(), kreise[kreis], status, name, user, place or None, note or None,
                                  source or None, kiz_id)  # fmt: skip
             except ImportRefused as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
             else:
                 _saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
 
@@ -84,7 +85,7 @@ def concept_list(user: str) -> None:
     try:
         table = tabular.read_table(uploaded.name, uploaded.getvalue())
     except tabular.FileRejected as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         return
     changes, errors = editing.read_concept_list(ui.engine(), table)
     if errors:
@@ -96,7 +97,7 @@ def concept_list(user: str) -> None:
         try:
             editing.set_concepts(ui.engine(), changes, user)
         except ImportRefused as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))
         else:
             _saved(f"{len(changes)} Konzepte aus {uploaded.name} übernommen.")
 
@@ -116,7 +117,7 @@ def change_log(user: str) -> None:
         try:
             editing.undo_batch(ui.engine(), labels[chosen], user)
         except ImportRefused as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))
         else:
             _saved("Änderung rückgängig gemacht.")
 
@@ -130,7 +131,7 @@ def backups(user: str) -> None:
         try:
             counts = backup.restore(ui.engine(), uploaded.getvalue())
         except backup.BackupRejected as exc:
-            st.error(f"{uploaded.name}: {exc} Nichts geändert.")
+            st.error(md_text(f"{uploaded.name}: {exc} Nichts geändert."))
         else:
             _saved(
                 f"Sicherung {uploaded.name} eingespielt ({counts['partners']} Partner, {counts['concepts']} Konzepte)."

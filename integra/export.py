@@ -1,11 +1,14 @@
 """Partner exports for spreadsheets and GIS: CSV (German Excel), XLSX and GeoJSON.
 
 A cell that starts with `=`, `+`, `-` or `@` would run as a formula when the file is opened in
-Excel or LibreOffice (CSV injection), so every text cell gets a leading apostrophe there.
+Excel or LibreOffice (CSV injection), so every text cell gets a leading apostrophe there. In CSV
+every text field is quoted as well: a bare carriage return inside an unquoted cell would otherwise
+start a new row whose first cell is a formula (security review H4).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -38,7 +41,7 @@ def _table(partners: pd.DataFrame) -> pd.DataFrame:
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
     """Any table as UTF-8 with BOM and `;`, so German Excel opens it with umlauts intact; formulas inert."""
-    return frame.map(neutralise).to_csv(sep=";", index=False).encode("utf-8-sig")
+    return frame.map(neutralise).to_csv(sep=";", index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def frame_xlsx(frame: pd.DataFrame, sheet: str = "Daten") -> bytes:

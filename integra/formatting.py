@@ -32,6 +32,20 @@ def esc(value: object) -> str:
     return "" if is_blank(value) else html.escape(str(value), quote=True)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
+
+
+def md_text(value: object) -> str:
+    """Text from a user's file or form, for Streamlit's markdown (messages, captions): shown as typed.
+
+    Every markdown character is backslash-escaped; a zero-width space after each colon stops
+    Streamlit's `:red[…]`/`:material/…:` directives and the auto-linking of `http://…`. Line
+    breaks become spaces, so a value cannot start a heading or a table.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace(":", ":\u200b")
+    return re.sub(r"\s+", " ", escaped)
+
+
 def confidence_de(value: object) -> str:
     """'medium (year missing)' -> 'mittel (year missing)': the level in German, the note as researched."""
     if is_blank(value):

@@ -103,12 +103,13 @@ _AREAS_JS = """var %(name)s = (function (d) {
 class Areas(_Scripted, Layer):
     """Polygons with a style per feature (by key), a plain-text tooltip and an HTML popup.
 
-    `features` are (geometry, style key, tooltip text or None, escaped popup HTML or None).
+    `features` are (key, geometry, style key, tooltip text or None, escaped popup HTML or None);
+    the key (an AGS) stays in the feature's properties as `k`.
     """
 
     def __init__(
         self,
-        features: Sequence[tuple[dict, str, str | None, str | None]],
+        features: Sequence[tuple[str, dict, str, str | None, str | None]],
         styles: Mapping[str, Mapping[str, object]],
         name: str,
         highlight: Mapping[str, object] | None = None,
@@ -122,8 +123,8 @@ class Areas(_Scripted, Layer):
 
     def js(self) -> str:
         areas = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": geometry, "properties": {"s": style, "t": tip, "p": popup}}
-            for geometry, style, tip, popup in self.features
+            {"type": "Feature", "geometry": geometry, "properties": {"k": key, "s": style, "t": tip, "p": popup}}
+            for key, geometry, style, tip, popup in self.features
         ]}  # fmt: skip
         data = {"areas": areas, "styles": self.styles, "highlight": self.highlight,
                 "interactive": self.interactive, "width": self.popup_width}  # fmt: skip

@@ -191,7 +191,7 @@ def _area_layer(view: MapView, data: MapData) -> tuple[list[str], Areas]:
             return _kreis_popup(row, structures.get(row["ags"], []))
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
-    features = [(shapes[row["ags"]], row["status"], f"{row['name']} – Konzept: {row['status']}", popup(row))
+    features = [(row["ags"], shapes[row["ags"]], row["status"], f"{row['name']} – Konzept: {row['status']}", popup(row))
                 for row in rows]  # fmt: skip
     layer = Areas(features, _area_styles(view), name=f"{view.level} nach Konzeptstatus",
                   highlight={"weight": 3, "color": "#000"})  # fmt: skip
@@ -201,7 +201,7 @@ def _area_layer(view: MapView, data: MapData) -> tuple[list[str], Areas]:
 def _regbez_layer(view: MapView) -> Areas:
     shapes = geodata.geometries("regierungsbezirke")
     style = {"fill": False, "color": "#111", "weight": 3 if view.large else 2.2}
-    features = [(shape, "outline", None, None) for name, shape in shapes.items() if view.regbez in (ALL_BAVARIA, name)]
+    features = [(name, shape, "outline", None, None) for name, shape in shapes.items() if view.regbez in (ALL_BAVARIA, name)]
     return Areas(features, {"outline": style}, name="Regierungsbezirke (Grenzen)", interactive=False)
 
 

@@ -8,6 +8,7 @@ copied link reproduces the view and the filter follows the user from page to pag
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -48,16 +49,28 @@ def warm_up() -> None:
     gc.freeze()
 
 
-@st.cache_resource(show_spinner=False)
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def _engine(url: str) -> Engine:
-    engine = make_engine(url)
-    current, head = schema_revision(engine), head_revision()
-    if current != head:  # the run command migrates; a page on an old schema would fail obscurely
-        engine.dispose()
-        st.error(f"Die Datenbank hat Schema {current or 'keins'}, diese Version braucht {head}. "
-                 "Bitte `python -m integra init` ausführen (oder `make run` neu starten) – vorhandene Daten bleiben.")  # fmt: skip
-        st.stop()
-    return engine
+    """One engine (connection pool) per database URL for the life of the process.
+
+    Deliberately not an `st.cache_resource`: clearing that cache dropped the engine without
+    closing its connections (two file descriptors per clear, security review H2).
+    """
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            engine = make_engine(url)
+            current, head = schema_revision(engine), head_revision()
+            if current != head:  # the run command migrates; a page on an old schema would fail obscurely
+                engine.dispose()
+                st.error(f"Die Datenbank hat Schema {current or 'keins'}, diese Version braucht {head}. "
+                         "Bitte `python -m integra init` ausführen (oder `make run` neu starten) – vorhandene Daten "
+                         "bleiben.")  # fmt: skip
+                st.stop()
+            _ENGINES[url] = engine
+        return _ENGINES[url]
 
 
 StoreKey = tuple[str, str]

@@ -65,7 +65,7 @@ def test_filter_from_the_url_applies_on_every_page(db_url, engine):
     assert any(m.value == f"**{len(expected)}** Partner" for m in at.markdown)
     assert set(at.dataframe[0].value["Regierungsbezirk"]) == {"Schwaben"}
     at.switch_page("views/karte.py").run()
-    assert _map_args(at)["script"].count('"ags": "097') == 14
+    assert _map_args(at)["script"].count('"k":"097') == 14
 
 
 def test_karte_page_sends_a_local_only_map(db_url):
@@ -73,14 +73,14 @@ def test_karte_page_sends_a_local_only_map(db_url):
     at.switch_page("views/karte.py").run()
     assert not at.exception
     args = _map_args(at)
-    assert args["script"].count('"ags": "094') == 13
+    assert args["script"].count('"k":"094') == 13
     assert args["returned_objects"] == []
     assert all(link.startswith("../../app/static/vendor/") for link in args["js_links"] + args["css_links"])
     at.radio(key="karte").set_value("ohne Hintergrundkarte").run()
     assert "tile.openstreetmap" not in _map_args(at)["script"]
     at.radio(key="ebene").set_value("Gemeinden").run()
     assert (
-        _map_args(at)["script"].count('"ags": "094') == 214 + 40
+        _map_args(at)["script"].count('"k":"094') == 214 + 40
     )  # Gemeinden and gemeindefreie Gebiete of Oberfranken
 
 

@@ -23,7 +23,7 @@ def _data(engine, regbez: str) -> MapData:
 def test_tables_neutralise_formulas_in_csv_and_xlsx():
     frame = pd.DataFrame({"Name": ["=1+1", "+49 951", "-x", "@SUMME", "Caritas"], "Zahl": [1, 2, 3, 4, 5]})
     csv_text = export.frame_csv(frame).decode("utf-8-sig")
-    assert csv_text.splitlines()[1:] == ["'=1+1;1", "'+49 951;2", "'-x;3", "'@SUMME;4", "Caritas;5"]
+    assert csv_text.splitlines()[1:] == ['"\'=1+1";1', '"\'+49 951";2', '"\'-x";3', '"\'@SUMME";4', '"Caritas";5']
     sheet = openpyxl.load_workbook(io.BytesIO(export.frame_xlsx(frame))).active
     assert [c.value for c in sheet["A"]][1:] == ["'=1+1", "'+49 951", "'-x", "'@SUMME", "Caritas"]
     assert all(c.data_type != "f" for c in sheet["A"])
@@ -57,3 +57,18 @@ def test_static_png_of_the_view(engine):
     png = maps.static_png(MapView(regbez="Schwaben"), _data(engine, "Schwaben"))
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.width > 800 and image.height > 600
+
+
+def test_carriage_return_inside_a_cell_cannot_start_a_formula_row():
+    """H4: a bare CR inside an unquoted cell used to end the record and start `=cmd|…` as a new row."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    from integra.export import frame_csv
+
+    frame = pd.DataFrame({"Name": ["Caritas Bamberg\r=cmd|' /C calc'!A0", "=1+1"], "Ort": ["Bamberg", "\r=1+1"]})
+    rows = list(csv.reader(io.StringIO(frame_csv(frame).decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows) == 3
+    assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@"))]

@@ -26,3 +26,4 @@ st.dataframe(
         "Quelle": st.column_config.LinkColumn("Quelle", help="Wo der Eintrag belegt ist"),
     },
 )
+ui.downloads(table, "partner", "partner")

@@ -1,0 +1,160 @@
+"""Attack suite: the payload corpus through every input path, rendered through every output.
+
+Inputs: a partner list upload (XLSX, every column, through the real importer), the concept
+form and concept list (`editing.set_concepts`), the KIZ form (`editing.save_kiz`) and the
+editor's login name (it reaches popups as „laut Redaktion (…)“). Outputs: the map of every
+level and mode (as rendered for the app frame and as the offline HTML export), PNG, PDF,
+CSV/XLSX/GeoJSON exports. The browser half opens every popup and tooltip of the offline map
+in Debian's Chromium and of the live app's map.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine, select
+
+from integra import editing, export, factsheet, gaps, importer, mapframe, maps, queries
+from integra.editing import ConceptChange
+from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
+from integra.models import Partner
+from integra.store import make_engine, transaction
+from integra.tabular import read_table
+from tests.payloads import FORMULA_START, PAYLOADS, with_canary
+
+BAMBERG_KREIS, BAMBERG_STADT = "09471", "09461"
+SOURCE = "https://www.example.org/quelle"
+
+
+def _upload(engine: Engine, canary: str) -> None:
+    """Every payload in every column of an XLSX partner list, imported like an editor would."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Träger", "Straße", "PLZ", "Ort", "Webseite", "E-Mail", "Telefon", "Quelle"])
+    for i, payload in enumerate(PAYLOADS):
+        text = with_canary(payload, canary)
+        sheet.append([f"P{i} {text}", f"Caritas {text}", text, "96047", "Bamberg", text, text, text, text])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    plan = importer.plan_import(engine, read_table("angriff.xlsx", data), data, consent=True, only_valid=True)
+    importer.apply_import(engine, plan, user=with_canary(PAYLOADS[9], canary))
+
+
+def _edit(engine: Engine, canary: str) -> None:
+    """Payloads as concept titles and notes (Kreise and Gemeinden), KIZ fields and editor names."""
+    kreise = queries.kreise(engine)["ags"].tolist()
+    gemeinden = queries.gemeinden(engine, "Oberfranken")["ags"].tolist()
+    changes = [
+        ConceptChange(ags, "vorhanden", with_canary(p, canary), 2020, SOURCE, with_canary(p, canary))
+        for ags, p in zip(kreise + gemeinden, PAYLOADS, strict=False)
+    ]
+    for i in range(0, len(changes), 10):  # several batches, each by a hostile "editor name"
+        editing.set_concepts(engine, changes[i : i + 10], with_canary(PAYLOADS[i % len(PAYLOADS)], canary))
+    for i, payload in enumerate(PAYLOADS[:30]):
+        text = with_canary(payload, canary)
+        editing.save_kiz(engine, kreise[i], "vorgeschlagen", f"KIZ {i} {text}", text, note=text, source_url=SOURCE)
+
+
+@pytest.fixture(scope="module")
+def hostile(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Path]]:
+    """A store filled with the corpus through the real input paths, and the canary path it names."""
+    folder = tmp_path_factory.mktemp("hostile")
+    shutil.copy(seeded_template, folder / "integra.sqlite3")
+    canary = folder / "canary"
+    engine = make_engine(f"sqlite:///{folder / 'integra.sqlite3'}")
+    _upload(engine, str(canary))
+    _edit(engine, str(canary))
+    yield engine, canary
+    engine.dispose()
+
+
+def _data(engine: Engine, view: MapView) -> MapData:
+    return MapData(
+        kreise=queries.kreise(engine, view.regbez),
+        partners=queries.partners(engine, view.regbez),
+        centres=queries.integration_centres(engine, view.regbez),
+        gemeinden=queries.gemeinden(engine, view.regbez) if view.level == LEVEL_GEMEINDEN else None,
+        structures=queries.structures(engine),
+    )
+
+
+VIEWS = [
+    MapView(),
+    MapView(regbez="Oberfranken"),
+    MapView(regbez="Oberfranken", level=LEVEL_GEMEINDEN),
+    MapView(regbez="Oberfranken", level=LEVEL_KREISE, large=True),
+]
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_corpus_is_large_and_stored_literally(hostile):
+    engine, canary = hostile
+    assert len(PAYLOADS) >= 50
+    with transaction(engine) as session:
+        names = set(session.scalars(select(Partner.name)))
+    # XML (and so XLSX) stores a carriage return as a line feed; everything else arrives as typed.
+    expected = [f"P{i} {with_canary(p, str(canary))}".replace("\r\n", "\n").replace("\r", "\n").strip()
+                for i, p in enumerate(PAYLOADS)]  # fmt: skip
+    assert [name for name in expected if name not in names] == []
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: f"{v.regbez}-{v.level}-{'gross' if v.large else 'normal'}")
+def test_map_renders_every_payload_as_inert_data(hostile, view):
+    """C1/H1: no template pass evaluates stored text; every string reaches the page as JSON data."""
+    engine, canary = hostile
+    data = _data(engine, view)
+    frame = mapframe.frame_of(maps.build_map(view, data))
+    offline = maps.standalone_html(view, data)
+    assert not canary.exists(), "a payload ran on the server"
+    for text in (frame.script, frame.html, frame.header, offline):
+        assert "{{" not in text and "{%" not in text and "{#" not in text
+        assert "uid=0(" not in text and "<img src=x" not in text and "${alert" not in text
+    layers = [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", frame.script, flags=re.M)]
+    strings = set().union(*(set(_strings(layer)) for layer in layers))
+    assert "P0 {{ 6*7 }}" in strings  # the title of a partner marker, literally
+    assert any("{{ 6*7 }}" in s for s in strings if s.startswith("<b>"))  # popups carry it escaped, not evaluated
+
+
+def test_static_outputs_carry_no_formula_and_no_execution(hostile, tmp_path):
+    """PNG, PDF and every table export: nothing runs, and no cell starts a formula (H4)."""
+    engine, canary = hostile
+    view = MapView(regbez="Oberfranken")
+    data = _data(engine, view)
+    assert maps.static_png(view, data).startswith(b"\x89PNG")
+    pdf = factsheet.factsheet_pdf(engine, BAMBERG_KREIS)
+    assert pdf.startswith(b"%PDF") and b"/JavaScript" not in pdf and b"/URI (javascript" not in pdf
+    tables = {
+        "partner.csv": export.to_csv(data.partners),
+        "kreise.csv": export.frame_csv(gaps.display(gaps.kreis_figures(engine, "Ganz Bayern"))),
+        "vorbilder.csv": export.frame_csv(gaps.display(gaps.nearby_models(engine, "Ganz Bayern"))),
+    }
+    for name, blob in tables.items():
+        rows = list(csv.reader(io.StringIO(blob.decode("utf-8-sig"), newline=""), delimiter=";"))
+        assert len(rows) > 1, name
+        bad = [cell for row in rows for cell in row if cell.startswith(FORMULA_START)]
+        assert bad == [], (name, bad[:3])
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(data.partners)))
+    cells = [c for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert all(c.data_type != "f" and not c.value.startswith(FORMULA_START) for c in cells)
+    features = json.loads(export.to_geojson(data.partners))["features"]
+    assert any("{{ 6*7 }}" in str(f["properties"]["name"]) for f in features)  # GIS data stays literal
+    assert not canary.exists()
