@@ -8,6 +8,7 @@ copied link reproduces the view and the filter follows the user from page to pag
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from integra.store import data_token, head_revision, make_engine, schema_revisio
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
 
 CACHE_SECONDS = 300
+log = logging.getLogger("integra")
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def map_data(view: MapView) -> MapData:
 # Bounded instead by count: 32 views of 0.5–5 MB each.
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
+    log.info("Karte gebaut: %s, %s", view.regbez, view.level)  # how often, is visible in the server log
     return mapframe.frame_of(maps.build_map(view, _map_data(key, view)))
 
 

@@ -146,3 +146,20 @@ def test_long_lived_objects_are_hidden_from_the_garbage_collector(db_url):
     at = _app().run()
     assert not at.exception
     assert gc.get_freeze_count() > 100_000  # modules, geodata: about 300,000 objects
+
+
+def test_an_unexpected_error_shows_a_german_message_with_an_id_not_a_traceback(db_url, engine):
+    """M3: a failing page shows what to do and an error id; the traceback goes to the server log only."""
+    import tomllib
+
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE partners RENAME TO partners_weg"))
+    at = _app().run()
+    at.switch_page("views/partner.py").run()
+    assert not at.exception
+    messages = [e.value for e in at.error]  # the page and the footer fail, each inside its boundary
+    assert messages and all("Fehlernummer" in m and "Traceback" not in m and "partners" not in m for m in messages)
+    config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none" and config["client"]["disableDataExport"] is True

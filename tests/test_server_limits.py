@@ -1,0 +1,68 @@
+"""What an anonymous client can make the real server do: no cache clearing, no descriptor leak (H2)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from websockets.sync.client import connect
+from playwright.sync_api import expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
+
+require_chromium()
+
+
+@pytest.fixture(scope="module")
+def app(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("limits")
+    with served_copy(seeded_template, folder) as url:
+        yield url, folder / "streamlit.log"
+
+
+def _server_pid(url: str) -> int:
+    """The pid listening on the app's port (the process `served_copy` started)."""
+    port = int(url.rsplit(":", 1)[1])
+    inode = next(
+        line.split()[9]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A"
+    )
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in os.listdir(f"/proc/{pid}/fd")):
+                return int(pid)
+        except (FileNotFoundError, PermissionError):
+            continue
+    raise AssertionError("server process not found")
+
+
+def _send_clear_cache(url: str, count: int) -> None:
+    """What the review's 20-line attacker did: a raw websocket client sending `clear_cache`."""
+    message = BackMsg(clear_cache=True).SerializeToString()
+    with connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"]) as ws:
+        for _ in range(count):
+            ws.send(message)
+        time.sleep(1)
+
+
+def test_anonymous_clear_cache_clears_nothing_and_leaks_nothing(app, page):
+    url, log = app
+    page.goto(f"{url}/karte?regbez=Oberfranken&{OFFLINE}")
+    fmap = page.frame_locator(MAP_FRAME)
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
+    builds = len(re.findall("Karte gebaut: Oberfranken", log.read_text()))
+    pid = _server_pid(url)
+    descriptors = len(os.listdir(f"/proc/{pid}/fd"))
+    _send_clear_cache(url, 50)
+    page.reload()
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
+    text = log.read_text()
+    assert text.count("clear_cache eines Clients ignoriert") == 50
+    assert len(re.findall("Karte gebaut: Oberfranken", text)) == builds == 1  # served from the cache again
+    assert len(os.listdir(f"/proc/{pid}/fd")) <= descriptors + 5  # no growth per message (was 2 each)
