@@ -158,3 +158,82 @@ def test_static_outputs_carry_no_formula_and_no_execution(hostile, tmp_path):
     features = json.loads(export.to_geojson(data.partners))["features"]
     assert any("{{ 6*7 }}" in str(f["properties"]["name"]) for f in features)  # GIS data stays literal
     assert not canary.exists()
+
+
+# In the page of a map: every popup and tooltip content made (as Leaflet makes it on click or
+# hover) and put into the document, so that any script in it would run; a few popups also opened
+# for real. Returns what a test needs to see: counts and the text shown.
+_OPEN_EVERYTHING = """async () => {
+    const map = window.map || Object.values(window).find(v => v instanceof L.Map);
+    const box = document.createElement('div');
+    document.body.appendChild(box);
+    let popups = 0, tooltips = 0, opened = 0;
+    const visit = (layer) => {
+        if (layer.getLayers && !layer.getPopup?.()) { layer.getLayers().forEach(visit); }
+        const popup = layer.getPopup?.(), tooltip = layer.getTooltip?.();
+        for (const [kind, item] of [['popup', popup], ['tooltip', tooltip]]) {
+            if (!item) continue;
+            let content = item._content;
+            if (typeof content === 'function') content = content(layer);
+            if (typeof content === 'string') { const d = document.createElement('div'); d.innerHTML = content; content = d; }
+            box.appendChild(content);
+            kind === 'popup' ? popups++ : tooltips++;
+        }
+        if (popup && map.hasLayer(layer) && opened < 40) { layer.openPopup(); opened++; }
+    };
+    map.eachLayer(visit);
+    await new Promise(r => setTimeout(r, 1500));
+    return {popups, tooltips, opened, text: box.textContent, pwned: window.__pwned === undefined ? null : 1,
+            injected: box.querySelectorAll('#pwned, img, svg, iframe, script, details, style, math, a[href^="javascript"]').length};
+}"""
+
+
+def _attack_page(page) -> tuple[list[str], list[str]]:
+    dialogs, errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return dialogs, errors
+
+
+def _assert_inert(result: dict, dialogs: list[str], errors: list[str]) -> None:
+    assert dialogs == [] and errors == [], (dialogs, errors)
+    assert result["pwned"] is None and result["injected"] == 0, result
+    assert result["popups"] > 0 and result["tooltips"] > 0
+    assert "{{ 6*7 }}" in result["text"] and "${alert(11)}" in result["text"]  # shown literally
+
+
+@pytest.mark.parametrize("view", VIEWS[1:3], ids=["Kreise", "Gemeinden"])
+def test_offline_html_export_runs_no_payload_in_chromium(hostile, view, page, tmp_path):
+    engine, canary = hostile
+    path = tmp_path / "karte.html"
+    path.write_text(maps.standalone_html(view, _data(engine, view)), encoding="utf-8")
+    dialogs, errors = _attack_page(page)
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length > 0")
+    _assert_inert(page.evaluate(_OPEN_EVERYTHING), dialogs, errors)
+    assert not canary.exists()
+
+
+def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
+    """Every public page and map mode of the real app on the hostile store, in Chromium."""
+    from playwright.sync_api import expect
+
+    from tests.browser import MAP_FRAME, OFFLINE, require_chromium
+    from integra.devserver import running_app
+
+    require_chromium()
+    engine, canary = hostile
+    dialogs, errors = _attack_page(page)
+    with running_app(str(engine.url), tmp_path / "streamlit.log") as app:
+        for path in ("/", "/partner?suche=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/luecken"):
+            page.goto(f"{app.url}{path}")
+            expect(page.get_by_text("Datenstand").first).to_be_visible(timeout=60_000)
+            assert page.locator("#pwned").count() == 0
+        for query in ("regbez=Oberfranken", "regbez=Oberfranken&ebene=Gemeinden", "regbez=Oberfranken&praesentation=1"):
+            page.goto(f"{app.url}/karte?{query}&{OFFLINE}")
+            expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(
+                timeout=60_000)  # fmt: skip
+            frame = next(f for f in page.frames if "st_folium" in f.url)
+            _assert_inert(frame.evaluate(_OPEN_EVERYTHING), dialogs, errors)
+            assert page.locator("#pwned").count() == 0
+    assert not canary.exists()
