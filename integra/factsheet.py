@@ -15,11 +15,14 @@ from fpdf import FPDF
 from sqlalchemy import Engine
 
 from integra import gaps, geodata, queries, staticmap
-from integra.formatting import confidence_de, is_blank, web_links, year_text
+from integra.formatting import clip, confidence_de, is_blank, web_links, year_text
 from integra.vocab import CONCEPT_COLOURS, KIZ_ELIGIBLE
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 MAX_PARTNERS = 14
+LINE_MM = 4.4
+BODY_END_MM = 297 - 31  # the footer with data age and attribution starts below this
+MAX_FIELD_CHARS = 400  # one stored text (a title, a note) never takes more than a few lines
 
 
 def kreis_map_png(kreis_ags: str, kreise: pd.DataFrame, partners: pd.DataFrame) -> bytes:
@@ -38,13 +41,23 @@ class _Sheet(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(15, 12, 15)
 
+    end = BODY_END_MM  # sections stop here, so long texts never run into the footer or off the page
+
     def heading(self, text: str, size: int = 11) -> None:
+        if self.get_y() + 6 + LINE_MM > self.end:
+            return
         self.set_font("DejaVu", "B", size)
         self.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
 
     def text(self, text: str, size: float = 9) -> None:  # type: ignore[override]
+        """Wrapped text, cut with a note when the space above the footer runs out."""
         self.set_font("DejaVu", "", size)
-        self.multi_cell(0, 4.4, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        room = int((self.end - self.get_y()) // LINE_MM)
+        lines = self.multi_cell(0, LINE_MM, text, dry_run=True, output="LINES")
+        if len(lines) > room:
+            lines = [*lines[: max(room - 1, 0)], "… (gekürzt – vollständig in der Integrationslandkarte)"][:room]
+        if lines:
+            self.multi_cell(0, LINE_MM, "\n".join(lines), new_x="LMARGIN", new_y="NEXT", align="L")
 
     def legend(self, x: float, y: float) -> None:
         """Colour key of the map, drawn as filled squares (a text ■ would print black)."""
@@ -86,9 +99,9 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     pdf.heading("Kommunales Integrationskonzept")
     lines = [f"Status: {kreis['status']}"]
     if not is_blank(kreis["title"]):
-        lines.append(f"{kreis['title']} ({year_text(kreis['year']) or 'Jahr unbekannt'})")
+        lines.append(f"{clip(kreis['title'], MAX_FIELD_CHARS)} ({year_text(kreis['year']) or 'Jahr unbekannt'})")
     if not is_blank(kreis["evidence"]):
-        lines.append(f"Beleg: {kreis['evidence']}")
+        lines.append(f"Beleg: {clip(kreis['evidence'], MAX_FIELD_CHARS)}")
     links = web_links(kreis["source_url"])
     lines.append("Quelle: " + (" ; ".join(links) if links else "keine – in den durchsuchten Quellen nichts gefunden")
                  + (f" (Verlässlichkeit: {confidence_de(kreis['confidence'])})" if not is_blank(kreis["confidence"])
@@ -96,23 +109,25 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     pdf.text("\n".join(lines))
     pdf.heading("Kommunales Integrationszentrum (KIZ)")
     if not is_blank(kreis["kiz_status"]):
-        pdf.text(f"{kreis['kiz_status']}: {kreis['kiz_name']}")
+        pdf.text(f"{kreis['kiz_status']}: {clip(kreis['kiz_name'], MAX_FIELD_CHARS)}")
     else:
         pdf.text(f"{KIZ_ELIGIBLE}: Konzept vorhanden, noch kein KIZ." if kreis["foerderfaehig"]
                  else "Kein KIZ-Eintrag. Voraussetzung nach Antrag A3: ein beschlossenes Integrationskonzept.")  # fmt: skip
     pdf.heading(f"Partner mit Sitz im Kreis ({len(partners)})")
-    shown = [f"{p.name} – {p.type}, {p.city or p.gemeinde}" for p in partners.head(MAX_PARTNERS).itertuples()]
+    shown = [clip(f"{p.name} – {p.type}, {p.city or p.gemeinde}", 160) for p in partners.head(MAX_PARTNERS).itertuples()]
     if len(partners) > MAX_PARTNERS:
         shown.append(f"… und {len(partners) - MAX_PARTNERS} weitere")
     pdf.text("\n".join(shown) or "Keine bekannt.")
     if len(structures):
         pdf.heading("Weitere Strukturen (nicht vollständig)")
-        pdf.text("\n".join(f"{s.type.capitalize()}: {s.detail}" for s in structures.itertuples()))
+        pdf.text("\n".join(clip(f"{s.type.capitalize()}: {s.detail}", 200) for s in structures.itertuples()))
     if kreis["status"] != "vorhanden":
         pdf.heading("Vorbilder in der Nähe")
         near = gaps.nearby_models(engine).query("ags == @kreis_ags")
-        pdf.text("\n".join(f"{r['Vorbild']} ({r['Entfernung (km)']} km): {r['Konzept']}" for _, r in near.iterrows()))
+        pdf.text("\n".join(clip(f"{r['Vorbild']} ({r['Entfernung (km)']} km): {r['Konzept']}", 200)
+                            for _, r in near.iterrows()))  # fmt: skip
     pdf.set_y(-30)
+    pdf.end = 297
     checked = f"{age.concepts_checked_to:%d.%m.%Y}" if age.concepts_checked_to else "unbekannt"
     pdf.text(f"Integrationslandkarte Bayern · Datenstand: Recherche geprüft am {checked}. "
              f"„unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.\n{geodata.ATTRIBUTION}", size=6.5)  # fmt: skip

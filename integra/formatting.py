@@ -98,5 +98,11 @@ def source_html(value: object) -> str:
     return esc(value) if not is_blank(value) else UNSOURCED
 
 
+def clip(value: object, limit: int) -> str:
+    """At most `limit` characters of a text, cut with "…" (a 100 KB title must not fill a handout)."""
+    text = "" if is_blank(value) else str(value)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def year_text(value: object) -> str:
     return "" if is_blank(value) else str(int(float(value)))

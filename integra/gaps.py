@@ -68,8 +68,10 @@ def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> 
             rows.append({"ags": target.ags, "Kreis": target.name, "Status": target.status, "Rang": rank,
                          "Vorbild": model["name"], "Entfernung (km)": round(float(dist[i])), "Konzept": model["title"],
                          "Jahr": model["year"], "Quelle": model["source_url"]})  # fmt: skip
-    return pd.DataFrame(rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept",
-                                       "Jahr", "Quelle"])  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept",
+                                        "Jahr", "Quelle"])  # fmt: skip
+    frame["Jahr"] = frame["Jahr"].astype("Int64")  # 2020, not 2020.0 in CSV and Excel
+    return frame
 
 
 def coverage_by_regbez(engine: Engine) -> pd.DataFrame:

@@ -43,3 +43,23 @@ def test_command_line_writes_the_pdf(db_url, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "integra", "steckbrief", "12345", "--out", str(out)], cwd=PROJECT_DIR,
                          env=env, capture_output=True, timeout=120)  # fmt: skip
     assert bad.returncode == 1
+
+
+@pytest.mark.parametrize("length", [2_500, 100_000])
+def test_long_texts_never_push_sections_into_the_footer_or_off_the_page(engine, length):
+    """L5: a 2,500-character title pushed the partners into the footer; 100 KB put them off the page."""
+    from integra import editing
+    from integra.editing import ConceptChange
+
+    editing.set_concept(engine, ConceptChange("09471", "vorhanden", "Sehr langer Titel " * (length // 18), 2020,
+                                              "https://www.example.org", None), "Test")  # fmt: skip
+    reader = pypdf.PdfReader(io.BytesIO(factsheet.factsheet_pdf(engine, "09471")))
+    assert len(reader.pages) == 1
+    placed: list[tuple[float, str]] = []
+    reader.pages[0].extract_text(visitor_text=lambda text, cm, tm, *_: text.strip() and placed.append((tm[5], text)))
+    footer_top = next(y for y, text in placed if "Integrationslandkarte Bayern · Datenstand" in text)
+    sections = [y for y, text in placed if text.startswith(("Kommunales Integrationszentrum", "Partner mit Sitz"))]
+    assert len(sections) == 2 and all(y > footer_top + 2 for y in sections)  # PDF y grows upwards
+    assert min(y for y, _ in placed) > 0
+    text = reader.pages[0].extract_text()
+    assert "Sehr langer Titel" in text and "…" in text and len(text) < 6_000

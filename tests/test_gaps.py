@@ -66,3 +66,13 @@ def test_regbez_figures_add_up(engine):
     assert table.loc["Oberfranken", "Partner je 100.000 Einw."] == round(
         ofr["partner"].sum() / ofr["population"].sum() * 1e5, 1
     )
+
+
+def test_nearby_models_give_whole_years_in_the_csv(engine):
+    """L9: a float year column printed `2020.0` in the downloaded CSV."""
+    from integra import export
+
+    models = gaps.nearby_models(engine, "Oberfranken")
+    text = export.frame_csv(models).decode("utf-8-sig")
+    years = {str(int(y)) for y in models["Jahr"].dropna()}
+    assert years and all(f";{y};" in text for y in years) and ".0;" not in text

@@ -10,7 +10,10 @@ user = upload_ui.editor_page(
     "rückgängig machen.",
 )
 editor_ui.flash()
-concept, kiz, concept_list, log, backups = st.tabs(["Konzept", "KIZ", "Konzeptliste", "Änderungen", "Sicherung"])
+# The chosen tab is kept across the rerun after a save (without state, Streamlit reopened "Konzept").
+concept, kiz, concept_list, log, backups = st.tabs(
+    ["Konzept", "KIZ", "Konzeptliste", "Änderungen", "Sicherung"], key="redaktion_tab", on_change="rerun"
+)
 with concept:
     editor_ui.concept_form(user)
 with kiz:
