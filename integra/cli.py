@@ -8,11 +8,25 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
+
 from integra import auth, backup, export, factsheet, importer, queries, seedbuild, tabular
 from integra.config import database_url
 from integra.seed import seed_if_empty
 from integra.store import connected, migrate, schema_revision
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
+
+
+def db_failure(exc: SQLAlchemyError) -> str:
+    """A German one-liner for a database error: SQLAlchemy's own text carries the SQL and the row values."""
+    detail = str(getattr(exc, "orig", "")).lower()
+    if "full" in detail or "no space" in detail:
+        return "Die Datenbank ist voll (kein Speicherplatz mehr)."
+    if isinstance(exc, DataError):
+        return "Die Datenbank kann einen Wert nicht speichern (z. B. ein NUL-Zeichen im Text)."
+    if isinstance(exc, OperationalError):
+        return "Die Datenbank ist nicht erreichbar oder hat den Vorgang abgebrochen."
+    return "Die Datenbank hat den Vorgang abgelehnt."
 
 
 def init_database(url: str | None = None) -> bool:
@@ -47,9 +61,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if applied:
                 importer.apply_import(engine, plan, user=args.user, check_version=False)
         summary = plan.summary(applied)
-    except (OSError, tabular.FileRejected, importer.ImportRefused) as exc:
+    except (OSError, tabular.FileRejected, importer.ImportRefused, SQLAlchemyError) as exc:
+        message = db_failure(exc) + " Nichts geändert." if isinstance(exc, SQLAlchemyError) else str(exc)
         summary = {"inserted": 0, "updated": 0, "unchanged": 0, "removed": 0, "applied": False, "warnings": [],
-                   "errors": [{"row": None, "column": None, "message": str(exc)}]}  # fmt: skip
+                   "errors": [{"row": None, "column": None, "message": message}]}  # fmt: skip
     ok = summary["applied"] or (args.dry_run and not summary["errors"])
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -105,9 +120,10 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     try:
         with connected() as engine:
-            counts = backup.restore(engine, Path(args.file).read_bytes())
-    except (OSError, backup.BackupRejected) as exc:
-        print(f"{args.file}: {exc} Nichts geändert.", file=sys.stderr)
+            counts = backup.restore(engine, Path(args.file).read_bytes(), require_signature=not args.unsigned_ok)
+    except (OSError, backup.BackupRejected, SQLAlchemyError) as exc:
+        message = db_failure(exc) if isinstance(exc, SQLAlchemyError) else exc
+        print(f"{args.file}: {message} Nichts geändert.", file=sys.stderr)
         return 1
     print(f"Wiederhergestellt aus {args.file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0
@@ -154,15 +170,21 @@ def main(argv: list[str] | None = None) -> int:
     sheet.add_argument("ags", help="fünfstelliger Kreisschlüssel, z. B. 09471")
     sheet.add_argument("--out", required=True, help="Zieldatei, z. B. bamberg.pdf")
     sheet.set_defaults(func=_cmd_steckbrief)
-    for name, func, text in (
-        ("backup", _cmd_backup, "ganze Datenbank sichern (gzip-JSON)"),
-        ("restore", _cmd_restore, "Sicherung einspielen (ersetzt alles; prüft die Datei vorher)"),
-    ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("file")
-        command.set_defaults(func=func)
+    save = commands.add_parser("backup", help="ganze Datenbank sichern (signiertes gzip-JSON)")
+    save.add_argument("file")
+    save.set_defaults(func=_cmd_backup)
+    load = commands.add_parser("restore", help="Sicherung einspielen (ersetzt alles; prüft die Datei vorher)")
+    load.add_argument("file")
+    load.add_argument("--unsigned-ok", action="store_true",
+                      help="auch ohne gültige Signatur (älteres Format, anderer Schlüssel); der Inhalt wird "
+                           "trotzdem geprüft")  # fmt: skip
+    load.set_defaults(func=_cmd_restore)
     commands.add_parser("hash-password", help="Hash für das Redaktionspasswort erzeugen (secrets.toml)").set_defaults(
         func=_cmd_hash_password
     )
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SQLAlchemyError as exc:  # init, backup, undo-import, exports: no traceback with SQL and row values
+        print(db_failure(exc), file=sys.stderr)
+        return 1
