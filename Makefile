@@ -1,13 +1,13 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make run   – venv, install, create/migrate/seed the SQLite store, start the app on :8501
-#   make test  – the same install plus test needs (Debian chromium and postgresql, Playwright), then the
-#                whole suite on SQLite and the database tests again on PostgreSQL
+#   make test  – the same install plus test needs (Debian chromium, haproxy and postgresql, Playwright), then
+#                the whole suite on SQLite and the database tests again on PostgreSQL (with the proxy test)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench install install-test browser
+.PHONY: run test bench install install-test browser proxy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,20 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser
+install-test: $(VENV)/.installed-test browser proxy
 
 # Debian's chromium for the browser tests; Playwright's own browser download is never used.
 browser:
 	@test -x /usr/bin/chromium || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# Debian's haproxy (and openssl for the test certificate) for tests/test_proxy.py, which starts
+# deploy/haproxy.cfg in front of two app processes.
+proxy:
+	@test -x /usr/sbin/haproxy -a -x /usr/bin/openssl || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy openssl; }
 
 run: install
 	$(BIN)/python -m integra init
