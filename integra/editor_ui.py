@@ -125,7 +125,7 @@ def change_log(user: str) -> None:
 def backups(user: str) -> None:
     st.download_button("Sicherung herunterladen", lambda: backup.dump(ui.engine()),
                        f"integrationslandkarte_{dt.date.today():%Y-%m-%d}.json.gz", "application/gzip",
-                       key="backup_download")  # fmt: skip
+                       key="backup_download", on_click="ignore")  # fmt: skip
     uploaded = st.file_uploader("Sicherung einspielen (ersetzt alle Daten)", type=["gz"], key="restore_upload")
     if uploaded is not None and st.button("Sicherung einspielen", type="primary", key="restore_button"):
         try:

@@ -298,10 +298,10 @@ def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
     """CSV (German Excel) and XLSX buttons for a table as shown; formula cells are made inert."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("CSV", export.frame_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv",
-                         icon=":material/download:")  # fmt: skip
+                         icon=":material/download:", on_click="ignore")  # fmt: skip
     right.download_button("Excel", export.frame_xlsx(frame, stem), f"{stem}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon=":material/download:")  # fmt: skip
+                          icon=":material/download:", on_click="ignore")  # fmt: skip
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -329,33 +329,37 @@ def factsheet_button(kreise: dict[str, str], key: str) -> None:
     name = left.selectbox("Kreis-Steckbrief (PDF, A4)", list(kreise), key=f"{key}_kreis")
     ags = kreise[name]
     right.download_button("Steckbrief herunterladen", lambda: factsheet.factsheet_pdf(engine(), ags),
-                          f"steckbrief_{ags}.pdf", "application/pdf", key=f"{key}_pdf", icon=":material/picture_as_pdf:")  # fmt: skip
+                          f"steckbrief_{ags}.pdf", "application/pdf", key=f"{key}_pdf", icon=":material/picture_as_pdf:",
+                          on_click="ignore")  # fmt: skip
 
 
 def map_exports(view: MapView) -> None:
     """Downloads of what the map shows: partner and Kreis tables, the map as offline HTML and as PNG.
 
-    Files are only made when a button is pressed (callables), so the map page stays fast.
+    Files are only made when a button is pressed (callables), so the map page stays fast. No
+    button reruns the page (`on_click="ignore"`): a rerun during the download replaced the
+    deferred file, and the fourth or fifth click in a row delivered nothing (review L4).
     """
     data = map_data(view)
     stem = "bayern" if view.regbez == ALL_BAVARIA else view.regbez.lower()
     kreise = data.kreise[data.kreise["status"].isin(view.statuses)]
     with st.expander("Exportieren"):
         cols = st.columns(4)
-        cols[0].download_button("Partner CSV", lambda: export.to_csv(data.partners), f"partner_{stem}.csv", "text/csv")
+        cols[0].download_button("Partner CSV", lambda: export.to_csv(data.partners), f"partner_{stem}.csv", "text/csv",
+                                on_click="ignore")  # fmt: skip
         cols[1].download_button("Partner Excel", lambda: export.to_xlsx(data.partners), f"partner_{stem}.xlsx",
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")  # fmt: skip
         cols[2].download_button("Partner GeoJSON", lambda: export.to_geojson(data.partners), f"partner_{stem}.geojson",
-                                "application/geo+json")  # fmt: skip
+                                "application/geo+json", on_click="ignore")  # fmt: skip
         cols[3].download_button("Kreise GeoJSON", lambda: export.areas_geojson(kreise), f"kreise_{stem}.geojson",
-                                "application/geo+json")  # fmt: skip
+                                "application/geo+json", on_click="ignore")  # fmt: skip
         cols = st.columns(4)
         cols[0].download_button("Kreise CSV", lambda: export.frame_csv(gaps.display(gaps.kreis_figures(engine(), view.regbez))),
-                                f"kreise_{stem}.csv", "text/csv")  # fmt: skip
+                                f"kreise_{stem}.csv", "text/csv", on_click="ignore")  # fmt: skip
         cols[1].download_button("Karte als HTML (offline)", lambda: maps.standalone_html(view, data),
-                                f"karte_{stem}.html", "text/html")  # fmt: skip
+                                f"karte_{stem}.html", "text/html", on_click="ignore")  # fmt: skip
         cols[2].download_button("Karte als PNG (Folien)", lambda: maps.static_png(view, data), f"karte_{stem}.png",
-                                "image/png")  # fmt: skip
+                                "image/png", on_click="ignore")  # fmt: skip
 
 
 def centres_all() -> pd.DataFrame:

@@ -109,3 +109,15 @@ def test_presentation_mode_fills_the_width_and_keeps_the_view(server, page, tmp_
     assert "regbez=Schwaben" in page.url and "karte=ohne" in page.url
     expect(page.get_by_role("heading", name="Karte").first).to_be_visible()
     expect(fmap.locator("path.leaflet-interactive")).to_have_count(14, timeout=60_000)
+
+
+def test_export_buttons_deliver_a_file_on_every_click(server, page):
+    """L4: the fourth or fifth export click in a row used to deliver nothing (deferred file replaced by a rerun)."""
+    page.goto(f"{server}/karte?regbez=Oberfranken&{OFFLINE}")
+    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
+    page.get_by_text("Exportieren").click()
+    for label in ["Kreise GeoJSON"] * 5 + ["Partner CSV", "Kreise CSV"]:
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name=label).click()
+        assert download.value.suggested_filename.endswith((".geojson", ".csv"))
+        assert download.value.path().stat().st_size > 100
