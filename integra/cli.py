@@ -8,25 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from integra import auth, backup, export, factsheet, importer, queries, seedbuild, tabular
 from integra.config import database_url
 from integra.seed import seed_if_empty
-from integra.store import connected, migrate, schema_revision
+from integra.store import connected, db_failure, migrate, schema_revision
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
-
-
-def db_failure(exc: SQLAlchemyError) -> str:
-    """A German one-liner for a database error: SQLAlchemy's own text carries the SQL and the row values."""
-    detail = str(getattr(exc, "orig", "")).lower()
-    if "full" in detail or "no space" in detail:
-        return "Die Datenbank ist voll (kein Speicherplatz mehr)."
-    if isinstance(exc, DataError):
-        return "Die Datenbank kann einen Wert nicht speichern (z. B. ein NUL-Zeichen im Text)."
-    if isinstance(exc, OperationalError):
-        return "Die Datenbank ist nicht erreichbar oder hat den Vorgang abgebrochen."
-    return "Die Datenbank hat den Vorgang abgelehnt."
 
 
 def init_database(url: str | None = None) -> bool:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from integra import backup, editing, queries, tabular, ui
 from integra.editing import ConceptChange
 from integra.formatting import md_text
+from integra.store import db_failure
 from integra.importer import ImportRefused, problems_frame
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
 
@@ -132,6 +134,8 @@ def backups(user: str) -> None:
             counts = backup.restore(ui.engine(), uploaded.getvalue())
         except backup.BackupRejected as exc:
             st.error(md_text(f"{uploaded.name}: {exc} Nichts geändert."))
+        except SQLAlchemyError as exc:
+            st.error(md_text(f"{uploaded.name}: {db_failure(exc)} Nichts geändert."))
         else:
             _saved(
                 f"Sicherung {uploaded.name} eingespielt ({counts['partners']} Partner, {counts['concepts']} Konzepte)."

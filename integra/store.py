@@ -16,6 +16,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -114,3 +115,15 @@ def data_token(source: Engine | Connection | Session) -> str:
         with source.connect() as conn:
             return conn.execute(_TOKEN).scalar() or ""
     return source.execute(_TOKEN).scalar() or ""
+
+
+def db_failure(exc: SQLAlchemyError) -> str:
+    """A German one-liner for a database error: SQLAlchemy's own text carries the SQL and the row values."""
+    detail = str(getattr(exc, "orig", "")).lower()
+    if "full" in detail or "no space" in detail:
+        return "Die Datenbank ist voll (kein Speicherplatz mehr)."
+    if isinstance(exc, DataError):
+        return "Die Datenbank kann einen Wert nicht speichern (z. B. ein NUL-Zeichen im Text)."
+    if isinstance(exc, OperationalError):
+        return "Die Datenbank ist nicht erreichbar oder hat den Vorgang abgebrochen."
+    return "Die Datenbank hat den Vorgang abgelehnt."

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from integra import backup, cli
+from integra import backup, cli, store
 from tests.test_import import snapshot
 
 KEY = "cli-test-sicherungsschluessel-0123"
@@ -127,7 +127,7 @@ def test_a_postgresql_data_error_becomes_a_german_line(engine):
 
     with pytest.raises(DataError) as error, engine.connect() as conn:
         conn.execute(text("SELECT CAST(:value AS text)"), {"value": "Helfer\x00kreis"})
-    assert cli.db_failure(error.value) == ("Die Datenbank kann einen Wert nicht speichern "
+    assert store.db_failure(error.value) == ("Die Datenbank kann einen Wert nicht speichern "
                                            "(z. B. ein NUL-Zeichen im Text).")
 
 
