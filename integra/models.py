@@ -196,6 +196,23 @@ class DataState(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
+class LoginAttempt(Base):
+    """Failed editor logins of one client address (or of the shared account, key `konto:redaktion`).
+
+    Kept in the store rather than in the Streamlit session, so a reload, a new websocket or another
+    replica does not start again at zero (see integra.auth). Times are Unix seconds (floats): the
+    backoff arithmetic needs no time zones, and SQLite and PostgreSQL store them alike.
+    """
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+    last_failure: Mapped[float] = mapped_column(Float, default=0.0)
+    last_success: Mapped[float] = mapped_column(Float, default=0.0)
+
+
 class IntegrationStructure(Base):
     """An Integrationsbeirat, -beauftragte or -lotse noted for a Kreis (not a complete list)."""
 

@@ -43,20 +43,48 @@ def editor_page(title: str, caption: str) -> str:
     if user is None:
         ui.footer()  # st.stop() ends app.py too, which would otherwise add sources and data age
         st.stop()
-    st.caption(f"Angemeldet als **{user}**.")
+    st.text(f"Angemeldet als {user}.")  # plain text: the name is free text, never markdown (review L1)
     return user
 
 
+LOGIN_KEY = "editor_login"
+
+
+def _client_address() -> str:
+    """The address this connection's login attempts are counted under (see auth.client_address)."""
+    return auth.client_address(st.context.ip_address, st.context.headers.get_all("X-Forwarded-For"))
+
+
 def editor() -> str | None:
-    """The logged-in editor's name, or None after showing the login (or how to enable it)."""
+    """The logged-in editor's name, or None after showing the login (or how to enable it).
+
+    A login counts only for the browser that made it and for 8 hours: Streamlit resumes a session
+    for anybody who presents its id, so every rerun compares the current connection's proof
+    (auth.client_proof) with the one recorded at login, and forgets the login on a mismatch.
+    """
     if _oidc_configured():
         if st.user.is_logged_in:
             return str(st.user.get("email") or st.user.get("name") or "OIDC")
         st.button("Anmelden", on_click=st.login, type="primary")
         return None
-    if st.session_state.get("editor"):
-        return st.session_state["editor"]
-    stored = auth.configured_hash(_secrets_section())
+    now = time.time()
+    proof = auth.client_proof(st.context.cookies, st.context.headers)
+    login = st.session_state.get(LOGIN_KEY)
+    if isinstance(login, auth.Login):
+        if login.holds(proof, now):
+            return login.name
+        del st.session_state[LOGIN_KEY]
+        st.info("Die Anmeldung gilt nicht mehr (nach 8 Stunden oder aus einer anderen Verbindung) – "
+                "bitte erneut anmelden.")  # fmt: skip
+    try:
+        stored = auth.configured_hash(_secrets_section())
+    except auth.PasswordTooShort:
+        st.warning(
+            f"Bearbeiten ist ausgeschaltet: `INTEGRA_EDITOR_PASSWORD` ist kürzer als {auth.MIN_PASSWORD_LENGTH} "
+            "Zeichen. Bitte ein längeres Passwort setzen (oder mit `python -m integra hash-password` einen Hash "
+            "erzeugen) und die App neu starten. Ansehen bleibt für alle offen."
+        )
+        return None
     if stored is None:
         st.info(
             "Hochladen ist ausgeschaltet, weil kein Redaktionspasswort eingerichtet ist. So geht es: "
@@ -64,22 +92,20 @@ def editor() -> str | None:
             "eintragen – oder die Umgebungsvariable `INTEGRA_EDITOR_PASSWORD` setzen. Ansehen bleibt für alle offen."
         )
         return None
-    throttle: auth.Throttle = st.session_state.setdefault("login_throttle", auth.Throttle())
     with st.form("login"):
         st.write("Ändern der Daten nur für die Redaktion.")
-        name = st.text_input("Ihr Name (steht in der Import-Historie)", key="login_name")
+        name = st.text_input("Ihr Name (steht in der Import-Historie)", key="login_name",
+                             max_chars=auth.MAX_NAME_LENGTH)  # fmt: skip
         password = st.text_input("Redaktionspasswort", type="password", key="login_password")
         submitted = st.form_submit_button("Anmelden", type="primary")
     if submitted:
-        wait = throttle.wait_seconds(time.time())
-        if wait:
-            st.error(f"Zu viele Fehlversuche – bitte {wait} Sekunden warten.")
-        elif auth.verify_password(password, stored):
-            throttle.record_success()
-            st.session_state["editor"] = name.strip() or "Redaktion"
+        attempt = auth.attempt_login(ui.engine(), _client_address(), lambda: auth.verify_password(password, stored))
+        if attempt.wait:
+            st.error(f"Zu viele Fehlversuche – bitte {attempt.wait} Sekunden warten.")
+        elif attempt.ok:
+            st.session_state[LOGIN_KEY] = auth.Login(auth.clean_name(name), proof, now + auth.LOGIN_SECONDS)
             st.rerun()
         else:
-            throttle.record_failure(time.time())
             st.error("Passwort falsch.")
     return None
 
