@@ -11,11 +11,14 @@ import time
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit_folium import st_folium
 
 from integra import auth, export, importer, tabular, ui
 from integra.columns import FIELDS, guess_mapping, personal_columns
 from integra.config import default_basemap
+from integra.formatting import md_text
+from integra.store import db_failure
 from integra.maps import points_map
 
 NOT_USED = "— nicht verwenden —"
@@ -146,9 +149,9 @@ def check_upload(name: str, data: bytes, user: str) -> None:
         sheet = _sheet(name, data)
         table = _table(name, digest, sheet, data)
     except tabular.FileRejected as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         return
-    st.write(f"{len(table.rows)} Zeilen, Spalten: {', '.join(table.headers)}")
+    st.write(f"{len(table.rows)} Zeilen, Spalten: {md_text(', '.join(table.headers))}")
     mapping = mapping_editor(table, guess_mapping(table.headers))
     agreed = consent(table, mapping)
     mode, scope, only_valid = options()
@@ -176,7 +179,7 @@ def consent(table: tabular.Table, mapping: dict[str, str | None]) -> bool:
     if not personal:
         return False
     st.warning(
-        f"Diese Spalten sehen nach persönlichen Daten aus und werden **nicht** gespeichert: {', '.join(personal)}."
+        f"Diese Spalten sehen nach persönlichen Daten aus und werden **nicht** gespeichert: {md_text(', '.join(personal))}."
     )
     return st.checkbox("Die genannten Personen haben der Veröffentlichung zugestimmt – Spalten als Kontakt speichern",
                        key="consent")  # fmt: skip
@@ -192,7 +195,7 @@ def show_plan(plan: importer.Plan) -> None:
     cols[3].metric("werden entfernt", len(plan.removals))
     cols[4].metric("Zeilen mit Fehlern", len({p.row for p in plan.errors}))
     if plan.errors:
-        st.error(f"{len(plan.errors)} Fehler in {plan.file_name}. Ohne „nur gültige Zeilen übernehmen“ wird nichts "
+        st.error(f"{len(plan.errors)} Fehler in {md_text(plan.file_name)}. Ohne „nur gültige Zeilen übernehmen“ wird nichts "
                  "übernommen.")  # fmt: skip
         st.dataframe(importer.problems_frame(plan.errors), hide_index=True, key="errors_table")
     if plan.warnings:
@@ -243,7 +246,7 @@ def history(user: str) -> None:
         try:
             importer.undo_import(ui.engine(), chosen, user)
         except importer.ImportRefused as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))
         else:
             st.success(f"Import {chosen} rückgängig gemacht.")
             st.rerun()
@@ -272,7 +275,9 @@ def apply_button(plan: importer.Plan, user: str) -> None:
                                              "aktualisiert, bitte prüfen und erneut übernehmen.")  # fmt: skip
             run_id = importer.apply_import(ui.engine(), plan, user)
         except importer.ImportRefused as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))
+        except SQLAlchemyError as exc:
+            st.error(f"{db_failure(exc)} Nichts geändert.")
         else:
             st.session_state.pop("previewed_version", None)
             st.success(f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "

@@ -101,7 +101,7 @@ def cluster(pg_template: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     database_url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     # as README „Betrieb mit mehreren Instanzen“: same password hash and cookie secret everywhere
     env = {"INTEGRA_EDITOR_PASSWORD_HASH": hash_password(PASSWORD), "INTEGRA_BASEMAP": "ohne",
-           "STREAMLIT_SERVER_COOKIE_SECRET": os.urandom(32).hex()}  # fmt: skip
+           "STREAMLIT_SERVER_COOKIE_SECRET": os.urandom(32).hex(), "INTEGRA_TRUSTED_PROXY": "1"}  # fmt: skip
     pem = folder / "integra.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
