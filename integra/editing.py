@@ -17,7 +17,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from integra import locate, snapshots
-from integra.formatting import web_links
+from integra.formatting import clip, web_links
 from integra.importer import ImportRefused, Problem
 from integra.models import Concept, Edit, IntegrationCentre, Region, utc_now
 from integra.store import mark_changed, transaction
@@ -49,7 +49,7 @@ def _log(session: Session, batch: str, table_name: str, record_id: int, action: 
          summary: str) -> None:  # fmt: skip
     session.add(Edit(batch=batch, table_name=table_name, record_id=record_id, action=action,
                      before=snapshots.to_json(before) if before else None,
-                     after=snapshots.to_json(after) if after else None, user_name=user, summary=summary))  # fmt: skip
+                     after=snapshots.to_json(after) if after else None, user_name=clip(user, 200), summary=summary))  # fmt: skip
 
 
 def _check_source(source_url: str | None) -> None:
@@ -74,7 +74,7 @@ def _apply_concept(session: Session, batch: str, change: ConceptChange, user: st
     existing = session.scalar(select(Concept).where(Concept.region_ags == change.region_ags))
     values = {"status": change.status, "title": change.title or None, "year": change.year,
               "source_url": change.source_url or None, "note": change.note or None,
-              "confidence": f"laut Redaktion ({user})", "checked_on": dt.date.today(), "updated_at": utc_now()}  # fmt: skip
+              "confidence": f"laut Redaktion ({clip(user, 40)})", "checked_on": dt.date.today(), "updated_at": utc_now()}  # fmt: skip
     summary = f"{region.name}: Konzept „{change.status}“"
     if existing is None:
         record_id = session.execute(
@@ -112,6 +112,8 @@ def save_kiz(engine: Engine, kreis_ags: str, status: str, name: str, user: str, 
         raise ImportRefused(f"KIZ-Status „{status}“ unbekannt – erlaubt: {', '.join(KIZ_STATUSES)}")
     if not name.strip():
         raise ImportRefused("Name des KIZ fehlt")
+    if len(name.strip()) > 300:
+        raise ImportRefused(f"Name des KIZ hat {len(name.strip())} Zeichen – höchstens 300")
     _check_source(source_url)
     lat = lon = None
     if place:
@@ -166,7 +168,7 @@ def undo_batch(engine: Engine, batch: str, user: str) -> None:
             else:
                 before = snapshots.from_json(table, edit.before)
                 session.execute(update(table).where(table.c.id == edit.record_id).values(**before))
-            edit.undone_at, edit.undone_by = utc_now(), user
+            edit.undone_at, edit.undone_by = utc_now(), clip(user, 200)
         mark_changed(session)
 
 

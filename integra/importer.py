@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from integra import geodata, locate, snapshots
 from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
-from integra.formatting import http_url
+from integra.formatting import clip, http_url
 from integra.models import ImportChange, ImportRun, Partner, utc_now
 from integra.store import data_token, mark_changed, transaction
 from integra.tabular import Table
@@ -136,6 +136,10 @@ def _website(text: str) -> str | None:
     return http_url(text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}")
 
 
+# Column widths of the partner table: a longer cell is an error of its row, not a database failure.
+_TEXT_LIMITS = {c.key: c.type.length for c in Partner.__table__.columns if getattr(c.type, "length", None)}
+
+
 class _RowReader:
     """Turns the cells of one row into partner values, collecting problems with the user's headers."""
 
@@ -188,7 +192,10 @@ class _RowReader:
             values["contact"] = "; ".join(parts) or None
         elif "contact" not in values:
             values["contact"] = None
-        return values
+        too_long = [(f, limit) for f, limit in _TEXT_LIMITS.items() if len(str(values.get(f) or "")) > limit]
+        for field_name, limit in too_long:  # PostgreSQL would refuse the whole import; SQLite would store it
+            error(field_name, f"höchstens {limit} Zeichen erlaubt (hier {len(str(values[field_name]))})")
+        return None if too_long else values
 
     def coordinates(self, cells: list[str]) -> tuple[float | None, float | None, str, str]:
         """(lat, lon) as numbers (None if not numeric) and as typed, for messages."""
@@ -367,8 +374,9 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
             raise ImportRefused("Die Partnerdaten wurden seit der Vorschau geändert – bitte Vorschau neu erstellen.")
         existing = _existing(session)
         _diff(plan, existing)
-        run = ImportRun(file_name=plan.file_name, sha256=plan.sha256, created_at=now, user_name=user, mode=plan.mode,
-                        scope=plan.scope, skipped=len({p.row for p in plan.errors if p.row}))  # fmt: skip
+        run = ImportRun(file_name=clip(plan.file_name, 300), sha256=plan.sha256, created_at=now,
+                        user_name=clip(user, 200), mode=plan.mode, scope=plan.scope,
+                        skipped=len({p.row for p in plan.errors if p.row}))  # fmt: skip
         session.add(run)
         session.flush()
         changes = []
@@ -414,7 +422,7 @@ def undo_import(engine: Engine, import_id: int, user: str) -> None:
                 f"Import {import_id} wurde bereits am {run.undone_at:%d.%m.%Y %H:%M} rückgängig gemacht."
             )
         run.undone_at = utc_now()
-        run.undone_by = user
+        run.undone_by = clip(user, 200)
         changes = session.scalars(select(ImportChange).where(ImportChange.import_id == import_id)
                                   .order_by(ImportChange.id.desc())).all()  # fmt: skip
         ids = {c.partner_id for c in changes}

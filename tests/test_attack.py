@@ -1,8 +1,9 @@
 """Attack suite: the payload corpus through every input path, rendered through every output.
 
 Inputs: a partner list upload (XLSX, every column, through the real importer), the concept
-form and concept list (`editing.set_concepts`), the KIZ form (`editing.save_kiz`) and the
-editor's login name (it reaches popups as „laut Redaktion (…)“). Outputs: the map of every
+form (`editing.set_concepts`), a concept list (CSV through `editing.read_concept_list`), the
+KIZ form (`editing.save_kiz`), the editor's name (it reaches popups as „laut Redaktion (…)“),
+a signed backup restored over the store, and the login form of the live app. Outputs: the map of every
 level and mode (as rendered for the app frame and as the offline HTML export), PNG, PDF,
 CSV/XLSX/GeoJSON exports. The browser half opens every popup and tooltip of the offline map
 in Debian's Chromium and of the live app's map.
@@ -22,7 +23,7 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, select
 
-from integra import editing, export, factsheet, gaps, importer, mapframe, maps, queries
+from integra import backup, editing, export, factsheet, gaps, importer, mapframe, maps, queries
 from integra.editing import ConceptChange
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.models import Partner
@@ -41,7 +42,8 @@ def _upload(engine: Engine, canary: str) -> None:
     sheet.append(["Name", "Träger", "Straße", "PLZ", "Ort", "Webseite", "E-Mail", "Telefon", "Quelle"])
     for i, payload in enumerate(PAYLOADS):
         text = with_canary(payload, canary)
-        sheet.append([f"P{i} {text}", f"Caritas {text}", text, "96047", "Bamberg", text, text, text, text])
+        # Telefon is limited to 100 characters (a longer cell is an error of its row), so it gets the start.
+        sheet.append([f"P{i} {text}", f"Caritas {text}", text, "96047", "Bamberg", text, text, text[:100], text])
     buffer = io.BytesIO()
     book.save(buffer)
     data = buffer.getvalue()
@@ -64,6 +66,20 @@ def _edit(engine: Engine, canary: str) -> None:
         editing.save_kiz(engine, kreise[i], "vorgeschlagen", f"KIZ {i} {text}", text, note=text, source_url=SOURCE)
 
 
+def _concept_list(engine: Engine, canary: str) -> None:
+    """Payloads as titles and notes of a concept list for the Gemeinden of Unterfranken (CSV, like editors upload)."""
+    gemeinden = queries.gemeinden(engine, "Unterfranken")["ags"].tolist()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["AGS", "Status", "Titel", "Jahr", "Quelle", "Notiz"])
+    for ags, payload in zip(gemeinden, PAYLOADS, strict=False):
+        text = with_canary(payload, canary)
+        writer.writerow([ags, "in Erarbeitung", text, "2021", SOURCE, text])
+    changes, errors = editing.read_concept_list(engine, read_table("konzepte.csv", out.getvalue().encode("utf-8")))
+    assert errors == [] and len(changes) == len(PAYLOADS)
+    editing.set_concepts(engine, changes, with_canary(PAYLOADS[10], canary))
+
+
 @pytest.fixture(scope="module")
 def hostile(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Path]]:
     """A store filled with the corpus through the real input paths, and the canary path it names."""
@@ -73,6 +89,10 @@ def hostile(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     engine = make_engine(f"sqlite:///{folder / 'integra.sqlite3'}")
     _upload(engine, str(canary))
     _edit(engine, str(canary))
+    _concept_list(engine, str(canary))
+    # Through a signed backup and back: what the pages show below comes out of a restore.
+    counts = backup.restore(engine, backup.dump(engine))
+    assert counts["partners"] >= len(PAYLOADS)
     yield engine, canary
     engine.dispose()
 
@@ -215,7 +235,7 @@ def test_offline_html_export_runs_no_payload_in_chromium(hostile, view, page, tm
 
 
 def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
-    """Every public page and map mode of the real app on the hostile store, in Chromium."""
+    """Every page and map mode of the real app on the hostile store, in Chromium, logged in under a hostile name."""
     from playwright.sync_api import expect
 
     from tests.browser import MAP_FRAME, OFFLINE, require_chromium
@@ -224,7 +244,10 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
     require_chromium()
     engine, canary = hostile
     dialogs, errors = _attack_page(page)
-    with running_app(str(engine.url), tmp_path / "streamlit.log") as app:
+    beacons: list[str] = []
+    page.on("request", lambda r: "127.0.0.1:9/" in r.url and beacons.append(r.url))
+    password = "Angriffstest-2026"
+    with running_app(str(engine.url), tmp_path / "streamlit.log", env={"INTEGRA_EDITOR_PASSWORD": password}) as app:
         for path in ("/", "/partner?suche=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/luecken"):
             page.goto(f"{app.url}{path}")
             expect(page.get_by_text("Datenstand").first).to_be_visible(timeout=60_000)
@@ -236,4 +259,18 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
             frame = next(f for f in page.frames if "st_folium" in f.url)
             _assert_inert(frame.evaluate(_OPEN_EVERYTHING), dialogs, errors)
             assert page.locator("#pwned").count() == 0
+        # The editor pages, logged in under a hostile name: change log, forms, history show stored payloads.
+        page.goto(f"{app.url}/redaktion")
+        page.get_by_label("Ihr Name (steht in der Import-Historie)").fill(
+            "<img src=x id=pwned onerror=alert(1)>**fett** ![t](http://127.0.0.1:9/t.png)")  # fmt: skip
+        page.get_by_label("Redaktionspasswort").fill(password)
+        page.get_by_role("button", name="Anmelden").click()
+        expect(page.get_by_text("Angemeldet als <img src=x id=pwned").first).to_be_visible(timeout=30_000)
+        for tab in ("KIZ", "Konzeptliste", "Änderungen", "Sicherung", "Konzept"):
+            page.get_by_role("tab", name=tab, exact=True).click()
+            page.wait_for_timeout(500)
+        page.get_by_role("link", name="Daten hochladen").click()
+        expect(page.get_by_role("heading", name="Daten hochladen").first).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        assert page.locator("#pwned").count() == 0 and dialogs == [] and errors == [] and beacons == []
     assert not canary.exists()

@@ -187,3 +187,11 @@ def test_coordinates_are_checked(engine):
     assert [c.values["precision"] for c in result.candidates] == ["Adresse"]
     assert [(p.row, p.column, p.message.split(" ")[0]) for p in result.errors] == [
         (3, "Lat", "Breite"), (4, "Lat", "Koordinaten"), (5, "Lat", "Koordinate")]  # fmt: skip
+
+
+def test_cells_longer_than_their_column_are_errors_of_their_row(engine):
+    """PostgreSQL refuses text longer than a column (SQLite stores it): the plan names row and column first."""
+    plan_ = plan(engine, f"{'N' * 301};Caritas;;96047;Bamberg;\nCaritas Kurz;Caritas;;96047;Bamberg;\n")
+    (problem,) = plan_.errors
+    assert (problem.row, problem.column) == (2, "Name") and "höchstens 300 Zeichen" in problem.message
+    assert [c.values["name"] for c in plan_.inserts] == ["Caritas Kurz"]
