@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from integra import editing
 from integra.config import PROJECT_DIR
 from integra.editing import ConceptChange
+from integra.maplayers import js_data
 from integra.store import data_token
 
 FILES = Path(__file__).parent / "files"
@@ -44,8 +45,8 @@ def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
 
 
 def _label(text: str) -> str:
-    """A tooltip label as it appears in the map script (JSON-escaped)."""
-    return json.dumps(text)[1:-1]
+    """A tooltip label as it appears in the map script (encoded as the map layers encode data)."""
+    return js_data(text)[1:-1]
 
 
 def _map_script(at: AppTest) -> str:

@@ -65,4 +65,5 @@ def test_anonymous_clear_cache_clears_nothing_and_leaks_nothing(app, page):
     text = log.read_text()
     assert text.count("clear_cache eines Clients ignoriert") == 50
     assert len(re.findall("Karte gebaut: Oberfranken", text)) == builds == 1  # served from the cache again
-    assert len(os.listdir(f"/proc/{pid}/fd")) <= descriptors + 5  # no growth per message (was 2 each)
+    # The reload opens a session of its own; the leak was 2 descriptors per message, 100 for these 50.
+    assert len(os.listdir(f"/proc/{pid}/fd")) <= descriptors + 20
