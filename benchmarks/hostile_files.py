@@ -8,14 +8,17 @@ carry over the parent's peak across fork + exec. The builders are also used by t
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import json
 import subprocess
+import struct
 import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -148,7 +151,40 @@ def utf16_csv() -> bytes:
     return "\r\n".join(csv_lines(100)).encode("utf-16")  # with BOM, as Excel's "Unicode-Text"
 
 
+def lying_member(size: int, method: int = zipfile.ZIP_DEFLATED, declared: int = 400,
+                 member: str = "xl/workbook.xml") -> bytes:  # fmt: skip
+    """An XLSX whose `member` inflates to `size` bytes but declares `declared` in the zip directory.
+
+    zipfile cuts a member to its declared size only after inflating what one read call asks for
+    (openpyxl reads most parts in one call: up to 2 GB), and bzip2 members without any limit.
+    """
+    compressor = bz2.BZ2Compressor(9) if method == zipfile.ZIP_BZIP2 else zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = b" " * (16 * 2**20)
+    payload = b"".join(compressor.compress(chunk) for _ in range(max(size // len(chunk), 1))) + compressor.flush()
+    source = zipfile.ZipFile(io.BytesIO(xlsx(partner_rows(3))))
+    out, central = io.BytesIO(), []
+    for info in source.infolist():
+        name = info.filename.encode()
+        if info.filename == member:
+            data, kind, length, crc = payload, method, declared, 0
+        else:
+            raw = source.read(info.filename)
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            data, kind, length, crc = packer.compress(raw) + packer.flush(), zipfile.ZIP_DEFLATED, len(raw), zlib.crc32(raw)
+        version, offset = (46 if kind == zipfile.ZIP_BZIP2 else 20), out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, version, 0, kind, 0, 0x21, crc, len(data), length,
+                              len(name), 0) + name + data)  # fmt: skip
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, version, version, 0, kind, 0, 0x21, crc,
+                                   len(data), length, len(name), 0, 0, 0, 0, 0, offset) + name)  # fmt: skip
+    start, directory = out.tell(), b"".join(central)
+    out.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory),
+                                      start, 0))  # fmt: skip
+    return out.getvalue()
+
+
 FILES: dict[str, Callable[[], bytes]] = {
+    "lying_deflate_1500m.xlsx": lambda: lying_member(1500 * 2**20),
+    "bzip2_member.xlsx": lambda: lying_member(16 * 2**20, zipfile.ZIP_BZIP2),
     "zipbomb_sst_1gib.xlsx": lambda: shared_string_bomb(2**30),
     "dimension_bomb_xfd.xlsx": dimension_bomb,
     "zipbomb_sst_128m.xlsx": lambda: shared_string_bomb(128 * 2**20),

@@ -245,13 +245,13 @@ def _read_csv(data: bytes, file_name: str) -> Table:
     return Table(file_name, headers, rows, numbers, encoding=encoding, delimiter=delimiter)
 
 
-def _check_zip(data: bytes, file_name: str) -> None:
-    """Refuse a compression bomb from the zip directory alone, before anything is inflated.
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Excel and LibreOffice write
+_CHUNK = 64 * 1024
 
-    Python's zipfile never inflates a member past its declared `file_size` (a member that holds
-    more fails its CRC check), so the declared sizes bound what openpyxl can ever read.
-    """
-    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+
+def _check_zip(archive: zipfile.ZipFile, file_name: str) -> None:
+    """Refuse a compression bomb from the zip directory alone, before anything is inflated."""
+    members = archive.infolist()
     total = sum(m.file_size for m in members)
     if total > MAX_UNPACKED:
         raise FileRejected(
@@ -259,6 +259,9 @@ def _check_zip(data: bytes, file_name: str) -> None:
             "(die Excel-Datei ist ungewöhnlich stark komprimiert)."
         )
     for m in members:
+        if m.compress_type not in _ZIP_METHODS:
+            raise FileRejected(f"{file_name}: „{m.filename}“ ist ungewöhnlich komprimiert – bitte in Excel oder "
+                               "LibreOffice neu als .xlsx speichern.")  # fmt: skip
         if m.file_size > RATIO_FROM and m.file_size > MAX_RATIO * m.compress_size:
             raise FileRejected(
                 f"{file_name}: „{m.filename}“ ist {m.file_size // max(m.compress_size, 1):,}-fach komprimiert – "
@@ -266,9 +269,27 @@ def _check_zip(data: bytes, file_name: str) -> None:
             )
 
 
+def _repacked(data: bytes, file_name: str) -> bytes:
+    """The workbook inflated in bounded chunks and packed again: what openpyxl gets can never be a bomb.
+
+    The declared sizes alone are no bound: zipfile inflates a member that is read in one call
+    (as openpyxl reads most parts) up to 2 GB before it cuts to the declared size, and bzip2 or
+    LZMA members without any limit. Read here in 64 KB steps, a member yields at most its declared
+    size (more fails the CRC check), and the copy holds exactly those bytes.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
+                                                                       compresslevel=1) as copy:  # fmt: skip
+        _check_zip(archive, file_name)
+        for member in archive.infolist():
+            with archive.open(member) as source, copy.open(member.filename, "w", force_zip64=True) as target:
+                while chunk := source.read(_CHUNK):
+                    target.write(chunk)
+    return out.getvalue()
+
+
 def _workbook(data: bytes, file_name: str) -> openpyxl.Workbook:
-    _check_zip(data, file_name)
-    return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    return openpyxl.load_workbook(io.BytesIO(_repacked(data, file_name)), read_only=True, data_only=True)
 
 
 def _broken_xlsx(file_name: str) -> str:

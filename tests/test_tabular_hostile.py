@@ -131,6 +131,7 @@ def run_child(tmp_path: Path, name: str, data: bytes) -> dict[str, object]:
         ("zipbomb_sst_1gib.xlsx", "abgelehnt: zipbomb_sst_1gib.xlsx: entpackt 1024,1 MB – erlaubt sind höchstens 100"),
         ("zipbomb_sst_128m.xlsx", "abgelehnt: zipbomb_sst_128m.xlsx: entpackt 128,1 MB – erlaubt sind höchstens 100"),
         ("dimension_bomb_xfd.xlsx", "gelesen: 48999 Zeilen"),
+        ("bzip2_member.xlsx", "abgelehnt: bzip2_member.xlsx: „xl/workbook.xml“ ist ungewöhnlich komprimiert"),
     ],
 )
 def test_bombs_under_a_1_gb_address_space_limit(tmp_path, name, expected):
@@ -289,3 +290,13 @@ def test_benchmark_files_end_as_documented():
     """The non-bomb files of the benchmark, in process."""
     assert read_table("u.csv", hostile.utf16_csv()).encoding == "utf-16"
     assert "Binärdaten" in rejected("gzip.csv", hostile.gzip_as_csv())
+
+
+def test_a_member_that_lies_about_its_size_is_never_inflated_in_one_piece(tmp_path):
+    """Found in review: openpyxl reads a part in one call, and zipfile inflated up to 2 GB of it before
+    cutting to the declared 400 bytes. Without an address-space limit the peak shows what is held."""
+    path = tmp_path / "luege.xlsx"
+    path.write_bytes(hostile.FILES["lying_deflate_1500m.xlsx"]())
+    report = hostile.read_in_child(path)
+    assert str(report["result"]).startswith("abgelehnt: luege.xlsx: keine gültige Excel-Datei"), report
+    assert float(report["peak_mb"]) < 300, report  # 1.5 GB before
