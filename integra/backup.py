@@ -6,8 +6,11 @@ import, so the file has to pass all of these before the transaction starts:
 
 * size: the gzip is inflated a chunk at a time and refused as soon as the JSON passes
   `MAX_JSON_BYTES` (a 1 MB gzip can hold 1 GiB; inflating it in one go cost 2.25 GB of memory);
-* origin: an HMAC-SHA256 over the canonical JSON (`snapshots.to_json` of everything but the
-  signature itself), keyed by the server's backup key, so a file edited by hand is refused;
+* origin: an HMAC-SHA256 over the JSON bytes, keyed by the server's backup key, in a first line
+  before the JSON (`integrationslandkarte-bayern backup hmac-sha256=<hex>`); it is checked before
+  the JSON is parsed, since parsing 200 MB of forged JSON alone can take gigabytes of memory
+  (found in review: a 204 KB file of nested empty lists peaked at 5.3 GB), and a file edited by
+  hand is refused;
 * content: every row has exactly its table's columns, each value of the column's type (ints are
   ints in the range PostgreSQL stores, dates parse, text fits its length and has no NUL), no
   primary key twice, no reference to a row that is not in the file, and the same
@@ -58,7 +61,7 @@ APP_ID = "integrationslandkarte-bayern"
 # Not data: a restore gives the store a new cache token and leaves the login throttle (integra.auth) alone.
 TABLES = [t for t in Base.metadata.sorted_tables if t.name not in {"data_state", "login_attempts"}]
 _LEVELS = {"regbez": "Regierungsbezirke", "kreis": "Kreise", "gemeinde": "Gemeinden"}  # parents before children
-SIGNATURE = "hmac_sha256"
+HEADER = f"{APP_ID} backup hmac-sha256=".encode("ascii")
 SECRETS_FILE = PROJECT_DIR / ".streamlit" / "secrets.toml"
 KEY_FILE_NAME = "backup.key"
 # The seeded store is 0.5 MB of JSON; with 20,000 imported partners and their import history it is
@@ -107,14 +110,23 @@ def _key_file(path: Path) -> bytes:
     return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 
-def _signature(payload: dict, key: bytes) -> str:
-    body = {name: value for name, value in payload.items() if name != SIGNATURE}
-    return hmac.new(key, snapshots.to_json(body).encode("utf-8"), hashlib.sha256).hexdigest()
+def _signature(body: bytes, key: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
 
 
 def seal(payload: dict, key: bytes) -> bytes:
-    """`payload` signed with `key`, as the gzip'd JSON file that `restore` accepts."""
-    return gzip.compress(snapshots.to_json({**payload, SIGNATURE: _signature(payload, key)}).encode("utf-8"))
+    """`payload` signed with `key`, as the gzip'd file that `restore` accepts: signature line, then JSON."""
+    body = snapshots.to_json(payload).encode("utf-8")
+    return gzip.compress(HEADER + _signature(body, key) + b"\n" + body)
+
+
+def unsealed(data: bytes) -> tuple[bytes | None, bytes]:
+    """(signature or None, JSON bytes) of a backup file; a file without the signature line is unsigned."""
+    raw = _inflate(data)
+    if not raw.startswith(HEADER):
+        return None, bytes(raw)
+    head, _, body = bytes(raw).partition(b"\n")
+    return head[len(HEADER) :], body
 
 
 def dump(engine: Engine) -> bytes:
@@ -147,29 +159,26 @@ def _inflate(data: bytes) -> bytearray:
     return out
 
 
-def _verify(payload: dict, key: bytes) -> None:
-    signature = payload.get(SIGNATURE)
+def _verify(signature: bytes | None, body: bytes, key: bytes) -> None:
     if signature is None:
         raise BackupRejected("Die Sicherung ist nicht signiert (älteres Format). Bitte eine neue Sicherung "
                              "herunterladen; ist diese Datei sicher unverändert, kann ein Administrator sie mit "
                              "„python -m integra restore --unsigned-ok DATEI“ einspielen.")  # fmt: skip
-    if not isinstance(signature, str) or not hmac.compare_digest(
-        signature.encode("utf-8"), _signature(payload, key).encode("utf-8")
-    ):
+    if not hmac.compare_digest(signature, _signature(body, key)):
         raise BackupRejected("Die Signatur der Sicherung stimmt nicht: die Datei wurde verändert oder mit einem "
                              "anderen Sicherungsschlüssel (INTEGRA_BACKUP_KEY) erstellt.")  # fmt: skip
 
 
 def _load(engine: Engine, data: bytes, require_signature: bool) -> dict:
-    raw = _inflate(data)
+    signature, body = unsealed(data)
+    if require_signature:
+        _verify(signature, body, backup_key(engine))  # before parsing: forged JSON never reaches json.loads
     try:
-        payload = json.loads(raw)
+        payload = json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise BackupRejected(_NOT_OURS) from exc
     if not isinstance(payload, dict) or payload.get("app") != APP_ID:
         raise BackupRejected("Die Datei ist keine Sicherung der Integrationslandkarte.")
-    if require_signature:
-        _verify(payload, backup_key(engine))
     if payload.get("schema") != head_revision():
         raise BackupRejected(f"Die Sicherung hat Schema {payload.get('schema')}, die App braucht {head_revision()}.")
     tables = payload.get("tables")
