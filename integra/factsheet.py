@@ -45,6 +45,7 @@ class _Sheet(FPDF):
 
     def heading(self, text: str, size: int = 11) -> None:
         if self.get_y() + 6 + LINE_MM > self.end:
+            self.end = self.get_y()  # no room for this section: nothing of it, and nothing after it
             return
         self.set_font("DejaVu", "B", size)
         self.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")

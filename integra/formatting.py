@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -57,21 +58,33 @@ def http_url(text: object) -> str | None:
     """`text` if it is exactly one well-formed http(s) URL with a host, else None; never raises.
 
     `urlsplit` raises on some hostile input (`https://[klick](www.x.de)` is read as an IPv6
-    host), which once took the map down for every visitor; whitespace or control characters
-    inside would also let one stored cell pose as several links.
+    host), which once took the map down for every visitor. Whitespace, control and invisible
+    formatting characters (a right-to-left override makes `ed.grebmab.www` read as
+    `www.bamberg.de`) and a user name before the host (`https://www.bamberg.de@evil.example`)
+    are refused, so the link text `link_host` shows is the host the browser opens.
     """
     if is_blank(text):
         return None
     url = str(text).strip()
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in url):
         return None
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
+        if host:
+            host.encode("idna")  # raises for labels no browser would resolve
+    except (ValueError, UnicodeError):
         return None
-    return url if parts.scheme.lower() in ("http", "https") and host else None
+    if parts.scheme.lower() not in ("http", "https") or not host or "@" in parts.netloc:
+        return None
+    return url
+
+
+def link_host(url: str) -> str:
+    """The host of a URL from `http_url` as the browser resolves it (`ⓔvil.com` shows as `evil.com`,
+    `münchen.de` stays readable)."""
+    return (urlsplit(url).hostname or "").encode("idna").decode("idna")
 
 
 def web_links(value: object) -> list[str]:
@@ -92,7 +105,7 @@ def source_html(value: object) -> str:
     links = web_links(value)
     if links:
         return ", ".join(
-            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(urlsplit(url).netloc)}</a>'
+            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>'
             for url in links
         )
     return esc(value) if not is_blank(value) else UNSOURCED

@@ -13,8 +13,10 @@ runs in the visitor's browser (H1). The elements here therefore
 - build popups in the browser from HTML fragments escaped in Python (`integra.formatting`),
   and tooltips and marker titles from plain text (`textContent`, Leaflet's `title`).
 
-streamlit-folium calls each element's `script` macro directly and never compiles its output,
-so the map in the app (`integra.mapframe`) and the HTML export run the same script.
+streamlit-folium calls each element's `script` macro directly and never compiles its output.
+It does rewrite the script text (element names, `alert(coords);`, `{{'name'}}`); none of its
+patterns can match inside data encoded by `js_data`, so the map in the app (`integra.mapframe`)
+and the HTML export show the same data.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 
 # Inside JSON strings: HTML (`<`, `>`, `&`, `'`), JS template literals (`` ` ``, `$`), Jinja
-# (`{`, `}`) and the two line separators that end a JS string in old engines.
-_UNSAFE = re.compile("[<>&'`${}\u2028\u2029]")
+# (`{`, `}`), the two line separators that end a JS string in old engines, and `(`: streamlit-folium
+# deletes every `alert(coords);` from the script, also inside a partner's name.
+_UNSAFE = re.compile("[<>&'`${}(\u2028\u2029]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -65,8 +68,18 @@ class _Scripted(MacroElement):
     """Base of our elements: the script comes from `js()`, and is added to the figure uncompiled."""
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.js() }}{% endmacro %}")
+    _literal: str | None = None
 
     def js(self) -> str:
+        raise NotImplementedError
+
+    def data_literal(self) -> str:
+        """`js_data` of `data()`, made once: the figure and streamlit-folium each ask for the script."""
+        if self._literal is None:
+            self._literal = js_data(self.data())
+        return self._literal
+
+    def data(self) -> object:
         raise NotImplementedError
 
     def render(self, **kwargs: Any) -> None:
@@ -121,14 +134,16 @@ class Areas(_Scripted, Layer):
         self.features, self.styles, self.highlight = features, styles, highlight
         self.interactive, self.popup_width = interactive, popup_width
 
-    def js(self) -> str:
+    def data(self) -> object:
         areas = {"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": geometry, "properties": {"k": key, "s": style, "t": tip, "p": popup}}
             for key, geometry, style, tip, popup in self.features
         ]}  # fmt: skip
-        data = {"areas": areas, "styles": self.styles, "highlight": self.highlight,
-                "interactive": self.interactive, "width": self.popup_width}  # fmt: skip
-        return _AREAS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": js_data(data)}
+        return {"areas": areas, "styles": self.styles, "highlight": self.highlight, "interactive": self.interactive,
+                "width": self.popup_width}  # fmt: skip
+
+    def js(self) -> str:
+        return _AREAS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": self.data_literal()}
 
 
 _MARKERS_JS = """var %(name)s = (function (d) {
@@ -178,10 +193,12 @@ class Markers(JSCSSMixin, _Scripted, Layer):
         if cluster is None:  # the plain feature group needs no markercluster files
             self.default_js, self.default_css = [], []
 
-    def js(self) -> str:
-        data = {"rows": self.rows, "styles": self.styles, "texts": self.texts, "cluster": self.cluster,
+    def data(self) -> object:
+        return {"rows": self.rows, "styles": self.styles, "texts": self.texts, "cluster": self.cluster,
                 "width": self.popup_width}  # fmt: skip
-        return _MARKERS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": js_data(data)}
+
+    def js(self) -> str:
+        return _MARKERS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": self.data_literal()}
 
 
 def marker_style(css_class: str, html: str, size: int, anchor: tuple[int, int], suffix: str = "") -> dict[str, object]:
@@ -210,9 +227,11 @@ class Control(_Scripted):
         self._name = "IntegraControl"
         self.html, self.css_class, self.position = html, css_class, position
 
+    def data(self) -> object:
+        return {"position": self.position, "cls": self.css_class, "html": self.html}
+
     def js(self) -> str:
-        data = {"position": self.position, "cls": self.css_class, "html": self.html}
-        return _CONTROL_JS % {"map": self._parent.get_name(), "data": js_data(data)}
+        return _CONTROL_JS % {"map": self._parent.get_name(), "data": self.data_literal()}
 
 
 class Style(_Scripted):

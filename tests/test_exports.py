@@ -72,3 +72,15 @@ def test_carriage_return_inside_a_cell_cannot_start_a_formula_row():
     rows = list(csv.reader(io.StringIO(frame_csv(frame).decode("utf-8-sig"), newline=""), delimiter=";"))
     assert len(rows) == 3
     assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@"))]
+
+
+def test_links_show_the_host_the_browser_opens():
+    """Review: a right-to-left override, a user name or look-alike letters made link text lie about its host."""
+    from integra.formatting import http_url, source_html
+
+    assert http_url("https://\u202eed.grebmab.www") is None
+    assert http_url("https://www.bamberg.de@evil.example/") is None
+    assert http_url("https://[klick](www.caritas.de)") is None and http_url("https://a.de:port/") is None
+    assert ">evil.com</a>" in source_html("https://ⓔvil.com/")
+    assert ">münchen.de</a>" in source_html("https://münchen.de/integration")
+    assert source_html("javascript:alert(1)") == "javascript:alert(1)"  # shown as text, never a link

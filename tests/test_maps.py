@@ -169,3 +169,12 @@ def test_map_frame_sends_what_st_folium_sends(engine, monkeypatch):
     assert statements(theirs) == statements(ours)
     theirs.pop("key"), ours.pop("key")  # a hash of the script
     assert theirs == ours
+
+
+def test_names_survive_streamlit_folium_rewriting_the_script(engine):
+    """Review: streamlit-folium deletes `alert(coords);` from the script text, also inside a partner's name."""
+    with transaction(engine) as session:
+        session.add(Partner(name="R0 alert(coords); X {{'map_div'}}", type="Helferkreis", city="Bamberg",
+                            gemeinde_ags="09461000", kreis_ags="09461", lat=49.887, lon=10.9, precision="Gemeinde"))  # fmt: skip
+    frame = mapframe.frame_of(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")))
+    assert "R0 alert(coords); X {{'map_div'}}" in [row[3] for row in _partner_rows(frame.script)]
