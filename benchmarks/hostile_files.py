@@ -16,7 +16,6 @@ import subprocess
 import struct
 import sys
 import tempfile
-import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence

@@ -238,7 +238,7 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
     """Every page and map mode of the real app on the hostile store, in Chromium, logged in under a hostile name."""
     from playwright.sync_api import expect
 
-    from tests.browser import MAP_FRAME, OFFLINE, require_chromium
+    from tests.browser import MAP_FRAME, OFFLINE, log_in, require_chromium
     from integra.devserver import running_app
 
     require_chromium()
@@ -261,10 +261,7 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
             assert page.locator("#pwned").count() == 0
         # The editor pages, logged in under a hostile name: change log, forms, history show stored payloads.
         page.goto(f"{app.url}/redaktion")
-        page.get_by_label("Ihr Name (steht in der Import-Historie)").fill(
-            "<img src=x id=pwned onerror=alert(1)>**fett** ![t](http://127.0.0.1:9/t.png)")  # fmt: skip
-        page.get_by_label("Redaktionspasswort").fill(password)
-        page.get_by_role("button", name="Anmelden").click()
+        log_in(page, "<img src=x id=pwned onerror=alert(1)>**fett** ![t](http://127.0.0.1:9/t.png)", password)
         expect(page.get_by_text("Angemeldet als <img src=x id=pwned").first).to_be_visible(timeout=30_000)
         for tab in ("KIZ", "Konzeptliste", "Änderungen", "Sicherung", "Konzept"):
             page.get_by_role("tab", name=tab, exact=True).click()

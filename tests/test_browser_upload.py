@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, log_in, require_chromium, served_copy
 
 FILES = Path(__file__).parent / "files"
 PASSWORD = "browser-geheim-42"
@@ -25,9 +25,7 @@ def server(seeded_template, tmp_path_factory) -> Iterator[str]:
 
 def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path):
     page.goto(f"{server}/hochladen?{OFFLINE}")
-    page.get_by_label("Ihr Name (steht in der Import-Historie)").fill("Browser-Test")
-    page.get_by_label("Redaktionspasswort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, "Browser-Test", PASSWORD)
     expect(page.get_by_text("Angemeldet als")).to_be_visible(timeout=30_000)
 
     page.locator('input[type="file"]').set_input_files(str(FILES / "partner_cp1252_semikolon.csv"))

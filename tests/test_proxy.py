@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from integra.auth import hash_password
 from integra.config import PROJECT_DIR
 from integra.devserver import RunningApp, free_port, running_app
-from tests.browser import CHROMIUM, FLAGS, OFFLINE, require_chromium
+from tests.browser import CHROMIUM, FLAGS, OFFLINE, log_in, require_chromium
 from tests.conftest import SERVER_URL
 
 pytestmark = pytest.mark.skipif(
@@ -203,9 +203,7 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
         uploads: list[str] = []
         a.on("request", lambda r: "/_stcore/upload_file/" in r.url and uploads.append(r.url))
         a.goto(f"{cluster.url}/hochladen?{OFFLINE}")
-        a.get_by_label("Ihr Name (steht in der Import-Historie)").fill("Proxy-Test")
-        a.get_by_label("Redaktionspasswort").fill(PASSWORD)
-        a.get_by_role("button", name="Anmelden").click()
+        log_in(a, "Proxy-Test", PASSWORD)
         expect(a.get_by_text("Angemeldet als")).to_be_visible(timeout=30_000)
         a.locator('input[type="file"]').set_input_files(str(FILES / "partner_cp1252_semikolon.csv"))
         expect(a.get_by_text("4. Vorschau")).to_be_visible(timeout=30_000)

@@ -21,7 +21,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 from integra.models import Concept, Edit
-from tests.browser import OFFLINE, require_chromium, served_copy
+from tests.browser import OFFLINE, log_in, require_chromium, served_copy
 
 PASSWORD = "bindung-geheim-42"
 # Keeps every WebSocket the page opens, so the test can drop the connection like a flaky WLAN would.
@@ -96,9 +96,7 @@ def test_only_the_browser_that_logged_in_keeps_the_login(served, page: Page, tmp
     url, db = served
     page.context.add_init_script(KEEP_SOCKETS)
     page.goto(f"{url}/redaktion?{OFFLINE}")
-    page.get_by_label("Ihr Name (steht in der Import-Historie)").fill("Erika")
-    page.get_by_label("Redaktionspasswort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, "Erika", PASSWORD)
     expect(page.get_by_text("Angemeldet als Erika.")).to_be_visible(timeout=30_000)
 
     # The browser's own reconnect (WLAN drop): same session id, same cookie -> still logged in.
