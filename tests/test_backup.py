@@ -98,16 +98,21 @@ def _gzip_bomb(mib: int) -> bytes:
     return header + piece * mib + end + struct.pack("<II", crc, (mib << 20) % 2**32)
 
 
+def _peak_while_refused(engine, data: bytes, match: str) -> int:
+    """Peak Python memory (bytes) of a refused restore of `data`."""
+    tracemalloc.start()
+    try:
+        _refused(engine, data, match)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_gzip_bomb_is_refused_at_the_bound_without_inflating_it(engine):
     assert gzip.decompress(_gzip_bomb(2)) == b" " * 2**21  # the construction makes real gzip
     bomb = _gzip_bomb(1024)
     assert len(bomb) < 1.1e6  # 1 MB on disk, 1 GiB inside
-    tracemalloc.start()
-    try:
-        _refused(engine, bomb, "größer als 200 MB")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = _peak_while_refused(engine, bomb, "größer als 200 MB")
     assert peak < backup.MAX_JSON_BYTES * 1.2 < 2**30 / 4, peak  # the bound plus slack, never the gigabyte
 
 
@@ -121,16 +126,9 @@ def test_a_backup_edited_by_hand_is_refused(engine):
 
 def test_a_forged_json_bomb_is_refused_before_it_is_parsed(engine):
     """Found in review: 200 MB of nested empty lists (a 204 KB gzip) cost 5.3 GB in json.loads before refusal."""
-    import tracemalloc
-
     body = b'{"app":"x","t":[' + b"[]," * (20 * 2**20) + b"[]]}"
     forged = gzip.compress(backup.HEADER + b"0" * 64 + b"\n" + body, compresslevel=9)
-    tracemalloc.start()
-    try:
-        _refused(engine, forged, "Signatur der Sicherung stimmt nicht")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = _peak_while_refused(engine, forged, "Signatur der Sicherung stimmt nicht")
     assert peak < 4 * len(body), peak  # the bytes and a copy; json.loads would need ~20 times their size
 
 
