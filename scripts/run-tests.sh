@@ -8,7 +8,7 @@ PYTEST=(.venv/bin/python -m pytest)
 DATABASE_TESTS=(tests/test_store.py tests/test_queries.py tests/test_import.py tests/test_cli_import.py
   tests/test_app_pages.py tests/test_upload_page.py tests/test_redaktion_page.py tests/test_editing.py
   tests/test_backup.py tests/test_data_token.py tests/test_gaps.py tests/test_factsheet.py tests/test_maps.py tests/test_auth.py
-  tests/test_proxy.py)  # HAProxy + two app processes on one database: PostgreSQL only, skipped on SQLite
+  tests/test_cli_errors.py tests/test_proxy.py)  # HAProxy + two app processes on one database: PostgreSQL only, skipped on SQLite
 
 strict() {
   "$@"
