@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 
 from integra import export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
+from integra.formatting import clip, md_text
 from integra.mapframe import MapFrame
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
@@ -161,12 +163,47 @@ def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
 
 
 def show_map(view: MapView, height: int) -> None:
-    """The map of this view; built once per view and data state, then sent from the cache."""
+    """The map of this view; built once per view and data state, then sent from the cache.
+
+    A filter that leaves nothing to colour still gets the framed map of the Regierungsbezirk,
+    with a German hint above it saying why it is empty.
+    """
+    data = map_data(view)
+    areas = data.gemeinden if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None else data.kreise
+    if not view.statuses:
+        st.info("Kein Konzeptstatus gewählt – die Karte zeigt nur die Grenzen. Status in der Seitenleiste wählen.")
+    elif not areas["status"].isin(view.statuses).any():
+        st.info(f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{s}“' for s in view.statuses)} in "
+                f"{'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} – die Karte zeigt nur die Grenzen.")  # fmt: skip
+    if not view.partner_types:
+        st.caption("Keine Partnertypen gewählt – Partner sind ausgeblendet.")
     mapframe.show(_map_frame(store_key(), view), key="karte", height=height)
+
+
+_URL_LABELS = {"regbez": "Regierungsbezirk", "typ": "Partnertyp", "status": "Konzeptstatus", "ebene": "Flächen",
+               "karte": "Hintergrund"}  # fmt: skip
+
+
+def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
+    """A visible German note when the address carries values no widget offers (a mistyped or old link).
+
+    The widgets fall back to their defaults by themselves; the note says so, instead of leaving
+    the visitor to wonder why the link shows something else.
+    """
+    unknown = [
+        f"{_URL_LABELS[key]} „{md_text(clip(value, 40))}“"
+        for key, options in allowed.items()
+        for value in st.query_params.get_all(key)
+        if value and value not in options
+    ]
+    if unknown:
+        st.info(f"Die Adresse enthält unbekannte Werte, sie werden nicht verwendet: {', '.join(unknown[:5])}"
+                f"{' …' if len(unknown) > 5 else ''}. Gezeigt wird die Auswahl in der Seitenleiste.")  # fmt: skip
 
 
 def sidebar_filters() -> Filters:
     """The filters shown on every page (rendered by app.py before the page runs)."""
+    url_note({"regbez": (ALL_BAVARIA, *REGIERUNGSBEZIRKE), "typ": PARTNER_TYPES, "status": CONCEPT_STATUSES})
     with st.sidebar:
         st.header("Filter")
         regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez", bind="query-params")
@@ -229,6 +266,7 @@ def presentation_header(caption: str) -> None:
 
 def map_switches() -> tuple[str, str, bool]:
     """Karte-only sidebar switches: area level, basemap, presentation mode."""
+    url_note({"ebene": (LEVEL_KREISE, LEVEL_GEMEINDEN), "karte": BASEMAPS})
     with st.sidebar:
         st.header("Karte")
         level = st.radio("Flächen", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="ebene", bind="query-params", horizontal=True)

@@ -16,6 +16,8 @@ search = st.text_input(
 )
 table = ui.partner_table(filters, search)
 st.write(f"**{len(table)}** Partner")
+if table.empty:
+    st.info("Keine Partner für diese Auswahl – Partnertypen, Regierungsbezirk oder Suche ändern.")
 st.dataframe(
     table,
     hide_index=True,

@@ -59,8 +59,11 @@ st.dataframe(ui.figures_by_regbez(filters.partner_types), hide_index=True, key="
 
 st.subheader("Alle Kreise")
 st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
+kreise = ui.kreis_table(filters)
+if kreise.empty:
+    st.info("Kein Kreis passt zum gewählten Konzeptstatus – Status in der Seitenleiste ändern.")
 st.dataframe(
-    ui.kreis_table(filters),
+    kreise,
     hide_index=True,
     key="kreis_table",
     column_config={
