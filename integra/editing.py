@@ -61,7 +61,6 @@ def _check_source(source_url: str | None) -> None:
 def _check_concept(change: ConceptChange) -> None:
     if change.status not in CONCEPT_STATUSES:
         raise ImportRefused(f"Status „{change.status}“ unbekannt – erlaubt: {', '.join(CONCEPT_STATUSES)}")
-    _check_source(change.source_url)
     if change.year is not None and not 1950 <= change.year <= dt.date.today().year:
         raise ImportRefused(f"Jahr {change.year} ist nicht plausibel")
 
@@ -72,6 +71,8 @@ def _apply_concept(session: Session, batch: str, change: ConceptChange, user: st
     if region is None or region.level == "regbez":
         raise ImportRefused(f"Kein Kreis und keine Gemeinde mit AGS {change.region_ags}")
     existing = session.scalar(select(Concept).where(Concept.region_ags == change.region_ags))
+    if (change.source_url or None) != (existing.source_url if existing else None):
+        _check_source(change.source_url)  # a researched source kept as it is may be a document, not a link
     values = {"status": change.status, "title": change.title or None, "year": change.year,
               "source_url": change.source_url or None, "note": change.note or None,
               "confidence": f"laut Redaktion ({clip(user, 40)})", "checked_on": dt.date.today(), "updated_at": utc_now()}  # fmt: skip
@@ -88,6 +89,13 @@ def _apply_concept(session: Session, batch: str, change: ConceptChange, user: st
     session.execute(update(Concept).where(Concept.id == existing.id).values(**values))
     _log(session, batch, "concepts", existing.id, "update", before, _row(session, "concepts", existing.id), user,
          f"{summary} (vorher „{before['status']}“)")  # fmt: skip
+
+
+def current_concept(engine: Engine, region_ags: str) -> ConceptChange | None:
+    """The stored concept of a region as a form shows it, or None when there is none."""
+    with Session(engine) as session:
+        row = session.scalar(select(Concept).where(Concept.region_ags == region_ags))
+    return None if row is None else ConceptChange(region_ags, row.status, row.title, row.year, row.source_url, row.note)
 
 
 def set_concept(engine: Engine, change: ConceptChange, user: str) -> str:

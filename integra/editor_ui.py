@@ -28,27 +28,59 @@ def flash() -> None:
         st.success(md_text(message))
 
 
+_CONCEPT_FIELDS = ("concept_status", "concept_title", "concept_year", "concept_source", "concept_note")
+
+
+def _load_concept(current: ConceptChange | None, ags: str) -> None:
+    """Fill the form with the stored entry, so that saving a status never wipes title, year or source."""
+    values = (current.status, current.title, current.year, current.source_url, current.note) if current else \
+        ("unbekannt", None, None, None, None)  # fmt: skip
+    for key, value in zip(_CONCEPT_FIELDS, values, strict=True):
+        st.session_state[key] = value if key in ("concept_status", "concept_year") else (value or "")
+    st.session_state["concept_loaded"] = ags
+
+
+def _describe(current: ConceptChange | None) -> str:
+    if current is None:
+        return "Aktuell: kein Eintrag (unbekannt)."
+    parts = [current.status, current.title or "ohne Titel", str(current.year) if current.year else "Jahr unbekannt",
+             f"Quelle: {current.source_url}" if current.source_url else "ohne Quelle"]  # fmt: skip
+    return "Aktuell: " + " · ".join(parts)
+
+
 def concept_form(user: str) -> None:
     regions = queries.editable_regions(ui.engine())
+    label = st.selectbox("Kreis oder Gemeinde", list(regions), key="concept_region")
+    ags = regions[label]
+    current = editing.current_concept(ui.engine(), ags)
+    if st.session_state.get("concept_loaded") != ags:
+        _load_concept(current, ags)
+    st.caption(md_text(_describe(current)))
     with st.form("concept_form"):
-        label = st.selectbox("Kreis oder Gemeinde", list(regions), key="concept_region")
         status = st.selectbox("Status", CONCEPT_STATUSES, key="concept_status")
         title = st.text_input("Titel des Konzepts", key="concept_title")
-        year = st.number_input("Jahr (leer = unbekannt)", min_value=1950, max_value=dt.date.today().year, value=None,
-                               step=1, key="concept_year")  # fmt: skip
+        year = st.number_input("Jahr (leer = unbekannt)", min_value=1950, max_value=dt.date.today().year, step=1,
+                               key="concept_year")  # fmt: skip
         source = st.text_input(
             "Quelle (URL)", key="concept_source", help="Ohne Quelle wird der Eintrag „ohne Quelle“ angezeigt."
         )
         note = st.text_area("Notiz", key="concept_note")
+        drop_source = st.checkbox("Die bisherige Quelle soll wirklich entfernt werden", key="concept_drop_source",
+                                  disabled=not (current and current.source_url))  # fmt: skip
         if st.form_submit_button("Konzept speichern", type="primary"):
-            change = ConceptChange(regions[label], status, title or None, int(year) if year else None, source or None,
-                                   note or None)  # fmt: skip
+            if current and current.source_url and not source.strip() and not drop_source:
+                st.warning("Das Feld „Quelle“ ist leer: die bisherige Quelle würde entfernt. Bitte die Quelle "
+                           "eintragen oder „bisherige Quelle entfernen“ ankreuzen.")  # fmt: skip
+                return
+            change = ConceptChange(ags, status, title.strip() or None, int(year) if year else None,
+                                   source.strip() or None, note.strip() or None)  # fmt: skip
             try:
                 editing.set_concept(ui.engine(), change, user)
             except ImportRefused as exc:
                 st.error(md_text(exc))
             else:
-                _saved(f"Gespeichert: {label} – {status}" + ("" if source else " (ohne Quelle)"))
+                st.session_state.pop("concept_loaded", None)  # show the saved entry after the rerun
+                _saved(f"Gespeichert: {label} – {status}" + ("" if source.strip() else " (ohne Quelle)"))
 
 
 def kiz_form(user: str) -> None:

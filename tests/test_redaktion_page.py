@@ -7,7 +7,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from integra.config import PROJECT_DIR
-from integra.models import Concept, IntegrationCentre
+from integra.models import Concept, IntegrationCentre, Region
 
 PASSWORD = "redaktion-geheim-7"
 
@@ -30,7 +30,7 @@ def _submit(at: AppTest, label: str) -> AppTest:
 
 def test_concept_form_saves_logs_and_undoes(editor_page, engine):
     at = editor_page
-    at.selectbox(key="concept_region").select("Landkreis Bamberg (09471)")
+    at.selectbox(key="concept_region").select("Landkreis Bamberg (09471)").run()  # the form loads its entry
     at.selectbox(key="concept_status").select("vorhanden")
     at.text_input(key="concept_title").input("Integrationskonzept des Landkreises Bamberg")
     at.number_input(key="concept_year").set_value(2025)
@@ -45,6 +45,29 @@ def test_concept_form_saves_logs_and_undoes(editor_page, engine):
     _submit(at, "Rückgängig machen")
     with engine.connect() as conn:
         assert conn.execute(select(Concept.status).where(Concept.region_ags == "09471")).scalar() == "unbekannt"
+
+
+def test_concept_form_loads_the_entry_and_never_wipes_it(editor_page, engine):
+    """UX review #4: saving a status used to wipe the researched title, year and source."""
+    with engine.connect() as conn:
+        stored = next(c for c in conn.execute(select(Concept).where(Concept.status == "vorhanden")).all()
+                      if len(c.region_ags) == 5 and c.source_url and c.title)  # a researched Kreis entry
+        name = conn.execute(select(Region.name).where(Region.ags == stored.region_ags)).scalar()
+    at = editor_page
+    at.selectbox(key="concept_region").select(f"{name} ({stored.region_ags})").run()
+    assert at.text_input(key="concept_title").value == stored.title
+    assert at.text_input(key="concept_source").value == stored.source_url
+    assert at.selectbox(key="concept_status").value == "vorhanden"
+    _submit(at, "Konzept speichern")  # "confirm" the entry as it is
+    assert not at.error, [e.value for e in at.error]
+    with engine.connect() as conn:
+        after = conn.execute(select(Concept).where(Concept.region_ags == stored.region_ags)).one()
+    assert (after.title, after.year, after.source_url) == (stored.title, stored.year, stored.source_url)
+    at.text_input(key="concept_source").input("")
+    _submit(at, "Konzept speichern")
+    assert "bisherige Quelle würde entfernt" in at.warning[0].value
+    with engine.connect() as conn:
+        assert conn.execute(select(Concept.source_url).where(Concept.id == stored.id)).scalar() == stored.source_url
 
 
 def test_kiz_form_adds_a_proposal(editor_page, engine):
