@@ -39,7 +39,7 @@ def _cmd_build_seed(_args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    """Exit 0: applied (or a clean dry run); 1: file rejected, nothing changed."""
+    """Exit 0: applied, a clean dry run, or nothing to change; 1: file rejected, nothing changed."""
     try:
         data = Path(args.file).read_bytes()
         table = tabular.read_table(Path(args.file).name, data, args.sheet)
@@ -53,7 +53,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         message = db_failure(exc) + " Nichts geändert." if isinstance(exc, SQLAlchemyError) else str(exc)
         summary = {"inserted": 0, "updated": 0, "unchanged": 0, "removed": 0, "applied": False, "warnings": [],
                    "errors": [{"row": None, "column": None, "message": message}]}  # fmt: skip
-    ok = summary["applied"] or (args.dry_run and not summary["errors"])
+    unchanged_only = not (summary["inserted"] or summary["updated"] or summary["removed"])
+    ok = summary["applied"] or (not summary["errors"] and (args.dry_run or unchanged_only))
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:

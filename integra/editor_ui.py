@@ -14,18 +14,6 @@ from integra.store import db_failure
 from integra.importer import ImportRefused, problems_frame
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
 
-_SAVED = "redaktion_meldung"
-
-
-def _saved(message: str) -> None:
-    """Confirm after the rerun (the new data token refreshes every cached table by itself)."""
-    st.session_state[_SAVED] = message
-    st.rerun()
-
-
-def flash() -> None:
-    if message := st.session_state.pop(_SAVED, None):
-        st.success(md_text(message))
 
 
 _CONCEPT_FIELDS = ("concept_status", "concept_title", "concept_year", "concept_source", "concept_note")
@@ -80,7 +68,7 @@ def concept_form(user: str) -> None:
                 st.error(md_text(exc))
             else:
                 st.session_state.pop("concept_loaded", None)  # show the saved entry after the rerun
-                _saved(f"Gespeichert: {label} – {status}" + ("" if source.strip() else " (ohne Quelle)"))
+                ui.saved(f"Gespeichert: {label} – {status}" + ("" if source.strip() else " (ohne Quelle)"))
 
 
 def kiz_form(user: str) -> None:
@@ -107,7 +95,7 @@ def kiz_form(user: str) -> None:
             except ImportRefused as exc:
                 st.error(md_text(exc))
             else:
-                _saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
+                ui.saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
 
 
 def concept_list(user: str) -> None:
@@ -133,7 +121,7 @@ def concept_list(user: str) -> None:
         except ImportRefused as exc:
             st.error(md_text(exc))
         else:
-            _saved(f"{len(changes)} Konzepte aus {uploaded.name} übernommen.")
+            ui.saved(f"{len(changes)} Konzepte aus {uploaded.name} übernommen.")
 
 
 def change_log(user: str) -> None:
@@ -153,7 +141,7 @@ def change_log(user: str) -> None:
         except ImportRefused as exc:
             st.error(md_text(exc))
         else:
-            _saved("Änderung rückgängig gemacht.")
+            ui.saved("Änderung rückgängig gemacht.")
 
 
 def backups(user: str) -> None:
@@ -169,6 +157,6 @@ def backups(user: str) -> None:
         except SQLAlchemyError as exc:
             st.error(md_text(f"{uploaded.name}: {db_failure(exc)} Nichts geändert."))
         else:
-            _saved(
+            ui.saved(
                 f"Sicherung {uploaded.name} eingespielt ({counts['partners']} Partner, {counts['concepts']} Konzepte)."
             )

@@ -105,8 +105,16 @@ class Plan:
 
     @property
     def can_apply(self) -> bool:
-        """Rows with errors block the whole import unless the user chose to skip them."""
-        return bool(self.candidates or self.removals) and (not self.errors or self.only_valid)
+        """Something to change, and no errors (unless the user chose to skip those rows).
+
+        A file whose rows are all stored already is no import: a second click on "Übernehmen"
+        recorded an empty one in the history (UX review #15).
+        """
+        return self.changes_anything and (not self.errors or self.only_valid)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.inserts or self.updates or self.removals)
 
     def summary(self, applied: bool) -> dict[str, object]:
         return {
@@ -374,6 +382,8 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
             raise ImportRefused("Die Partnerdaten wurden seit der Vorschau geändert – bitte Vorschau neu erstellen.")
         existing = _existing(session)
         _diff(plan, existing)
+        if not plan.changes_anything:
+            raise ImportRefused("Nichts zu übernehmen: alle Zeilen sind schon so gespeichert.")
         run = ImportRun(file_name=clip(plan.file_name, 300), sha256=plan.sha256, created_at=now,
                         user_name=clip(user, 200), mode=plan.mode, scope=plan.scope,
                         skipped=len({p.row for p in plan.errors if p.row}))  # fmt: skip

@@ -422,3 +422,18 @@ def _charts_data(key: StoreKey, regbez: str) -> tuple[pd.DataFrame, pd.DataFrame
 def charts_data(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """Coverage per Regierungsbezirk, the cumulative timeline and the undated counts for the Lücken charts."""
     return _charts_data(store_key(), filters.regbez)
+
+
+_FLASH = "meldung"
+
+
+def saved(message: str) -> None:
+    """Confirm a write after the rerun that shows its result (the new data token refreshes every table)."""
+    st.session_state[_FLASH] = message
+    st.rerun()
+
+
+def flash() -> None:
+    """The confirmation left by `saved`, once, as plain text (it may name a file or a Kreis)."""
+    if message := st.session_state.pop(_FLASH, None):
+        st.success(md_text(message))

@@ -20,8 +20,15 @@ from integra.config import default_basemap
 from integra.formatting import md_text
 from integra.store import db_failure
 from integra.maps import points_map
+from integra.models import ImportRun
 
 NOT_USED = "— nicht verwenden —"
+UPLOAD_GENERATION = "upload_generation"
+
+
+def uploader_key() -> str:
+    """The file chooser's key; a new one after each applied import empties it."""
+    return f"upload_{st.session_state.get(UPLOAD_GENERATION, 0)}"
 
 
 def _secrets_section() -> dict | None:
@@ -237,19 +244,27 @@ def history(user: str) -> None:
         "rückgängig": f"{r.undone_at:%d.%m.%Y %H:%M} ({r.undone_by})" if r.undone_at else "",
         "SHA-256": r.sha256[:12],
     } for r in runs]), hide_index=True, key="history_table")  # fmt: skip
-    open_runs = [r.id for r in runs if r.undone_at is None]
+    open_runs = {r.id: r for r in runs if r.undone_at is None}  # newest first
     if not open_runs:
         return
-    left, right = st.columns([1, 2])
-    chosen = left.selectbox("Import rückgängig machen", open_runs, key="undo_id")
-    if right.button("Rückgängig machen", key="undo_button"):
+    newest = next(iter(open_runs))
+    # The key names the newest import: after every import the choice starts at the newest again
+    # (it used to keep an older pre-selected one, and one click reverted the wrong import).
+    chosen = st.selectbox("Import rückgängig machen", list(open_runs), key=f"undo_id_{newest}",
+                          format_func=lambda run_id: _run_label(open_runs[run_id]))  # fmt: skip
+    confirmed = st.checkbox(f"Ja, Import Nr. {chosen} rückgängig machen", key=f"undo_confirm_{chosen}_{newest}")
+    if st.button("Rückgängig machen", key="undo_button", disabled=not confirmed):
         try:
             importer.undo_import(ui.engine(), chosen, user)
         except importer.ImportRefused as exc:
             st.error(md_text(exc))
         else:
-            st.success(f"Import {chosen} rückgängig gemacht.")
-            st.rerun()
+            ui.saved(f"Import Nr. {chosen} ({open_runs[chosen].file_name}) rückgängig gemacht.")
+
+
+def _run_label(run: ImportRun) -> str:
+    return (f"Nr. {run.id} – {run.file_name} – {run.created_at:%d.%m.%Y %H:%M} UTC – {run.inserted} neu, "
+            f"{run.updated} geändert, {run.removed} entfernt")  # fmt: skip
 
 
 def options() -> tuple[str, str | None, bool]:
@@ -280,7 +295,8 @@ def apply_button(plan: importer.Plan, user: str) -> None:
             st.error(f"{db_failure(exc)} Nichts geändert.")
         else:
             st.session_state.pop("previewed_version", None)
-            st.success(f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "
-                       f"{len(plan.removals)} entfernt. Karte und Tabellen zeigen die neuen Daten.")  # fmt: skip
-            return
+            # A new file chooser: the applied preview is gone, and a second click cannot apply it again.
+            st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1
+            ui.saved(f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "
+                     f"{len(plan.removals)} entfernt. Karte und Tabellen zeigen die neuen Daten.")  # fmt: skip
     st.session_state["previewed_version"] = plan.base_version

@@ -62,6 +62,11 @@ def logged_in(db_url, monkeypatch) -> AppTest:
     return at
 
 
+def _plain(markdown: str) -> str:
+    """A message as the user reads it: user text in messages is markdown-escaped (formatting.md_text)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
+
+
 def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -69,27 +74,47 @@ def _metric(at: AppTest, label: str) -> str:
 def test_upload_preview_apply_and_undo(logged_in, engine):
     at = logged_in
     data = (FILES / "partner_cp1252_semikolon.csv").read_bytes()
-    at.file_uploader(key="upload").set_value(("partner_cp1252_semikolon.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_0").set_value(("partner_cp1252_semikolon.csv", data, "text/csv")).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="map_name").value == "Name" and at.selectbox(key="map_type").value == "Träger"
     assert (_metric(at, "neu"), _metric(at, "geändert"), _metric(at, "werden entfernt")) == ("3", "0", "0")
     assert len(at.get("component_instance")) == 1  # the small map of the new points
     _button(at, "Übernehmen").click().run()
     assert any("Import 1 übernommen" in s.value for s in at.success), [e.value for e in at.error]
+    assert not at.get("file_uploader")[0].value and not any(b.label == "Übernehmen" for b in at.button)  # preview gone
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Partner)) == 27
         assert conn.scalar(select(ImportRun.user_name)) == "Erika Test"
     history = next(df.value for df in at.dataframe if "SHA-256" in df.value.columns)
     assert list(history["Datei"]) == ["partner_cp1252_semikolon.csv"]
+    assert _button(at, "Rückgängig machen").disabled  # only after the confirmation tick
+    at.checkbox(key="undo_confirm_1_1").check().run()
     _button(at, "Rückgängig machen").click().run()
+    assert any("Import Nr. 1 (partner_cp1252_semikolon.csv) rückgängig gemacht" in _plain(s.value) for s in at.success)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Partner)) == 24
+
+
+def test_undo_offers_the_newest_import_and_an_unchanged_file_is_no_import(logged_in, engine):
+    """UX review #3 and #15: undo pre-selected an older import; a second apply recorded an empty one."""
+    at = logged_in
+    for generation, name in enumerate(["a.csv", "b.csv"]):
+        body = f"Name;PLZ;Ort\nHelferkreis {name};96047;Bamberg\n".encode()
+        at.file_uploader(key=f"upload_{generation}").set_value((name, body, "text/csv")).run()
+        _button(at, "Übernehmen").click().run()
+    (undo,) = [s for s in at.selectbox if s.label == "Import rückgängig machen"]
+    assert undo.value == 2 and undo.options[0].startswith("Nr. 2 – b.csv – ")
+    at.file_uploader(key="upload_2").set_value(("b.csv", "Name;PLZ;Ort\nHelferkreis b.csv;96047;Bamberg\n".encode(),
+                                                "text/csv")).run()  # fmt: skip
+    assert _button(at, "Übernehmen").disabled
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(ImportRun)) == 2
 
 
 def test_errors_block_until_only_valid_is_chosen(logged_in, engine):
     at = logged_in
     body = "Name;PLZ;Ort\nHelferkreis Bamberg;96047;Bamberg\nHelferkreis Berlin;10115;Berlin\n"
-    at.file_uploader(key="upload").set_value(("fehler.csv", body.encode(), "text/csv")).run()
+    at.file_uploader(key="upload_0").set_value(("fehler.csv", body.encode(), "text/csv")).run()
     errors = next(df.value for df in at.dataframe if "Problem" in df.value.columns)
     assert errors.iloc[0].to_dict() == {"Zeile": 3, "Spalte": "PLZ", "Problem": "PLZ 10115 liegt nicht in Bayern"}
     assert _button(at, "Übernehmen").disabled
@@ -101,6 +126,6 @@ def test_errors_block_until_only_valid_is_chosen(logged_in, engine):
 
 def test_a_bad_file_gets_a_german_message(logged_in):
     at = logged_in
-    at.file_uploader(key="upload").set_value(("liste.csv", b"\x89PNG\x00\x00\x00", "text/csv")).run()
-    shown = re.sub(r"\\(.)", r"\1", at.error[0].value).replace("\u200b", "")  # markdown source -> text
+    at.file_uploader(key="upload_0").set_value(("liste.csv", b"\x89PNG\x00\x00\x00", "text/csv")).run()
+    shown = _plain(at.error[0].value)
     assert shown.startswith("liste.csv:") and "keine reine Textdatei" in shown

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from integra import editor_ui, upload_ui
+from integra import editor_ui, ui, upload_ui
 
 user = upload_ui.editor_page(
     "Redaktion",
     "Konzepte und KIZ pflegen. Jede Änderung wird mit Name, Zeit und altem Wert festgehalten und lässt sich "
     "rückgängig machen.",
 )
-editor_ui.flash()
+ui.flash()
 # The chosen tab is kept across the rerun after a save (without state, Streamlit reopened "Konzept").
 concept, kiz, concept_list, log, backups = st.tabs(
     ["Konzept", "KIZ", "Konzeptliste", "Änderungen", "Sicherung"], key="redaktion_tab", on_change="rerun"
