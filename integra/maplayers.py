@@ -206,29 +206,47 @@ def marker_style(css_class: str, html: str, size: int, anchor: tuple[int, int], 
     return {"cls": css_class, "html": html, "size": size, "anchor": list(anchor), "suffix": suffix}
 
 
+# Below this map width (px) the map is a phone's: controls start folded, one finger scrolls the page.
+SMALL_MAP = 600
+
 _CONTROL_JS = """(function (d) {
-    var control = L.control({position: d.position});
+    var map = %(map)s, control = L.control({position: d.position});
     control.onAdd = function () {
-        var div = L.DomUtil.create('div', d.cls);
-        div.innerHTML = d.html;
+        var div = L.DomUtil.create('div', d.cls), body = div;
+        if (d.toggle) {
+            var button = L.DomUtil.create('button', 'integra-toggle', div);
+            button.type = 'button';
+            button.textContent = d.toggle;
+            body = L.DomUtil.create('div', 'integra-body', div);
+            var show = function (open) {
+                body.style.display = open ? '' : 'none';
+                button.setAttribute('aria-expanded', open ? 'true' : 'false');
+            };
+            show(map.getSize().x >= d.small);
+            L.DomEvent.on(button, 'click', function () { show(body.style.display === 'none'); });
+            map.on('popupopen', function () { if (map.getSize().x < d.small) { show(false); } });
+        }
+        body.innerHTML = d.html;
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
     };
-    control.addTo(%(map)s);
+    control.addTo(map);
 })(%(data)s);"""
 
 
 class Control(_Scripted):
-    """A Leaflet control holding fixed HTML of ours (the legend)."""
+    """A Leaflet control holding fixed HTML of ours (the legend); with `toggle` it folds behind a button,
+    folded from the start on a phone and whenever a popup opens there (popups open under controls)."""
 
-    def __init__(self, html: str, css_class: str, position: str = "bottomright") -> None:
+    def __init__(self, html: str, css_class: str, position: str = "bottomright", toggle: str | None = None) -> None:
         super().__init__()
         self._name = "IntegraControl"
-        self.html, self.css_class, self.position = html, css_class, position
+        self.html, self.css_class, self.position, self.toggle = html, css_class, position, toggle
 
     def data(self) -> object:
-        return {"position": self.position, "cls": self.css_class, "html": self.html}
+        return {"position": self.position, "cls": self.css_class, "html": self.html, "toggle": self.toggle,
+                "small": SMALL_MAP}  # fmt: skip
 
     def js(self) -> str:
         return _CONTROL_JS % {"map": self._parent.get_name(), "data": self.data_literal()}
@@ -256,3 +274,72 @@ class Attribution(_Scripted):
 
     def js(self) -> str:
         return f"{self._parent.get_name()}.attributionControl.addAttribution({js_data(self.text)});"
+
+
+_LAYERS_JS = """(function (d) {
+    var map = %(map)s, overlays = {};
+    d.names.forEach(function (name, i) { overlays[name] = [%(layers)s][i]; });
+    L.control.layers(null, overlays, {collapsed: map.getSize().x < d.small, position: 'topright'}).addTo(map);
+})(%(data)s);"""
+
+
+class LayerSwitch(_Scripted):
+    """Leaflet's layer control over our layers; folded to an icon on a phone (open, it covered 70 % of the map)."""
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        super().__init__()
+        self._name = "IntegraLayers"
+        self.layers = list(layers)
+
+    def data(self) -> object:
+        return {"names": [layer.layer_name for layer in self.layers], "small": SMALL_MAP}
+
+    def js(self) -> str:
+        return _LAYERS_JS % {"map": self._parent.get_name(), "data": self.data_literal(),
+                             "layers": ", ".join(layer.get_name() for layer in self.layers)}  # fmt: skip
+
+
+_VIEW_JS = """(function (d) {
+    var map = %(map)s;
+    function fit() {
+        var width = map.getSize().x;
+        map.fitBounds(d.bounds, {paddingTopLeft: [10, 10],
+                                 paddingBottomRight: [width < d.small ? 10 : Math.min(d.right, 0.35 * width), 10]});
+    }
+    fit();
+    map.on('resize', fit);
+    L.control.scale({imperial: false}).addTo(map);
+    map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-in').title = 'Vergrößern';
+    map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-out').title = 'Verkleinern';
+    if (L.Browser.touch && map.getSize().x < d.small) {
+        // One finger scrolls the page past the map; two fingers move and zoom it.
+        map.dragging.disable();
+        var hint = L.DomUtil.create('div', 'integra-gesture-hint', map.getContainer()), timer;
+        hint.textContent = 'Karte mit zwei Fingern verschieben';
+        map.getContainer().addEventListener('touchstart', function (e) {
+            if (e.touches.length > 1) { map.dragging.enable(); hint.style.display = 'none'; return; }
+            hint.style.display = 'block';
+            clearTimeout(timer);
+            timer = setTimeout(function () { hint.style.display = 'none'; }, 1500);
+        }, {passive: true});
+        map.getContainer().addEventListener('touchend', function (e) {
+            if (e.touches.length < 2) { map.dragging.disable(); }
+        }, {passive: true});
+    }
+})(%(data)s);"""
+
+
+class View(_Scripted):
+    """Fit `bounds` to the map's own size, on load and on every resize (a phone leaves no room for the
+    legend beside the region); German zoom titles; two-finger panning on small touch screens."""
+
+    def __init__(self, bounds: list[list[float]], legend_width: int) -> None:
+        super().__init__()
+        self._name = "IntegraView"
+        self.bounds, self.legend_width = bounds, legend_width
+
+    def data(self) -> object:
+        return {"bounds": self.bounds, "right": self.legend_width, "small": SMALL_MAP}
+
+    def js(self) -> str:
+        return _VIEW_JS % {"map": self._parent.get_name(), "data": self.data_literal()}

@@ -21,7 +21,7 @@ from integra import geodata, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
 from integra.formatting import confidence_de, esc, is_blank, source_html, year_text
-from integra.maplayers import Areas, Attribution, Control, Markers, Style, marker_style
+from integra.maplayers import Areas, Attribution, Control, LayerSwitch, Markers, Style, View, marker_style
 from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_COLOURS,
@@ -61,11 +61,22 @@ class MapData:
     structures: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-# Projector: large type in tooltips, popups and controls, readable from the back of a room.
+# Every map: the fold button of the legend and the two-finger hint on phones (integra.maplayers).
+MAP_CSS = (
+    ".integra-toggle{display:block;margin-left:auto;font:600 13px sans-serif;background:#fff;color:#1d2730;"
+    "border:1px solid #888;border-radius:4px;padding:4px 10px;cursor:pointer}"
+    ".integra-gesture-hint{display:none;position:absolute;top:0;left:0;right:0;bottom:0;z-index:1000;"
+    "background:rgba(0,0,0,.45);color:#fff;font:600 17px/1.3 sans-serif;padding-top:35%;text-align:center;"
+    "pointer-events:none}"
+    "@media (max-width:600px){.leaflet-control-attribution{font-size:9px;line-height:1.25}}"
+)
+# Projector: large type in tooltips, popups and controls, readable from the back of a room; the
+# map fills the frame, whose height follows the screen (ui.presentation_header).
 PRESENTATION_CSS = (
     ".leaflet-tooltip{font-size:18px;font-weight:600;color:#000;border:2px solid #000}"
     ".leaflet-popup-content{font-size:17px;line-height:1.45}"
     ".leaflet-control-layers{font-size:17px}.leaflet-control-attribution{font-size:13px}"
+    "#map_div{height:100vh!important}"
 )
 
 
@@ -294,7 +305,7 @@ def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
     """An empty map of `bounds`, with or without OSM tiles and with the licence note."""
     (south, west), (north, east) = bounds
     fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None, maxZoom=18,
-                      minZoom=6, zoomSnap=0.25, control_scale=True)  # fmt: skip
+                      minZoom=6, zoomSnap=0.25)  # fmt: skip
     if basemap == BASEMAP_OSM:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
                          ).add_to(fmap)  # fmt: skip
@@ -318,12 +329,11 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
     _regbez_layer(view).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    Control(_legend_html(view, statuses), "integra-legend").add_to(fmap)
-    if view.large:
-        Style(PRESENTATION_CSS).add_to(fmap)
-    # Keep the area clear of the legend and layer control on the right.
-    fmap.fit_bounds(bounds, padding_top_left=(10, 10), padding_bottom_right=(330 if view.large else 270, 10))
+    LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Markers)]).add_to(fmap)
+    Control(_legend_html(view, statuses), "integra-legend", toggle="Legende").add_to(fmap)
+    Style(MAP_CSS + (PRESENTATION_CSS if view.large else "")).add_to(fmap)
+    # Keep the area clear of the legend on the right (on a phone the legend starts folded).
+    View(bounds, legend_width=330 if view.large else 270).add_to(fmap)
     return localize(fmap, asset_prefix)
 
 
@@ -336,7 +346,7 @@ def points_map(partners: pd.DataFrame, basemap: str, asset_prefix: str = STREAML
                   [partners["lat"].max() + pad, partners["lon"].max() + pad]]  # fmt: skip
     fmap = _base_map(bounds, basemap)
     _partner_layer(partners, 18).add_to(fmap)
-    fmap.fit_bounds(bounds)
+    View(bounds, legend_width=10).add_to(fmap)
     return localize(fmap, asset_prefix)
 
 

@@ -237,9 +237,12 @@ def current_filters() -> Filters:
 
 
 PRESENTATION = "praesentation"
+# The map frame takes the rest of the screen below the one-line header, on 720p and 1080p alike
+# (a fixed 820 px ran off a 720p projector); the map inside fills the frame (maps.PRESENTATION_CSS).
 _PRESENTATION_CSS = """<style>
-.block-container {padding: 0.6rem 1rem 0 1rem; max-width: 100%;}
+.block-container {padding: 0.4rem 1rem 0 1rem; max-width: 100%;}
 header[data-testid="stHeader"] {height: 0; min-height: 0;}
+iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 96px) !important;}
 </style>"""
 
 
@@ -256,12 +259,26 @@ def _switch_presentation() -> None:
         st.query_params[PRESENTATION] = "1"
 
 
+def _follow(header_key: str, filter_key: str) -> None:
+    """A header switch sets the shared filter (its widget, bound to the address, follows on the rerun)."""
+    st.session_state[filter_key] = st.session_state[header_key]
+
+
 def presentation_header(caption: str) -> None:
-    """Instead of the page title: one line of context and a way back (the sidebar is collapsed)."""
+    """Instead of the page title: one line with the view, Regierungsbezirk and Ebene switches, and a way back.
+
+    The sidebar is collapsed while presenting, so the switches a speaker needs sit in the header.
+    """
     st.html(_PRESENTATION_CSS)
-    left, right = st.columns([5, 1])
-    left.markdown(f"### {caption}")
-    right.button("Präsentation beenden", on_click=_switch_presentation, key="end_presentation")
+    title, regbez, level, end = st.columns([5, 2.2, 1.8, 1.4], vertical_alignment="center")
+    title.markdown(f"#### {caption}")
+    st.session_state["praes_regbez"] = st.session_state.get("regbez", ALL_BAVARIA)
+    st.session_state["praes_ebene"] = st.session_state.get("ebene", LEVEL_KREISE)
+    regbez.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="praes_regbez",
+                     label_visibility="collapsed", on_change=_follow, args=("praes_regbez", "regbez"))  # fmt: skip
+    level.segmented_control("Ebene", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="praes_ebene", label_visibility="collapsed",
+                            on_change=_follow, args=("praes_ebene", "ebene"))  # fmt: skip
+    end.button("Präsentation beenden", on_click=_switch_presentation, key="end_presentation")
 
 
 def map_switches() -> tuple[str, str, bool]:

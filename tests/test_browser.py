@@ -98,7 +98,7 @@ def test_presentation_mode_fills_the_width_and_keeps_the_view(server, page, tmp_
     expect(fmap.locator("path.leaflet-interactive")).to_have_count(14, timeout=60_000)
     legend = fmap.locator(".integra-legend")
     expect(legend).to_be_visible()
-    assert legend.locator("div").first.evaluate("d => parseFloat(getComputedStyle(d).fontSize)") >= 18
+    assert legend.locator(".integra-body > div").first.evaluate("d => parseFloat(getComputedStyle(d).fontSize)") >= 18
     frame_box = page.locator(MAP_FRAME).bounding_box()
     assert frame_box["width"] >= 0.9 * 1400, frame_box  # the map spans the window
     sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()

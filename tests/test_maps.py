@@ -70,9 +70,7 @@ def test_status_filter_and_gemeinden_level(engine):
 
 def test_map_zooms_to_the_chosen_regierungsbezirk(engine):
     html = build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")).get_root().render()
-    south, west, north, east = map(
-        float, re.search(r"fitBounds\(\s*\[\[([\d.]+),\s*([\d.]+)\],\s*\[([\d.]+),\s*([\d.]+)\]\]", html).groups()
-    )
+    (south, west), (north, east) = next(d["bounds"] for d in layer_data(html) if "bounds" in d)
     assert 49.5 < south < north < 50.6 and 10.4 < west < east < 12.3
 
 

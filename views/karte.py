@@ -24,6 +24,6 @@ view = MapView(
     basemap=basemap,
     large=presenting,
 )
-ui.show_map(view, height=820 if presenting else 640)
+ui.show_map(view, height=640)  # while presenting, CSS sizes the frame to the screen
 if not presenting:
     ui.map_exports(view)

@@ -1,0 +1,88 @@
+"""The map on a phone and on a projector, in Debian's Chromium (issue: meeting-ready).
+
+Phone 390×844 with touch: the Regierungsbezirk fills the frame, legend and layer control start
+folded, a popup folds the legend away, one finger scrolls the page. Projector 1280×720 and
+1920×1080 in presentation mode: the whole frame and legend fit the screen, and Regierungsbezirk
+and Ebene can be switched from the header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Frame, Page, expect, sync_playwright
+
+from tests.browser import CHROMIUM, FLAGS, MAP_FRAME, OFFLINE, require_chromium, served_copy
+
+require_chromium()
+
+
+@pytest.fixture(scope="module")
+def server(seeded_template, tmp_path_factory) -> Iterator[str]:
+    with served_copy(seeded_template, tmp_path_factory.mktemp("viewports")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _map(page: Page, url: str) -> Frame:
+    page.goto(url)
+    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1000)  # the fit runs once the frame has its size
+    return next(f for f in page.frames if "st_folium" in f.url)
+
+
+_REGION = """() => {
+    const boxes = [...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getBoundingClientRect());
+    const frame = document.querySelector('.leaflet-container').getBoundingClientRect();
+    const width = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
+    const height = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+    return {share: Math.max(width / frame.width, height / frame.height), dragging: window.map.dragging.enabled()};
+}"""
+
+
+def test_phone_shows_the_region_with_folded_controls(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    frame = _map(page, f"{server}/karte?regbez=Oberfranken&{OFFLINE}")
+    region = frame.evaluate(_REGION)
+    assert region["share"] > 0.85, region  # Oberfranken was an 80-px blob at the left edge
+    assert region["dragging"] is False  # one finger scrolls the page; two fingers move the map
+    expect(frame.locator(".integra-legend .integra-body")).to_be_hidden()
+    expect(frame.locator(".integra-legend .integra-toggle")).to_have_text("Legende")
+    expect(frame.locator(".leaflet-control-layers-expanded")).to_have_count(0)
+    frame.locator(".integra-legend .integra-toggle").click()
+    expect(frame.locator(".integra-legend .integra-body")).to_be_visible()
+    frame.evaluate("() => window.map.eachLayer(l => { if (l.feature && l.getPopup && l.getPopup()) l.openPopup(); })")
+    expect(frame.locator(".leaflet-popup-content").first).to_be_visible()
+    expect(frame.locator(".integra-legend .integra-body")).to_be_hidden()  # folded for the popup
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_presentation_fits_the_projector_and_switches_from_the_header(server, browser, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    frame = _map(page, f"{server}/karte?regbez=Oberbayern&praesentation=1&{OFFLINE}")
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box["y"] + box["height"] <= height and box["width"] >= 0.9 * width, box
+    legend = frame.locator(".integra-legend").bounding_box()
+    assert legend["y"] + legend["height"] <= box["y"] + box["height"], legend  # page coordinates: on screen
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_role("combobox", name="Regierungsbezirk").click()
+    page.get_by_role("option", name="Schwaben").click()
+    expect(page).to_have_url(re.compile("regbez=Schwaben"), timeout=15_000)
+    main.get_by_text("Gemeinden", exact=True).click()
+    expect(page).to_have_url(re.compile("ebene=Gemeinden"), timeout=15_000)
+    expect(page.frame_locator(MAP_FRAME).locator(".integra-legend")).to_contain_text("Gemeinden", timeout=60_000)
+    page.close()
