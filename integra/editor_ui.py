@@ -112,7 +112,7 @@ def concept_list(user: str) -> None:
     changes, errors = editing.read_concept_list(ui.engine(), table)
     if errors:
         st.error(f"{len(errors)} Fehler – nichts übernommen.")
-        st.dataframe(problems_frame(errors), hide_index=True)
+        ui.table(problems_frame(errors), "concept_errors")
         return
     st.write(f"{len(changes)} Änderungen bereit.")
     if st.button("Konzeptliste übernehmen", type="primary", key="apply_concepts"):
@@ -129,7 +129,7 @@ def change_log(user: str) -> None:
     if log.empty:
         st.caption("Noch keine Änderungen.")
         return
-    st.dataframe(log.drop(columns="batch"), hide_index=True, key="edit_log")
+    ui.table(log.drop(columns="batch"), "edit_log")
     open_batches = log[log["rückgängig"].isna()]
     if open_batches.empty:
         return

@@ -9,12 +9,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import pandas as pd
 
 _CONFIDENCE_DE = {"high": "hoch", "medium": "mittel", "low": "niedrig"}
 UNSOURCED = "ohne Quelle"
+PLACEHOLDER = "–"  # the one sign for "no value" in every table (Streamlit's grid would print "None")
 
 
 def is_blank(value: object) -> bool:
@@ -119,3 +121,25 @@ def clip(value: object, limit: int) -> str:
 
 def year_text(value: object) -> str:
     return "" if is_blank(value) else str(int(float(value)))
+
+
+def shown(frame: pd.DataFrame, links: Iterable[str] = ()) -> pd.DataFrame:
+    """A table as the app shows it: every missing value is PLACEHOLDER, a missing link an empty cell.
+
+    Whole-number columns with gaps (years, row numbers) become text ("2018", "–"): the grid would
+    print them as "2018.0" and "None". Other numbers stay numbers, so they still sort as numbers.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not values.isna().any():
+            continue
+        present = values.dropna()
+        if column in links:
+            out[column] = values.astype(object).where(values.notna(), "")
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            if (present == present.round()).all():
+                out[column] = values.map(lambda v: PLACEHOLDER if is_blank(v) else str(int(v)))
+        else:
+            out[column] = values.astype(object).where(values.notna(), PLACEHOLDER)
+    return out

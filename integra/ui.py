@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from integra import export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
-from integra.formatting import clip, md_text
+from integra.formatting import clip, md_text, shown
 from integra.mapframe import MapFrame
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
@@ -341,12 +341,20 @@ def kreis_options(regbez: str = ALL_BAVARIA) -> dict[str, str]:
     return dict(zip(frame["name"], frame["ags"], strict=True))
 
 
-def table_section(table: pd.DataFrame, summary: str, stem: str, key: str, **dataframe_options: object) -> None:
+def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), **options: object) -> None:
+    """Every table of the app: no index, "–" for missing values, `links` as link columns."""
+    config = {column: st.column_config.LinkColumn(column) for column in links if column in frame.columns}
+    config.update(options.pop("column_config", None) or {})  # type: ignore[call-overload]
+    st.dataframe(shown(frame, links), hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
+
+
+def table_section(frame: pd.DataFrame, summary: str, stem: str, key: str, links: Sequence[str] = (),
+                  **options: object) -> None:  # fmt: skip
     """A list to take along: one line saying what it is, the table, and its CSV/Excel downloads."""
     if summary:
         st.write(summary)
-    st.dataframe(table, hide_index=True, key=f"{key}_table", **dataframe_options)
-    downloads(table, stem, key)
+    table(frame, f"{key}_table", links, **options)
+    downloads(frame, stem, key)
 
 
 def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:

@@ -204,24 +204,23 @@ def show_plan(plan: importer.Plan) -> None:
     if plan.errors:
         st.error(f"{len(plan.errors)} Fehler in {md_text(plan.file_name)}. Ohne „nur gültige Zeilen übernehmen“ wird nichts "
                  "übernommen.")  # fmt: skip
-        st.dataframe(importer.problems_frame(plan.errors), hide_index=True, key="errors_table")
+        ui.table(importer.problems_frame(plan.errors), "errors_table")
     if plan.warnings:
         with st.expander(f"{len(plan.warnings)} Hinweise"):
-            st.dataframe(importer.problems_frame(plan.warnings), hide_index=True, key="warnings_table")
+            ui.table(importer.problems_frame(plan.warnings), "warnings_table")
     new, changed, same, removed = st.tabs(["Neu", "Geändert", "Unverändert", "Entfernt"])
     with new:
         frame = importer.preview_frame(plan.inserts)
-        st.dataframe(_shown(frame), hide_index=True, key="new_table")
+        ui.table(_shown(frame), "new_table")
         if len(frame):
             st_folium(points_map(frame, default_basemap()), key="preview_map", height=320, use_container_width=True,
                       returned_objects=[])  # fmt: skip
     with changed:
-        st.dataframe(importer.changes_frame(plan), hide_index=True, key="changed_table")
+        ui.table(importer.changes_frame(plan), "changed_table")
     with same:
-        st.dataframe(_shown(importer.preview_frame(plan.unchanged)), hide_index=True, key="same_table")
+        ui.table(_shown(importer.preview_frame(plan.unchanged)), "same_table")
     with removed:
-        st.dataframe(_shown(pd.DataFrame(plan.removals, columns=[*importer.DATA_FIELDS, "id"])), hide_index=True,
-                     key="removed_table")  # fmt: skip
+        ui.table(_shown(pd.DataFrame(plan.removals, columns=[*importer.DATA_FIELDS, "id"])), "removed_table")
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -237,13 +236,13 @@ def history(user: str) -> None:
     if not runs:
         st.caption("Noch keine Importe.")
         return
-    st.dataframe(pd.DataFrame([{
+    ui.table(pd.DataFrame([{
         "Nr.": r.id, "Datei": r.file_name, "Zeit (UTC)": f"{r.created_at:%d.%m.%Y %H:%M}", "wer": r.user_name,
         "Modus": importer.MODE_LABELS.get(r.mode, r.mode), "neu": r.inserted, "geändert": r.updated,
         "entfernt": r.removed, "übersprungen": r.skipped,
-        "rückgängig": f"{r.undone_at:%d.%m.%Y %H:%M} ({r.undone_by})" if r.undone_at else "",
+        "rückgängig": f"{r.undone_at:%d.%m.%Y %H:%M} ({r.undone_by})" if r.undone_at else None,
         "SHA-256": r.sha256[:12],
-    } for r in runs]), hide_index=True, key="history_table")  # fmt: skip
+    } for r in runs]), "history_table")  # fmt: skip
     open_runs = {r.id: r for r in runs if r.undone_at is None}  # newest first
     if not open_runs:
         return

@@ -163,3 +163,25 @@ def test_an_unexpected_error_shows_a_german_message_with_an_id_not_a_traceback(d
     assert messages and all("Fehlernummer" in m and "Traceback" not in m and "partners" not in m for m in messages)
     config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none" and config["client"]["disableDataExport"] is True
+
+
+@pytest.mark.parametrize("page", ["views/uebersicht.py", "views/partner.py", "views/luecken.py"])
+def test_tables_show_a_dash_not_none(db_url, page):
+    """UX review #9: Streamlit's grid prints "None" for every missing value; the app shows "–"."""
+    at = _app().run()
+    at.switch_page(page).run()
+    frames = [df.value for df in at.dataframe]
+    assert frames and all(not frame.isna().any().any() for frame in frames), page
+    assert any((frame == "–").any().any() for frame in frames)  # the seed has gaps; they show as "–"
+
+
+def test_shown_turns_gaps_into_one_placeholder():
+    import pandas as pd
+
+    from integra.formatting import shown
+
+    frame = pd.DataFrame({"Titel": ["A", None], "Jahr": [2018.0, float("nan")], "Quelle": ["https://a.de", None],
+                          "Rate": [1.5, float("nan")], "Zahl": [1, 2]})  # fmt: skip
+    out = shown(frame, links=["Quelle"])
+    assert list(out["Titel"]) == ["A", "–"] and list(out["Jahr"]) == ["2018", "–"]
+    assert list(out["Quelle"]) == ["https://a.de", ""] and list(out["Zahl"]) == [1, 2]

@@ -29,8 +29,7 @@ with partnerless:
 with models:
     ui.table_section(ui.nearby_models(filters).drop(columns="ags"),
                      "Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den "
-                     "Kreismitten).", "vorbilder", "models",
-                     column_config={"Quelle": st.column_config.LinkColumn("Quelle")})  # fmt: skip
+                     "Kreismitten).", "vorbilder", "models", links=["Quelle"])  # fmt: skip
 
 st.subheader("Nach Regierungsbezirk")
 ui.table_section(gaps.regbez_figures(figures), "", "regierungsbezirke_kennzahlen", "regbez")

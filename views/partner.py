@@ -18,14 +18,5 @@ table = ui.partner_table(filters, search)
 st.write(f"**{len(table)}** Partner")
 if table.empty:
     st.info("Keine Partner für diese Auswahl – Partnertypen, Regierungsbezirk oder Suche ändern.")
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    key="partner_table",
-    column_config={
-        "Webseite": st.column_config.LinkColumn("Webseite"),
-        "Quelle": st.column_config.LinkColumn("Quelle", help="Wo der Eintrag belegt ist"),
-    },
-)
+ui.table(table, "partner_table", links=["Webseite", "Quelle"], width="stretch")
 ui.downloads(table, "partner", "partner")

@@ -1,5 +1,6 @@
 """Übersicht: key figures for the chosen area, one row per Regierungsbezirk, every Kreis, sources."""
 
+import pandas as pd
 import streamlit as st
 
 from integra import queries, ui
@@ -35,51 +36,29 @@ cols[3].metric("Partner (gewählte Typen)", sum(figures.partner_types.values()))
 left, right = st.columns(2)
 with left:
     st.subheader("Konzeptstatus der Kreise")
-    st.dataframe(
-        {"Status": list(figures.concept_status), "Kreise": list(figures.concept_status.values())},
-        hide_index=True,
-        key="status_table",
-    )
+    ui.table(pd.DataFrame({"Status": list(figures.concept_status), "Kreise": list(figures.concept_status.values())}),
+             "status_table")  # fmt: skip
     st.subheader("Kommunale Integrationszentren")
-    st.dataframe(
-        {"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE], "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]},
-        hide_index=True,
-        key="kiz_table",
-    )
+    ui.table(pd.DataFrame({"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE],
+                           "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]}), "kiz_table")  # fmt: skip
 with right:
     st.subheader("Partner nach Typ")
-    st.dataframe(
-        {"Typ": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())},
-        hide_index=True,
-        key="partner_type_table",
-    )
+    ui.table(pd.DataFrame({"Typ": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())}),
+             "partner_type_table")  # fmt: skip
 
 st.subheader("Nach Regierungsbezirk")
-st.dataframe(ui.figures_by_regbez(filters.partner_types), hide_index=True, key="regbez_table")
+ui.table(ui.figures_by_regbez(filters.partner_types), "regbez_table")
 
 st.subheader("Alle Kreise")
 st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
 kreise = ui.kreis_table(filters)
 if kreise.empty:
     st.info("Kein Kreis passt zum gewählten Konzeptstatus – Status in der Seitenleiste ändern.")
-st.dataframe(
-    kreise,
-    hide_index=True,
-    key="kreis_table",
-    column_config={
-        "Quelle": st.column_config.LinkColumn("Quelle"),
-        "Jahr": st.column_config.NumberColumn("Jahr", format="%d"),
-        "Einwohner": st.column_config.NumberColumn("Einwohner", format="localized"),
-    },
-)
+ui.table(kreise, "kreis_table", links=["Quelle"],
+         column_config={"Einwohner": st.column_config.NumberColumn("Einwohner", format="localized")})
 
 with st.expander("Vorbild NRW: Kommunale Integrationszentren (Hintergrund zum Antrag)"):
-    st.dataframe(
-        queries.kiz_references(ui.engine()),
-        hide_index=True,
-        column_config={"Quelle": st.column_config.LinkColumn("Quelle")},
-        key="nrw_table",
-    )
+    ui.table(queries.kiz_references(ui.engine()), "nrw_table", links=["Quelle"])
 
 st.subheader("Datenquellen")
 st.markdown(
