@@ -80,11 +80,11 @@ PRESENTATION_CSS = (
 )
 
 
-def _swatch(colour: str, label: str, count: int | None = None) -> str:
+def _swatch(colour: str, label: str, count: int | None = None, border: str = "1px solid #333") -> str:
     suffix = f" ({count})" if count is not None else ""
     return (
-        f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{colour};'
-        f'border:1px solid #333;vertical-align:middle;margin-right:.4em"></span>{esc(label)}{suffix}</div>'
+        f'<div><span style="display:inline-block;box-sizing:border-box;width:1.1em;height:1.1em;background:{colour};'
+        f'border:{border};vertical-align:middle;margin-right:.4em"></span>{esc(label)}{suffix}</div>'
     )
 
 
@@ -101,7 +101,8 @@ def _badge(colour: str, letter: str, square: bool, size: int) -> str:
     )
 
 
-def _legend_html(view: MapView, statuses: list[str]) -> str:
+def _legend_html(view: MapView, data: MapData, statuses: list[str], eligible: int) -> str:
+    """The key to what this view draws: rows with nothing on the map are left out."""
     counts = Counter(statuses)
     size = 22 if view.large else 16
     parts = [
@@ -110,21 +111,27 @@ def _legend_html(view: MapView, statuses: list[str]) -> str:
         f'max-width:{340 if view.large else 260}px">',
         f"<b>Integrationskonzept ({esc(view.level)})</b>",
     ]
-    parts += [_swatch(CONCEPT_COLOURS[s], s, int(counts.get(s, 0))) for s in view.statuses]
-    parts.append("<b>Kommunale Integrationszentren</b>")
-    for status in (*KIZ_STATUSES, KIZ_ELIGIBLE):
-        parts.append(
-            f'<div style="display:flex;align-items:center;gap:.4em">'
-            f"{_badge(KIZ_COLOURS[status], 'K', True, size)}{esc(status)}</div>"
-        )
-    parts.append("<b>Partner (Sitz)</b>")
-    for ptype in view.partner_types:
-        colour, letter = PARTNER_STYLE[ptype]
-        parts.append(
-            f'<div style="display:flex;align-items:center;gap:.4em">'
-            f"{_badge(colour, letter, False, size)}{esc(ptype)}</div>"
-        )
-    parts.append("<small>Zahl im Kreis = mehrere Partner</small></div>")
+    parts += [_swatch(CONCEPT_COLOURS[s], s, counts[s]) for s in view.statuses if counts[s]]
+    if not statuses:
+        parts.append("<div>keine Fläche im Filter</div>")
+    if eligible:
+        parts.append(_swatch(CONCEPT_COLOURS["vorhanden"], f"{KIZ_ELIGIBLE} (Konzept, noch kein KIZ)", eligible,
+                             border="2px dashed #000"))  # fmt: skip
+    kiz = Counter(data.centres["status"]) if len(data.centres) else Counter()
+    if kiz:
+        parts.append("<b>Kommunale Integrationszentren</b>")
+        parts += [f'<div style="display:flex;align-items:center;gap:.4em">'
+                  f"{_badge(KIZ_COLOURS[s], 'K', True, size)}{esc(s)} ({kiz[s]})</div>" for s in KIZ_STATUSES if kiz[s]]  # fmt: skip
+    partners = Counter(data.partners["type"]) if len(data.partners) else Counter()
+    if partners:
+        parts.append("<b>Partner (Sitz)</b>")
+        for ptype in view.partner_types:
+            if partners[ptype]:
+                colour, letter = PARTNER_STYLE[ptype]
+                parts.append(f'<div style="display:flex;align-items:center;gap:.4em">'
+                             f"{_badge(colour, letter, False, size)}{esc(ptype)} ({partners[ptype]})</div>")  # fmt: skip
+        parts.append("<small>Zahl im Kreis = mehrere Partner an diesem Ort</small>")
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -180,18 +187,28 @@ def _gemeinde_popup(row: Mapping[str, Any]) -> str:
     return _popup([f"<b>{esc(row['name'])}</b> <small>({esc(row['kind'])})</small>", *_concept_lines(row)])
 
 
+ELIGIBLE_STYLE = "vorhanden, förderfähig"
+
+
 def _area_styles(view: MapView) -> dict[str, dict[str, object]]:
-    """Leaflet path style per concept status: high contrast on a projector, thinner borders for Gemeinden."""
+    """Leaflet path style per concept status: high contrast on a projector, thinner borders for Gemeinden.
+
+    A Kreis förderfähig nach Antrag A3 (concept, no KIZ yet) gets a dashed black outline on its
+    area: the "K" square is kept for real KIZ records (as a marker it read as "a KIZ is here").
+    """
     weight = (0.6 if view.level == LEVEL_GEMEINDEN else 1) * (1.6 if view.large else 1)
-    return {
+    styles: dict[str, dict[str, object]] = {
         status: {"fillColor": colour, "color": "#000" if view.large else "#444", "weight": weight,
                  "fillOpacity": 0.85 if view.large else 0.65}
         for status, colour in CONCEPT_COLOURS.items()
     }  # fmt: skip
+    styles[ELIGIBLE_STYLE] = {**styles["vorhanden"], "color": "#000", "weight": 3 * weight, "dashArray": "7 5"}
+    return styles
 
 
-def _area_layer(view: MapView, data: MapData) -> tuple[list[str], Areas]:
-    """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn."""
+def _area_layer(view: MapView, data: MapData) -> tuple[list[str], int, Areas]:
+    """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn
+    and how many drawn Kreise are förderfähig nach Antrag A3."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
         facts, shapes, popup = data.gemeinden, geodata.geometries("gemeinden"), _gemeinde_popup
     else:
@@ -202,11 +219,13 @@ def _area_layer(view: MapView, data: MapData) -> tuple[list[str], Areas]:
             return _kreis_popup(row, structures.get(row["ags"], []))
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
-    features = [(row["ags"], shapes[row["ags"]], row["status"], f"{row['name']} – Konzept: {row['status']}", popup(row))
-                for row in rows]  # fmt: skip
+    eligible = {row["ags"] for row in rows if row.get("foerderfaehig") in (True,)}  # numpy bools, NaN for Gemeinden
+    features = [(row["ags"], shapes[row["ags"]], ELIGIBLE_STYLE if row["ags"] in eligible else row["status"],
+                 f"{row['name']} – Konzept: {row['status']}" + (f" – {KIZ_ELIGIBLE}" if row["ags"] in eligible else ""),
+                 popup(row)) for row in rows]  # fmt: skip
     layer = Areas(features, _area_styles(view), name=f"{view.level} nach Konzeptstatus",
                   highlight={"weight": 3, "color": "#000"})  # fmt: skip
-    return [row["status"] for row in rows], layer
+    return [row["status"] for row in rows], len(eligible), layer
 
 
 def _regbez_layer(view: MapView) -> Areas:
@@ -217,15 +236,13 @@ def _regbez_layer(view: MapView) -> Areas:
 
 
 def _kiz_layer(view: MapView, data: MapData) -> Markers:
-    """KIZ records at their point (else the Kreis centre) and Kreise förderfähig nach Antrag A3."""
+    """KIZ records at their point (else the Kreis centre), coloured by status."""
     size = 26 if view.large else 20
-    statuses = (*KIZ_STATUSES, KIZ_ELIGIBLE)
     # Anchored at its lower-right corner: the square sits beside a partner cluster at the same town.
     styles = [marker_style("integra-kiz", _badge(KIZ_COLOURS[s], "K", True, size), size, (size + 4, size + 4))
-              for s in statuses]  # fmt: skip
-    style_of = {status: i for i, status in enumerate(statuses)}
+              for s in KIZ_STATUSES]  # fmt: skip
+    style_of = {status: i for i, status in enumerate(KIZ_STATUSES)}
     centres = geodata.kreis_centres()
-    shown = set(data.kreise.loc[data.kreise["status"].isin(view.statuses), "ags"])
     rows: list[list[object]] = []
     for rec in data.centres.itertuples():
         centre = centres[rec.kreis_ags]
@@ -235,13 +252,6 @@ def _kiz_layer(view: MapView, data: MapData) -> Markers:
             f"<br>{esc(rec.note)}<br>Quelle: {source_html(rec.source_url)}"
         )
         rows.append([lat, lon, style_of[rec.status], f"KIZ {rec.status}: {rec.name}", [popup]])
-    for rec in data.kreise[data.kreise["foerderfaehig"] & data.kreise["ags"].isin(shown)].itertuples():
-        centre = centres[rec.ags]
-        popup = (
-            f"<b>{esc(rec.name)}</b><br>{esc(KIZ_ELIGIBLE)}: Konzept vorhanden, noch kein KIZ-Eintrag."
-            f"<br>Konzept: {esc(rec.title)} ({year_text(rec.year) or 'Jahr unbekannt'})"
-        )
-        rows.append([centre.y, centre.x, style_of[KIZ_ELIGIBLE], f"{rec.name}: {KIZ_ELIGIBLE}", [popup]])
     return Markers(rows, styles, [], name="Kommunale Integrationszentren")
 
 
@@ -324,13 +334,13 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
     """The complete map for one view, with local assets, layer control and legend."""
     bounds = geodata.bounds(view.regbez)
     fmap = _base_map(bounds, view.basemap)
-    statuses, layer = _area_layer(view, data)
+    statuses, eligible, layer = _area_layer(view, data)
     layer.add_to(fmap)
     _regbez_layer(view).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
     LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Markers)]).add_to(fmap)
-    Control(_legend_html(view, statuses), "integra-legend", toggle="Legende").add_to(fmap)
+    Control(_legend_html(view, data, statuses, eligible), "integra-legend", toggle="Legende").add_to(fmap)
     Style(MAP_CSS + (PRESENTATION_CSS if view.large else "")).add_to(fmap)
     # Keep the area clear of the legend on the right (on a phone the legend starts folded).
     View(bounds, legend_width=330 if view.large else 270).add_to(fmap)

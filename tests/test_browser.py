@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from integra import queries
+from integra.store import make_engine
 from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
 
 require_chromium()
@@ -22,6 +24,15 @@ def server(seeded_template, tmp_path_factory) -> Iterator[str]:
         yield url
 
 
+def _eligible(seeded_template, regbez: str) -> int:
+    """Kreise förderfähig nach Antrag A3 in the seed the app serves a copy of (drawn with a dashed outline)."""
+    engine = make_engine(f"sqlite:///{seeded_template}")
+    try:
+        return int(queries.kreise(engine, regbez)["foerderfaehig"].sum())
+    finally:
+        engine.dispose()
+
+
 def _watch(page: Page) -> tuple[list[str], list[str], list[str]]:
     external, failed, errors = [], [], []
     page.on("request", lambda r: urlsplit(r.url).hostname not in ("127.0.0.1", None) and external.append(r.url))
@@ -30,7 +41,7 @@ def _watch(page: Page) -> tuple[list[str], list[str], list[str]]:
     return external, failed, errors
 
 
-def test_karte_shows_all_kreise_markers_and_legend_offline(server, page, tmp_path, capsys):
+def test_karte_shows_all_kreise_markers_and_legend_offline(server, seeded_template, page, tmp_path, capsys):
     external, failed, errors = _watch(page)
     started = time.monotonic()
     page.goto(f"{server}/karte?{OFFLINE}")
@@ -39,7 +50,8 @@ def test_karte_shows_all_kreise_markers_and_legend_offline(server, page, tmp_pat
     elapsed = time.monotonic() - started
     expect(fmap.locator(".integra-legend")).to_be_visible()
     expect(fmap.locator(".integra-legend")).to_contain_text("vorhanden (25)")
-    expect(fmap.locator(".integra-kiz")).to_have_count(25)
+    expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(_eligible(seeded_template, "Ganz Bayern"))
+    expect(fmap.locator(".integra-kiz")).to_have_count(0)  # the seed has no KIZ record yet
     expect(fmap.locator(".marker-cluster, .integra-partner").first).to_be_visible()
     expect(fmap.locator(".leaflet-control-layers")).to_contain_text("Partner")
     expect(fmap.locator(".leaflet-control-attribution")).to_contain_text("GeoBasis-DE / BKG")
@@ -69,13 +81,13 @@ def _click_spiderfied_partner(fmap: FrameLocator, attempts: int = 3) -> None:
                 raise
 
 
-def test_url_filter_zooms_to_oberfranken(server, page, tmp_path):
+def test_url_filter_zooms_to_oberfranken(server, seeded_template, page, tmp_path):
     external, failed, errors = _watch(page)
     page.goto(f"{server}/karte?regbez=Oberfranken&{OFFLINE}")
     fmap = page.frame_locator(MAP_FRAME)
     expect(fmap.locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
-    # Bamberg: Caritas and the Integrationsbeirat share one point -> a cluster of 2; Hof and Bamberg förderfähig
-    expect(fmap.locator(".integra-kiz")).to_have_count(2)
+    # Bamberg: Caritas and the Integrationsbeirat share one point -> a cluster of 2
+    expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(_eligible(seeded_template, "Oberfranken"))
     expect(fmap.locator(".marker-cluster").first).to_contain_text("2")
     _click_spiderfied_partner(fmap)
     expect(fmap.locator(".leaflet-popup-content")).to_contain_text("Bamberg")
