@@ -119,6 +119,11 @@ def clip(value: object, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def short_name(name: str) -> str:
+    """'Landkreis Bamberg' -> 'Lkr. Bamberg', 'Kreisfreie Stadt Bamberg' -> 'Bamberg': for labels and lists."""
+    return re.sub(r"^Kreisfreie Stadt ", "", re.sub(r"^Landkreis ", "Lkr. ", name))
+
+
 def year_text(value: object) -> str:
     return "" if is_blank(value) else str(int(float(value)))
 

@@ -343,3 +343,29 @@ class View(_Scripted):
 
     def js(self) -> str:
         return _VIEW_JS % {"map": self._parent.get_name(), "data": self.data_literal()}
+
+
+_LABELS_JS = """var %(name)s = (function (d) {
+    return L.layerGroup(d.rows.map(function (r) {
+        var span = document.createElement('span');
+        span.className = 'integra-label';
+        span.textContent = r[2];
+        return L.marker([r[0], r[1]], {icon: L.divIcon({className: 'integra-label-icon', html: span, iconSize: null}),
+                                       interactive: false, keyboard: false});
+    }));
+})(%(data)s);"""
+
+
+class Labels(_Scripted, Layer):
+    """Area names written on the map (plain text), rows `[lat, lon, text]`."""
+
+    def __init__(self, rows: list[list[object]], name: str) -> None:
+        Layer.__init__(self, name=name, overlay=True)
+        self._name = "Labels"
+        self.rows = rows
+
+    def data(self) -> object:
+        return {"rows": self.rows}
+
+    def js(self) -> str:
+        return _LABELS_JS % {"name": self.get_name(), "data": self.data_literal()}

@@ -20,8 +20,8 @@ import pandas as pd
 from integra import geodata, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
-from integra.formatting import confidence_de, esc, is_blank, source_html, year_text
-from integra.maplayers import Areas, Attribution, Control, LayerSwitch, Markers, Style, View, marker_style
+from integra.formatting import confidence_de, esc, is_blank, short_name, source_html, year_text
+from integra.maplayers import Areas, Attribution, Control, Labels, LayerSwitch, Markers, Style, View, marker_style
 from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_COLOURS,
@@ -69,6 +69,9 @@ MAP_CSS = (
     "background:rgba(0,0,0,.45);color:#fff;font:600 17px/1.3 sans-serif;padding-top:35%;text-align:center;"
     "pointer-events:none}"
     "@media (max-width:600px){.leaflet-control-attribution{font-size:9px;line-height:1.25}}"
+    ".integra-label-icon{width:0;height:0}"
+    ".integra-label{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;font:600 11px sans-serif;"
+    "color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}"
 )
 # Projector: large type in tooltips, popups and controls, readable from the back of a room; the
 # map fills the frame, whose height follows the screen (ui.presentation_header).
@@ -76,7 +79,7 @@ PRESENTATION_CSS = (
     ".leaflet-tooltip{font-size:18px;font-weight:600;color:#000;border:2px solid #000}"
     ".leaflet-popup-content{font-size:17px;line-height:1.45}"
     ".leaflet-control-layers{font-size:17px}.leaflet-control-attribution{font-size:13px}"
-    "#map_div{height:100vh!important}"
+    "#map_div{height:100vh!important}.integra-label{font-size:15px}"
 )
 
 
@@ -235,6 +238,14 @@ def _regbez_layer(view: MapView) -> Areas:
     return Areas(features, {"outline": style}, name="Regierungsbezirke (Grenzen)", interactive=False)
 
 
+def _label_layer(data: MapData) -> Labels:
+    """The Kreis names at their representative points ("Which one is Kulmbach?" without hovering)."""
+    centres = geodata.kreis_centres()
+    rows = [[round(centres[ags].y, 5), round(centres[ags].x, 5), short_name(name)]
+            for ags, name in zip(data.kreise["ags"], data.kreise["name"], strict=True)]  # fmt: skip
+    return Labels(rows, name="Namen der Kreise")
+
+
 def _kiz_layer(view: MapView, data: MapData) -> Markers:
     """KIZ records at their point (else the Kreis centre), coloured by status."""
     size = 26 if view.large else 20
@@ -337,9 +348,11 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
     statuses, eligible, layer = _area_layer(view, data)
     layer.add_to(fmap)
     _regbez_layer(view).add_to(fmap)
+    if view.level == LEVEL_KREISE and view.regbez != ALL_BAVARIA:  # all 96 names would cover Bavaria
+        _label_layer(data).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
-    LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Markers)]).add_to(fmap)
+    LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)]).add_to(fmap)
     Control(_legend_html(view, data, statuses, eligible), "integra-legend", toggle="Legende").add_to(fmap)
     Style(MAP_CSS + (PRESENTATION_CSS if view.large else "")).add_to(fmap)
     # Keep the area clear of the legend on the right (on a phone the legend starts folded).

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from integra import export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
-from integra.formatting import clip, md_text, shown
+from integra.formatting import clip, md_text, short_name, shown
 from integra.mapframe import MapFrame
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
@@ -300,6 +300,27 @@ def map_switches() -> tuple[str, str, bool]:
                   on_change=_switch_presentation, help="Seitenleiste zu, Karte über die ganze Breite, große Legende.")  # fmt: skip
         large = presentation_mode()
     return level, basemap, large
+
+
+def current_basemap() -> str:
+    """The basemap of the address (`karte=…`, chosen on the Karte page), else the configured default."""
+    chosen = st.query_params.get("karte")
+    return chosen if chosen in BASEMAPS else default_basemap()
+
+
+def overview_view(filters: Filters) -> MapView:
+    """The start page's map: the Kreise of the chosen area under the shared filters."""
+    return MapView(regbez=filters.regbez, statuses=filters.statuses, partner_types=filters.partner_types,
+                   basemap=current_basemap())  # fmt: skip
+
+
+def with_concept_line(filters: Filters) -> str:
+    """'Mit Konzept (7): München, Augsburg, …' for the area – the answer a meeting asks for first."""
+    frame = kreise(filters)
+    names = sorted(short_name(n) for n in frame.loc[frame["status"] == "vorhanden", "name"])
+    if not names:
+        return "Mit Konzept: noch kein Kreis in diesem Gebiet (laut durchsuchten Quellen)."
+    return md_text(f"Mit Konzept ({len(names)}): {', '.join(names)}")
 
 
 def area_caption(filters: Filters) -> str:

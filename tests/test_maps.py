@@ -178,3 +178,13 @@ def test_names_survive_streamlit_folium_rewriting_the_script(engine):
                             gemeinde_ags="09461000", kreis_ags="09461", lat=49.887, lon=10.9, precision="Gemeinde"))  # fmt: skip
     frame = mapframe.frame_of(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")))
     assert "R0 alert(coords); X {{'map_div'}}" in [row[3] for row in _partner_rows(frame.script)]
+
+
+def test_kreis_names_are_written_on_the_map_of_a_regierungsbezirk(engine):
+    """UX review #6: "Which one is Kulmbach?" could only be answered by hovering."""
+    labels = [d["rows"] for d in layer_data(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken"))
+                                            .get_root().render()) if "rows" in d and "styles" not in d]  # fmt: skip
+    assert len(labels) == 1 and "Lkr. Kulmbach" in [row[2] for row in labels[0]]
+    assert len(labels[0]) == len(queries.kreise(engine, "Oberfranken"))
+    bavaria = build_map(MapView(), _data(engine, "Ganz Bayern")).get_root().render()
+    assert not [d for d in layer_data(bavaria) if "rows" in d and "styles" not in d]  # 96 names would cover Bayern

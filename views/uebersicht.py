@@ -14,7 +14,13 @@ st.write(
 )
 
 figures = ui.key_figures(filters)
-cols = st.columns(4)
+# The map first (a "Landkarte" that opened without one), the key figures beside it.
+on_map, beside = st.columns([3, 2])
+with on_map:
+    ui.show_map(ui.overview_view(filters), height=480)
+    st.page_link("views/karte.py", label="Zur großen Karte (Gemeinden, Präsentationsmodus, Export)",
+                 icon=":material/map:")  # fmt: skip
+cols = [*beside.columns(2), *beside.columns(2)]
 cols[0].metric(
     "Kreise mit Konzept",
     f"{figures.kreise_with_concept} von {figures.kreise_total}",
@@ -32,6 +38,7 @@ cols[2].metric(
     help=f"{KIZ_ELIGIBLE}: Konzept vorhanden und noch kein KIZ eingetragen (abgeleitet, nicht gespeichert).",
 )
 cols[3].metric("Partner (gewählte Typen)", sum(figures.partner_types.values()))
+beside.caption(ui.with_concept_line(filters))
 
 left, right = st.columns(2)
 with left:
