@@ -7,7 +7,7 @@ without this file, i.e. without page config, navigation and the shared filters.
 
 import streamlit as st
 
-from integra import serving, ui
+from integra import german, serving, ui
 
 serving.install()
 
@@ -18,6 +18,8 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if ui.presentation_mode() else "auto",
 )
 ui.warm_up()
+with st.sidebar:  # a zero-height frame; in the sidebar it takes no room above the page
+    german.install_page()
 
 navigation = st.navigation(
     [

@@ -15,6 +15,7 @@ import json
 import pandas as pd
 
 from integra import geodata
+from integra.formatting import confidence_de
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = {
@@ -36,6 +37,7 @@ def neutralise(value: object) -> object:
 def _table(partners: pd.DataFrame) -> pd.DataFrame:
     frame = partners.reindex(columns=list(COLUMNS)).rename(columns=COLUMNS)
     frame["Stand"] = frame["Stand"].astype(str)
+    frame["Verlässlichkeit"] = frame["Verlässlichkeit"].map(confidence_de)  # "hoch", not "high"
     return frame
 
 

@@ -133,3 +133,10 @@ def test_export_buttons_deliver_a_file_on_every_click(server, page):
             page.get_by_role("button", name=label).click()
         assert download.value.suggested_filename.endswith((".geojson", ".csv"))
         assert download.value.path().stat().st_size > 100
+
+
+def test_unknown_page_is_answered_in_german(server, page):
+    page.goto(f"{server}/gibtsnicht")
+    expect(page.get_by_text("Seite nicht gefunden")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Diese Seite gibt es nicht – gezeigt wird die Übersicht.")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "de"

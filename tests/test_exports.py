@@ -84,3 +84,10 @@ def test_links_show_the_host_the_browser_opens():
     assert ">evil.com</a>" in source_html("https://ⓔvil.com/")
     assert ">münchen.de</a>" in source_html("https://münchen.de/integration")
     assert source_html("javascript:alert(1)") == "javascript:alert(1)"  # shown as text, never a link
+
+
+def test_partner_exports_name_the_reliability_in_german(engine):
+    """UX review #8: "high"/"medium" in the Excel a party member hands on."""
+    frame = pd.read_csv(io.BytesIO(export.to_csv(queries.partners(engine))), sep=";", encoding="utf-8-sig")
+    words = " ".join(frame["Verlässlichkeit"].dropna())
+    assert words and not re.search(r"\b(high|medium|low)\b", words)
