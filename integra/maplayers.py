@@ -101,7 +101,11 @@ _AREAS_JS = """var %(name)s = (function (d) {
         style: function (f) { return d.styles[f.properties.s]; },
         onEachFeature: function (f, l) {
             var p = f.properties;
-            if (p.t) { l.bindTooltip(function () { return text(p.t); }, {sticky: true}); }
+            if (p.t) {
+                l.bindTooltip(function () { return text(p.t); }, {sticky: true});
+                // Screen readers name each area ("Landkreis Hof – Konzept: unbekannt"), not "graphic".
+                l.on('add', function () { var el = l.getElement(); if (el) { el.setAttribute('aria-label', p.t); } });
+            }
             if (p.p) { l.bindPopup(function () { return html(p.p); }, {maxWidth: d.width}); }
             if (d.highlight) {
                 l.on('mouseover', function () { l.setStyle(d.highlight); });

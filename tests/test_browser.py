@@ -50,6 +50,7 @@ def test_karte_shows_all_kreise_markers_and_legend_offline(server, seeded_templa
     elapsed = time.monotonic() - started
     expect(fmap.locator(".integra-legend")).to_be_visible()
     expect(fmap.locator(".integra-legend")).to_contain_text("vorhanden (25)")
+    expect(fmap.locator('path[aria-label^="Landkreis Hof – Konzept:"]')).to_have_count(1)  # named for screen readers
     expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(_eligible(seeded_template, "Ganz Bayern"))
     expect(fmap.locator(".integra-kiz")).to_have_count(0)  # the seed has no KIZ record yet
     expect(fmap.locator(".marker-cluster, .integra-partner").first).to_be_visible()
