@@ -6,10 +6,12 @@ Everything that reaches a map popup or tooltip passes through here: values are e
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -117,6 +119,12 @@ def clip(value: object, limit: int) -> str:
     """At most `limit` characters of a text, cut with "…" (a 100 KB title must not fill a handout)."""
     text = "" if is_blank(value) else str(value)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """A stored UTC time (SQLite returns it without zone) as the clock in Bavaria shows it."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo("Europe/Berlin"))
 
 
 def short_name(name: str) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
 from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, web_links
-from integra.models import Concept, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
+from integra.models import Concept, DataState, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
 from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_STATUSES,
@@ -276,12 +276,13 @@ class DataAge:
 
 
 def data_age(engine: Engine) -> DataAge:
+    """How old the facts are. The last change is the time of the last write of any kind (data_state):
+    an undo restores old `updated_at` values, and the newest of those moved backwards after one."""
     with engine.connect() as conn:
         checked = conn.execute(select(func.min(Concept.checked_on), func.max(Concept.checked_on))).one()
-        changes = [conn.scalar(select(func.max(model.updated_at))) for model in (Concept, Partner, IntegrationCentre)]
+        changed = conn.scalar(select(DataState.changed_at).where(DataState.id == 1))
         population = conn.scalar(select(func.max(Region.population_date)))
-    changes = [c for c in changes if c is not None]
-    return DataAge(checked[0], checked[1], max(changes) if changes else None, population)
+    return DataAge(checked[0], checked[1], changed, population)
 
 
 KREIS_COLUMNS = {

@@ -202,11 +202,16 @@ def show_plan(plan: importer.Plan) -> None:
     cols[3].metric("werden entfernt", len(plan.removals))
     cols[4].metric("Zeilen mit Fehlern", len({p.row for p in plan.errors}))
     if plan.errors:
-        st.error(f"{len(plan.errors)} Fehler in {md_text(plan.file_name)}. Ohne „nur gültige Zeilen übernehmen“ wird nichts "
-                 "übernommen.")  # fmt: skip
+        rows = len({p.row for p in plan.errors})
+        if plan.only_valid:
+            st.warning(f"{rows} {'Zeile' if rows == 1 else 'Zeilen'} mit Fehlern in {md_text(plan.file_name)} werden "
+                       "übersprungen, alle anderen übernommen.")  # fmt: skip
+        else:
+            st.error(f"{len(plan.errors)} Fehler in {md_text(plan.file_name)}. Ohne „nur gültige Zeilen übernehmen“ "
+                     "wird nichts übernommen.")  # fmt: skip
         ui.table(importer.problems_frame(plan.errors), "errors_table")
     if plan.warnings:
-        with st.expander(f"{len(plan.warnings)} Hinweise"):
+        with st.expander(f"{len(plan.warnings)} {'Hinweis' if len(plan.warnings) == 1 else 'Hinweise'}"):
             ui.table(importer.problems_frame(plan.warnings), "warnings_table")
     new, changed, same, removed = st.tabs(["Neu", "Geändert", "Unverändert", "Entfernt"])
     with new:

@@ -99,3 +99,14 @@ def test_kreis_table_shows_source_and_the_a3_rule(engine):
     nuernberg = table.set_index("Kreis").loc["Kreisfreie Stadt Nürnberg"]
     assert nuernberg["KIZ"] == KIZ_ELIGIBLE and nuernberg["Jahr"] == 2004
     assert nuernberg["Quelle"].startswith("https://") and nuernberg["Verlässlichkeit"] == "hoch"
+
+
+def test_last_change_follows_every_write_also_an_undo(engine):
+    """UX review #20: after an undo the footer's "letzte Änderung" moved backwards (old updated_at restored)."""
+    from integra import editing
+    from integra.editing import ConceptChange
+
+    batch = editing.set_concept(engine, ConceptChange("09471", "vorhanden"), "E")
+    after_edit = queries.data_age(engine).last_change
+    editing.undo_batch(engine, batch, "E")
+    assert queries.data_age(engine).last_change >= after_edit
