@@ -69,9 +69,16 @@ class _Scripted(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.js() }}{% endmacro %}")
     _literal: str | None = None
+    # Constant JavaScript; %(name)s is this element's variable, %(map)s the map's, %(data)s `data()`
+    # encoded by `js_data`, %(helpers)s the browser-side helpers below.
+    _js = ""
 
     def js(self) -> str:
-        raise NotImplementedError
+        return self._js % self._fill()
+
+    def _fill(self) -> dict[str, str]:
+        return {"name": self.get_name(), "map": self._parent.get_name(), "data": self.data_literal(),
+                "helpers": _HELPERS}  # fmt: skip
 
     def data_literal(self) -> str:
         """`js_data` of `data()`, made once: the figure and streamlit-folium each ask for the script."""
@@ -124,6 +131,8 @@ class Areas(_Scripted, Layer):
     the key (an AGS) stays in the feature's properties as `k`.
     """
 
+    _js = _AREAS_JS
+
     def __init__(
         self,
         features: Sequence[tuple[str, dict, str, str | None, str | None]],
@@ -146,8 +155,6 @@ class Areas(_Scripted, Layer):
         return {"areas": areas, "styles": self.styles, "highlight": self.highlight, "interactive": self.interactive,
                 "width": self.popup_width}  # fmt: skip
 
-    def js(self) -> str:
-        return _AREAS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": self.data_literal()}
 
 
 _MARKERS_JS = """var %(name)s = (function (d) {
@@ -182,6 +189,8 @@ class Markers(JSCSSMixin, _Scripted, Layer):
     default_js = MarkerCluster.default_js
     default_css = MarkerCluster.default_css
 
+    _js = _MARKERS_JS
+
     def __init__(
         self,
         rows: list[list[object]],
@@ -201,8 +210,6 @@ class Markers(JSCSSMixin, _Scripted, Layer):
         return {"rows": self.rows, "styles": self.styles, "texts": self.texts, "cluster": self.cluster,
                 "width": self.popup_width}  # fmt: skip
 
-    def js(self) -> str:
-        return _MARKERS_JS % {"name": self.get_name(), "helpers": _HELPERS, "data": self.data_literal()}
 
 
 def marker_style(css_class: str, html: str, size: int, anchor: tuple[int, int], suffix: str = "") -> dict[str, object]:
@@ -243,6 +250,8 @@ class Control(_Scripted):
     """A Leaflet control holding fixed HTML of ours (the legend); with `toggle` it folds behind a button,
     folded from the start on a phone and whenever a popup opens there (popups open under controls)."""
 
+    _js = _CONTROL_JS
+
     def __init__(self, html: str, css_class: str, position: str = "bottomright", toggle: str | None = None) -> None:
         super().__init__()
         self._name = "IntegraControl"
@@ -252,32 +261,34 @@ class Control(_Scripted):
         return {"position": self.position, "cls": self.css_class, "html": self.html, "toggle": self.toggle,
                 "small": SMALL_MAP}  # fmt: skip
 
-    def js(self) -> str:
-        return _CONTROL_JS % {"map": self._parent.get_name(), "data": self.data_literal()}
 
 
 class Style(_Scripted):
     """CSS for the map document, added by script (streamlit-folium drops <style> from the header)."""
+
+    _js = 'document.head.insertAdjacentHTML("beforeend", %(data)s);'
 
     def __init__(self, css: str) -> None:
         super().__init__()
         self._name = "IntegraStyle"
         self.css = css
 
-    def js(self) -> str:
-        return f'document.head.insertAdjacentHTML("beforeend", {js_data("<style>" + self.css + "</style>")});'
+    def data(self) -> object:
+        return "<style>" + self.css + "</style>"
 
 
 class Attribution(_Scripted):
     """A note in Leaflet's attribution corner (the data licences require it)."""
+
+    _js = "%(map)s.attributionControl.addAttribution(%(data)s);"
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "IntegraAttribution"
         self.text = text
 
-    def js(self) -> str:
-        return f"{self._parent.get_name()}.attributionControl.addAttribution({js_data(self.text)});"
+    def data(self) -> object:
+        return self.text
 
 
 _LAYERS_JS = """(function (d) {
@@ -290,6 +301,8 @@ _LAYERS_JS = """(function (d) {
 class LayerSwitch(_Scripted):
     """Leaflet's layer control over our layers; folded to an icon on a phone (open, it covered 70 % of the map)."""
 
+    _js = _LAYERS_JS
+
     def __init__(self, layers: Sequence[Layer]) -> None:
         super().__init__()
         self._name = "IntegraLayers"
@@ -298,9 +311,8 @@ class LayerSwitch(_Scripted):
     def data(self) -> object:
         return {"names": [layer.layer_name for layer in self.layers], "small": SMALL_MAP}
 
-    def js(self) -> str:
-        return _LAYERS_JS % {"map": self._parent.get_name(), "data": self.data_literal(),
-                             "layers": ", ".join(layer.get_name() for layer in self.layers)}  # fmt: skip
+    def _fill(self) -> dict[str, str]:
+        return {**super()._fill(), "layers": ", ".join(layer.get_name() for layer in self.layers)}
 
 
 _VIEW_JS = """(function (d) {
@@ -337,6 +349,8 @@ class View(_Scripted):
     """Fit `bounds` to the map's own size, on load and on every resize (a phone leaves no room for the
     legend beside the region); German zoom titles; two-finger panning on small touch screens."""
 
+    _js = _VIEW_JS
+
     def __init__(self, bounds: list[list[float]], legend_width: int) -> None:
         super().__init__()
         self._name = "IntegraView"
@@ -345,8 +359,6 @@ class View(_Scripted):
     def data(self) -> object:
         return {"bounds": self.bounds, "right": self.legend_width, "small": SMALL_MAP}
 
-    def js(self) -> str:
-        return _VIEW_JS % {"map": self._parent.get_name(), "data": self.data_literal()}
 
 
 _LABELS_JS = """var %(name)s = (function (d) {
@@ -363,6 +375,8 @@ _LABELS_JS = """var %(name)s = (function (d) {
 class Labels(_Scripted, Layer):
     """Area names written on the map (plain text), rows `[lat, lon, text]`."""
 
+    _js = _LABELS_JS
+
     def __init__(self, rows: list[list[object]], name: str) -> None:
         Layer.__init__(self, name=name, overlay=True)
         self._name = "Labels"
@@ -371,5 +385,3 @@ class Labels(_Scripted, Layer):
     def data(self) -> object:
         return {"rows": self.rows}
 
-    def js(self) -> str:
-        return _LABELS_JS % {"name": self.get_name(), "data": self.data_literal()}
