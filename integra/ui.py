@@ -162,22 +162,31 @@ def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
     return mapframe.frame_of(maps.build_map(view, _map_data(key, view)))
 
 
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _empty_map_hint(key: StoreKey, view: MapView) -> str | None:
+    """Why the map of this view colours nothing, or None; made once per view and data state, not per rerun."""
+    if not view.statuses:
+        return "Kein Konzeptstatus gewählt – die Karte zeigt nur die Grenzen. Status in der Seitenleiste wählen."
+    data = _map_data(key, view)
+    areas = data.gemeinden if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None else data.kreise
+    if areas["status"].isin(view.statuses).any():
+        return None
+    return (f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{s}“' for s in view.statuses)} in "
+            f"{'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} – die Karte zeigt nur die Grenzen.")  # fmt: skip
+
+
 def show_map(view: MapView, height: int) -> None:
     """The map of this view; built once per view and data state, then sent from the cache.
 
     A filter that leaves nothing to colour still gets the framed map of the Regierungsbezirk,
     with a German hint above it saying why it is empty.
     """
-    data = map_data(view)
-    areas = data.gemeinden if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None else data.kreise
-    if not view.statuses:
-        st.info("Kein Konzeptstatus gewählt – die Karte zeigt nur die Grenzen. Status in der Seitenleiste wählen.")
-    elif not areas["status"].isin(view.statuses).any():
-        st.info(f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{s}“' for s in view.statuses)} in "
-                f"{'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} – die Karte zeigt nur die Grenzen.")  # fmt: skip
+    key = store_key()
+    if hint := _empty_map_hint(key, view):
+        st.info(hint)
     if not view.partner_types:
         st.caption("Keine Partnertypen gewählt – Partner sind ausgeblendet.")
-    mapframe.show(_map_frame(store_key(), view), key="karte", height=height)
+    mapframe.show(_map_frame(key, view), key="karte", height=height)
 
 
 _URL_LABELS = {"regbez": "Regierungsbezirk", "typ": "Partnertyp", "status": "Konzeptstatus", "ebene": "Flächen",
@@ -362,8 +371,12 @@ def kreis_options(regbez: str = ALL_BAVARIA) -> dict[str, str]:
     return dict(zip(frame["name"], frame["ags"], strict=True))
 
 
-def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), **options: object) -> None:
-    """Every table of the app: no index, "–" for missing values, `links` as link columns."""
+def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None,
+          **options: object) -> None:  # fmt: skip
+    """Every table of the app: no index, "–" for missing values, `links` as link columns, and the
+    hint `empty` above it when a filter left no row."""
+    if empty and frame.empty:
+        st.info(empty)
     config = {column: st.column_config.LinkColumn(column) for column in links if column in frame.columns}
     config.update(options.pop("column_config", None) or {})  # type: ignore[call-overload]
     st.dataframe(shown(frame, links), hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
@@ -444,6 +457,16 @@ def map_exports(view: MapView) -> None:
                                 f"karte_{stem}.html", "text/html", on_click="ignore")  # fmt: skip
         cols[2].download_button("Karte als PNG (Folien)", lambda: maps.static_png(view, data), f"karte_{stem}.png",
                                 "image/png", on_click="ignore")  # fmt: skip
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _kiz_references(key: StoreKey) -> pd.DataFrame:
+    return queries.kiz_references(_engine(key[0]))
+
+
+def kiz_references() -> pd.DataFrame:
+    """The NRW model references (Übersicht), read once per data state instead of on every rerun."""
+    return _kiz_references(store_key())
 
 
 def centres_all() -> pd.DataFrame:

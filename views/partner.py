@@ -16,7 +16,6 @@ search = st.text_input(
 )
 table = ui.partner_table(filters, search)
 st.write(f"**{len(table)}** Partner")
-if table.empty:
-    st.info("Keine Partner für diese Auswahl – Partnertypen, Regierungsbezirk oder Suche ändern.")
-ui.table(table, "partner_table", links=["Webseite", "Quelle"], width="stretch")
+ui.table(table, "partner_table", links=["Webseite", "Quelle"], width="stretch",
+         empty="Keine Partner für diese Auswahl – Partnertypen, Regierungsbezirk oder Suche ändern.")
 ui.downloads(table, "partner", "partner")

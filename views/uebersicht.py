@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from integra import queries, ui
+from integra import ui
 from integra.vocab import KIZ_ELIGIBLE, KIZ_STATUSES
 
 filters = ui.current_filters()
@@ -58,14 +58,12 @@ ui.table(ui.figures_by_regbez(filters.partner_types), "regbez_table")
 
 st.subheader("Alle Kreise")
 st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
-kreise = ui.kreis_table(filters)
-if kreise.empty:
-    st.info("Kein Kreis passt zum gewählten Konzeptstatus – Status in der Seitenleiste ändern.")
-ui.table(kreise, "kreis_table", links=["Quelle"],
+ui.table(ui.kreis_table(filters), "kreis_table", links=["Quelle"],
+         empty="Kein Kreis passt zum gewählten Konzeptstatus – Status in der Seitenleiste ändern.",
          column_config={"Einwohner": st.column_config.NumberColumn("Einwohner", format="localized")})
 
 with st.expander("Vorbild NRW: Kommunale Integrationszentren (Hintergrund zum Antrag)"):
-    ui.table(queries.kiz_references(ui.engine()), "nrw_table", links=["Quelle"])
+    ui.table(ui.kiz_references(), "nrw_table", links=["Quelle"])
 
 st.subheader("Datenquellen")
 st.markdown(
