@@ -212,7 +212,8 @@ def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
 
 def sidebar_filters() -> Filters:
     """The filters shown on every page (rendered by app.py before the page runs)."""
-    url_note({"regbez": (ALL_BAVARIA, *REGIERUNGSBEZIRKE), "typ": PARTNER_TYPES, "status": CONCEPT_STATUSES})
+    url_note({"regbez": (ALL_BAVARIA, *REGIERUNGSBEZIRKE), "typ": PARTNER_TYPES, "status": CONCEPT_STATUSES,
+              "ebene": (LEVEL_KREISE, LEVEL_GEMEINDEN), "karte": BASEMAPS})  # one note for the whole address
     with st.sidebar:
         st.header("Filter")
         regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez", bind="query-params")
@@ -292,7 +293,6 @@ def presentation_header(caption: str) -> None:
 
 def map_switches() -> tuple[str, str, bool]:
     """Karte-only sidebar switches: area level, basemap, presentation mode."""
-    url_note({"ebene": (LEVEL_KREISE, LEVEL_GEMEINDEN), "karte": BASEMAPS})
     with st.sidebar:
         st.header("Karte")
         level = st.radio("Flächen", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="ebene", bind="query-params", horizontal=True)

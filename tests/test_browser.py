@@ -141,3 +141,11 @@ def test_unknown_page_is_answered_in_german(server, page):
     expect(page.get_by_text("Seite nicht gefunden")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Diese Seite gibt es nicht – gezeigt wird die Übersicht.")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "de"
+
+
+def test_an_odd_address_gets_one_german_note(server, page):
+    page.goto(f"{server}/karte?regbez=Mars&ebene=y&{OFFLINE}")
+    note = page.get_by_text("Die Adresse enthält unbekannte Werte")
+    expect(note).to_have_count(1, timeout=60_000)  # one note for the whole address, not one per widget group
+    expect(note).to_contain_text("Regierungsbezirk „Mars“")
+    expect(note).to_contain_text("Flächen „y“")
