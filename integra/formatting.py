@@ -127,6 +127,11 @@ def local_time(moment: dt.datetime) -> dt.datetime:
     return aware.astimezone(ZoneInfo("Europe/Berlin"))
 
 
+def local_stamp(moment: dt.datetime) -> str:
+    """'26.11.2026 17:24' in Bavarian time: one way to show a stored time everywhere."""
+    return f"{local_time(moment):%d.%m.%Y %H:%M}"
+
+
 def short_name(name: str) -> str:
     """'Landkreis Bamberg' -> 'Lkr. Bamberg', 'Kreisfreie Stadt Bamberg' -> 'Bamberg': for labels and lists."""
     return re.sub(r"^Kreisfreie Stadt ", "", re.sub(r"^Landkreis ", "Lkr. ", name))

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from integra import export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
-from integra.formatting import clip, local_time, md_text, short_name, shown
+from integra.formatting import clip, local_stamp, md_text, short_name, shown
 from integra.mapframe import MapFrame
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
@@ -345,7 +345,7 @@ def footer() -> None:
     """Sources, licences and how old the data is; shown under every page."""
     age = _data_age(store_key())
     checked = age.concepts_checked_to.strftime("%d.%m.%Y") if age.concepts_checked_to else "unbekannt"
-    changed = f"{local_time(age.last_change):%d.%m.%Y %H:%M} Uhr" if age.last_change else "unbekannt"
+    changed = f"{local_stamp(age.last_change)} Uhr" if age.last_change else "unbekannt"
     st.divider()
     st.caption(
         f"**Datenstand:** Recherche zu Konzepten geprüft am {checked}; letzte Änderung im Datenbestand {changed}; "

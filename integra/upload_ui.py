@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from integra import auth, export, importer, tabular, ui
 from integra.columns import FIELDS, guess_mapping, personal_columns
 from integra.config import default_basemap
-from integra.formatting import md_text
+from integra.formatting import local_stamp, md_text
 from integra.store import db_failure
 from integra.maps import points_map
 from integra.models import ImportRun
@@ -242,10 +242,10 @@ def history(user: str) -> None:
         st.caption("Noch keine Importe.")
         return
     ui.table(pd.DataFrame([{
-        "Nr.": r.id, "Datei": r.file_name, "Zeit (UTC)": f"{r.created_at:%d.%m.%Y %H:%M}", "wer": r.user_name,
+        "Nr.": r.id, "Datei": r.file_name, "Zeit": local_stamp(r.created_at), "wer": r.user_name,
         "Modus": importer.MODE_LABELS.get(r.mode, r.mode), "neu": r.inserted, "geändert": r.updated,
         "entfernt": r.removed, "übersprungen": r.skipped,
-        "rückgängig": f"{r.undone_at:%d.%m.%Y %H:%M} ({r.undone_by})" if r.undone_at else None,
+        "rückgängig": f"{local_stamp(r.undone_at)} ({r.undone_by})" if r.undone_at else None,
         "SHA-256": r.sha256[:12],
     } for r in runs]), "history_table")  # fmt: skip
     open_runs = {r.id: r for r in runs if r.undone_at is None}  # newest first
@@ -267,7 +267,7 @@ def history(user: str) -> None:
 
 
 def _run_label(run: ImportRun) -> str:
-    return (f"Nr. {run.id} – {run.file_name} – {run.created_at:%d.%m.%Y %H:%M} UTC – {run.inserted} neu, "
+    return (f"Nr. {run.id} – {run.file_name} – {local_stamp(run.created_at)} – {run.inserted} neu, "
             f"{run.updated} geändert, {run.removed} entfernt")  # fmt: skip
 
 

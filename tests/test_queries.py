@@ -110,3 +110,13 @@ def test_last_change_follows_every_write_also_an_undo(engine):
     after_edit = queries.data_age(engine).last_change
     editing.undo_batch(engine, batch, "E")
     assert queries.data_age(engine).last_change >= after_edit
+
+
+def test_stored_times_are_shown_in_bavarian_time():
+    """UX review #19: the import history said "Zeit (UTC)" while the footer showed another clock."""
+    import datetime as dt
+
+    from integra.formatting import local_stamp
+
+    assert local_stamp(dt.datetime(2026, 11, 26, 12, 0)) == "26.11.2026 13:00"  # SQLite: naive UTC
+    assert local_stamp(dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC)) == "01.07.2026 14:00"  # summer time
