@@ -18,6 +18,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if ui.presentation_mode() else "auto",
 )
 ui.warm_up()
+ui.page_style()
 with st.sidebar:  # a zero-height frame; in the sidebar it takes no room above the page
     german.install_page()
 
@@ -34,7 +35,7 @@ navigation = st.navigation(
     ]
 )
 with serving.error_boundary():
-    ui.sidebar_filters()
+    ui.sidebar_filters(navigation.url_path)
     navigation.run()
 with serving.error_boundary():
     ui.footer()

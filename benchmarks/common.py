@@ -22,7 +22,7 @@ from integra.vocab import PARTNER_TYPES
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
          "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 RUNS = 5  # browser timings are the median of this many page loads
 
 

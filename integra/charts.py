@@ -5,13 +5,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from integra.vocab import CONCEPT_COLOURS, CONCEPT_STATUSES, REGIERUNGSBEZIRKE
+from integra.vocab import CONCEPT_COLOURS, REGIERUNGSBEZIRKE, status_label
+
+_LABELS = [status_label(s) for s in CONCEPT_COLOURS]
 
 
 def coverage(frame: pd.DataFrame) -> alt.Chart:
     """Stacked bars: Kreise per Regierungsbezirk by concept status."""
     return (
-        alt.Chart(frame)
+        alt.Chart(frame.assign(status=frame["status"].map(status_label)))
         .mark_bar()
         .encode(
             x=alt.X("regbez:N", sort=list(REGIERUNGSBEZIRKE), title=None),
@@ -19,13 +21,13 @@ def coverage(frame: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "status:N",
                 title="Konzept",
-                sort=list(CONCEPT_STATUSES),
-                scale=alt.Scale(domain=list(CONCEPT_COLOURS), range=list(CONCEPT_COLOURS.values())),
+                sort=_LABELS,
+                scale=alt.Scale(domain=_LABELS, range=list(CONCEPT_COLOURS.values())),
             ),  # fmt: skip
             order=alt.Order("order:Q"),
-            tooltip=["regbez", "status", "Kreise"],
+            tooltip=[alt.Tooltip("regbez", title="Regierungsbezirk"), alt.Tooltip("status", title="Konzept"), "Kreise"],
         )
-        .transform_calculate(order=f"indexof({list(CONCEPT_STATUSES)}, datum.status)")
+        .transform_calculate(order=f"indexof({_LABELS}, datum.status)")
     )
 
 
@@ -37,7 +39,7 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("Jahr:O", title="Jahr"),
             y=alt.Y("Anzahl:Q", title="mit Konzept (kumuliert)", axis=alt.Axis(format="d", tickMinStep=1)),
-            color=alt.Color("Ebene:N", scale=alt.Scale(range=["#0072B2", "#E69F00"])),
+            color=alt.Color("Ebene:N", scale=alt.Scale(range=["#0072B2", "#555555"])),
             tooltip=["Ebene", "Jahr", "Anzahl"],
         )
     )

@@ -23,7 +23,10 @@
       var changed = german(node.nodeValue);
       if (changed !== null && changed !== node.nodeValue) { node.nodeValue = changed; }
     }
-    root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder]").forEach(function (el) {
+    if (!root.querySelectorAll) { return; }
+    var named = Array.prototype.slice.call(root.querySelectorAll("[aria-label],[title],[placeholder]"));
+    if (root.matches && root.matches("[aria-label],[title],[placeholder]")) { named.push(root); }
+    named.forEach(function (el) {
       ["aria-label", "title", "placeholder"].forEach(function (name) {
         var value = el.getAttribute(name), changed = value && german(value);
         if (changed && changed !== value) { el.setAttribute(name, changed); }

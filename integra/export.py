@@ -15,11 +15,14 @@ import json
 import pandas as pd
 
 from integra import geodata
-from integra.formatting import confidence_de
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from integra.formatting import confidence_de, is_blank, local_stamp
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = {
-    "name": "Name", "type": "Typ", "kind_detail": "Art", "street": "Straße", "plz": "PLZ", "city": "Ort",
+    "name": "Name", "type": "Partnertyp", "kind_detail": "Art laut Quelle", "street": "Straße", "plz": "PLZ", "city": "Ort",
     "gemeinde": "Gemeinde", "gemeinde_ags": "Gemeinde-AGS", "kreis": "Kreis", "kreis_ags": "Kreis-AGS",
     "regbez": "Regierungsbezirk", "lat": "Breite", "lon": "Länge", "precision": "Lage genau auf",
     "website": "Webseite", "email": "E-Mail", "phone": "Telefon", "contact": "Kontakt", "source_url": "Quelle",
@@ -36,19 +39,35 @@ def neutralise(value: object) -> object:
 
 def _table(partners: pd.DataFrame) -> pd.DataFrame:
     frame = partners.reindex(columns=list(COLUMNS)).rename(columns=COLUMNS)
-    frame["Stand"] = frame["Stand"].astype(str)
+    frame["Stand"] = frame["Stand"].map(lambda moment: "" if is_blank(moment) else local_stamp(moment))
     frame["Verlässlichkeit"] = frame["Verlässlichkeit"].map(confidence_de)  # "hoch", not "high"
     return frame
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    """Any table as UTF-8 with BOM and `;`, so German Excel opens it with umlauts intact; formulas inert."""
-    return frame.map(neutralise).to_csv(sep=";", index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+    """Any table as UTF-8 with BOM, `;` and decimal commas, so German Excel opens it with umlauts and
+    numbers intact; formulas inert."""
+    return (frame.map(neutralise).to_csv(sep=";", decimal=",", index=False, quoting=csv.QUOTE_NONNUMERIC)
+            .encode("utf-8-sig"))  # fmt: skip
+
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F6F8B")
 
 
 def frame_xlsx(frame: pd.DataFrame, sheet: str = "Daten") -> bytes:
+    """Any table as a sheet ready to read: bold coloured header, fitting widths, filter and frozen header row."""
     buffer = io.BytesIO()
-    frame.map(neutralise).to_excel(buffer, index=False, sheet_name=sheet[:31], engine="openpyxl")
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.map(neutralise).to_excel(writer, index=False, sheet_name=sheet[:31])
+        worksheet = writer.sheets[sheet[:31]]
+        for cell in worksheet[1]:
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        for index, column in enumerate(frame.columns, start=1):
+            longest = max([len(str(column)), *(len(str(v)) for v in frame[column].head(500) if not is_blank(v))])
+            worksheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, 60)
+        worksheet.auto_filter.ref = worksheet.dimensions
+        worksheet.freeze_panes = "A2"
     return buffer.getvalue()
 
 

@@ -15,8 +15,8 @@ from fpdf import FPDF
 from sqlalchemy import Engine
 
 from integra import gaps, geodata, queries, staticmap
-from integra.formatting import clip, confidence_de, is_blank, web_links, year_text
-from integra.vocab import CONCEPT_COLOURS, KIZ_ELIGIBLE
+from integra.formatting import clip, confidence_de, is_blank, slug, web_links, year_text
+from integra.vocab import CONCEPT_COLOURS, CONCEPT_STRIPES, KIZ_ELIGIBLE, concept_phrase
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 MAX_PARTNERS = 14
@@ -30,7 +30,17 @@ def kreis_map_png(kreis_ags: str, kreise: pd.DataFrame, partners: pd.DataFrame) 
     shapes = staticmap.kreise_with_status(kreise)
     target = shapes[shapes["ags"] == kreis_ags].geometry.iloc[0]
     area = shapes[shapes.touches(target) | (shapes["ags"] == kreis_ags)]
-    return staticmap.render(area, partners, highlight=kreis_ags, size=(6.2, 4.6))
+    # The page has one legend, beside the map (the picture's own covered the map: two legends).
+    return staticmap.render(area, partners, highlight=kreis_ags, size=(6.2, 4.6), legend=False)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def file_name(kreis_name: str) -> str:
+    """'Landkreis Erding' -> 'steckbrief_landkreis_erding.pdf': a name that says what the file is."""
+    return f"steckbrief_{slug(kreis_name)}.pdf"
 
 
 class _Sheet(FPDF):
@@ -64,9 +74,16 @@ class _Sheet(FPDF):
         """Colour key of the map, drawn as filled squares (a text ■ would print black)."""
         self.set_font("DejaVu", "", 7.5)
         for i, (status, colour) in enumerate(CONCEPT_COLOURS.items()):
-            self.set_fill_color(*(int(colour[k : k + 2], 16) for k in (1, 3, 5)))
-            self.rect(x, y + i * 4.5, 3.2, 3.2, style="F")
-            self.text_at(x + 5, y + i * 4.5 + 2.7, f"Konzept {status}")
+            top = y + i * 4.5
+            self.set_fill_color(*_rgb(colour))
+            self.rect(x, top, 3.2, 3.2, style="F")
+            if status in CONCEPT_STRIPES:  # striped as on the map
+                self.set_draw_color(*_rgb(CONCEPT_STRIPES[status]))
+                self.set_line_width(0.35)
+                for offset in (1.1, 2.2, 3.2):
+                    self.line(x, top + offset, x + offset, top)
+                    self.line(x + 3.2 - offset, top + 3.2, x + 3.2, top + 3.2 - offset)
+            self.text_at(x + 5, top + 2.7, concept_phrase(status))
         self.text_at(x, y + 4 * 4.5 + 2.7, "Punkte: Partner, Buchstabe = Typ")
 
     def text_at(self, x: float, y: float, text: str) -> None:
@@ -98,7 +115,7 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     pdf.set_y(top + shown_map.rendered_height + 3)
 
     pdf.heading("Kommunales Integrationskonzept")
-    lines = [f"Status: {kreis['status']}"]
+    lines = [f"Status: {concept_phrase(kreis['status'])}"]
     if not is_blank(kreis["title"]):
         lines.append(f"{clip(kreis['title'], MAX_FIELD_CHARS)} ({year_text(kreis['year']) or 'Jahr unbekannt'})")
     if not is_blank(kreis["evidence"]):

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from integra.vocab import fold
+
 _CONFIDENCE_DE = {"high": "hoch", "medium": "mittel", "low": "niedrig"}
 UNSOURCED = "ohne Quelle"
 PLACEHOLDER = "–"  # the one sign for "no value" in every table (Streamlit's grid would print "None")
@@ -135,6 +137,11 @@ def local_stamp(moment: dt.datetime) -> str:
 def short_name(name: str) -> str:
     """'Landkreis Bamberg' -> 'Lkr. Bamberg', 'Kreisfreie Stadt Bamberg' -> 'Bamberg': for labels and lists."""
     return re.sub(r"^Kreisfreie Stadt ", "", re.sub(r"^Landkreis ", "Lkr. ", name))
+
+
+def slug(text: str) -> str:
+    """'Landkreis Neumarkt i.d.OPf.' -> 'landkreis_neumarkt_i_d_opf': for file names (ASCII, no spaces)."""
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_") or "datei"
 
 
 def year_text(value: object) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from integra import geodata, queries
-from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_ELIGIBLE, PARTNER_TYPES, REGIERUNGSBEZIRKE
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_ELIGIBLE, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
 
 PER = 100_000
 
@@ -65,7 +65,7 @@ def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> 
         dist = np.hypot(*(xy[[index[a] for a in models["ags"]]] - xy[index[target.ags]]).T) / 1000
         for rank, i in enumerate(np.argsort(dist)[:count], start=1):
             model = models.iloc[i]
-            rows.append({"ags": target.ags, "Kreis": target.name, "Status": target.status, "Rang": rank,
+            rows.append({"ags": target.ags, "Kreis": target.name, "Status": status_label(target.status), "Rang": rank,
                          "Vorbild": model["name"], "Entfernung (km)": round(float(dist[i])), "Konzept": model["title"],
                          "Jahr": model["year"], "Quelle": model["source_url"]})  # fmt: skip
     frame = pd.DataFrame(rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept",
@@ -109,6 +109,7 @@ DISPLAY = {
 def display(frame: pd.DataFrame) -> pd.DataFrame:
     """German column names and the columns a reader needs, for tables and exports."""
     out = frame.reindex(columns=list(DISPLAY)).rename(columns=DISPLAY)
+    out["Konzept"] = out["Konzept"].map(status_label, na_action="ignore")
     out["Jahr"] = out["Jahr"].astype("Int64")
     return out.reset_index(drop=True)
 

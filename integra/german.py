@@ -2,8 +2,8 @@
 
 Streamlit serves `<html lang="en">` and writes its widgets' fixed texts in English (file uploader,
 select placeholders, table toolbar, "Page not found"); it has no setting for either. The script
-`deutsch.js` runs in a zero-height frame of every page (same origin, as Streamlit's HTML
-components are) and translates exactly the texts listed here, also as they appear later.
+`deutsch.js` runs in a zero-height frame of every page (same origin, as `st.iframe` frames of
+HTML are) and translates exactly the texts listed here, also as they appear later.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import streamlit.components.v1 as components
+import streamlit as st
 
 from integra.maplayers import js_data
 
@@ -42,6 +42,9 @@ TEXTS = {
     "Collapse sidebar": "Seitenleiste einklappen",
     "Expand sidebar": "Seitenleiste ausklappen",
     "Help": "Hilfe",
+    "Download failed": "Herunterladen fehlgeschlagen – bitte noch einmal klicken.",
+    # The map frame's title, which screen readers announce (streamlit-folium sets no title of its own).
+    "streamlit_folium.st_folium": "Interaktive Karte (dieselben Angaben als „Tabelle statt Karte“ darunter)",
 }
 
 
@@ -53,4 +56,7 @@ def _html() -> str:
 
 def install_page() -> None:
     """Once per page run (app.py): the frame whose script makes the page German."""
-    components.html(_html(), height=0)
+    # st.iframe needs a height of at least 1 px; the keyed container takes the frame out of the layout.
+    st.html("<style>.st-key-integra_german {position: absolute; width: 0; height: 0; overflow: hidden;}</style>")
+    with st.container(key="integra_german"):
+        st.iframe(_html(), height=1, tab_index=-1, alt="Hilfsrahmen ohne Inhalt (macht die Seite deutsch)")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from integra import geodata, locate, snapshots
 from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
+from integra.export import FORMULA_START
 from integra.formatting import clip, http_url
 from integra.models import ImportChange, ImportRun, Partner, utc_now
 from integra.store import data_token, mark_changed, transaction
@@ -35,7 +36,7 @@ MODE_LABELS = {MODE_MERGE: "Zusammenführen", MODE_REPLACE: "Liste ersetzen"}
 DATA_FIELDS = ("name", "type", "kind_detail", "street", "plz", "city", "gemeinde_ags", "kreis_ags", "lat", "lon",
                "precision", "website", "email", "phone", "contact", "source_url", "confidence", "external_id")  # fmt: skip
 FIELD_LABELS = {
-    "name": "Name", "type": "Typ", "kind_detail": "Art laut Liste", "street": "Straße", "plz": "PLZ", "city": "Ort",
+    "name": "Name", "type": "Partnertyp", "kind_detail": "Art laut Liste", "street": "Straße", "plz": "PLZ", "city": "Ort",
     "gemeinde_ags": "Gemeinde (AGS)", "kreis_ags": "Kreis (AGS)", "lat": "Breite", "lon": "Länge",
     "precision": "Lage genau auf", "website": "Webseite", "email": "E-Mail", "phone": "Telefon", "contact": "Kontakt",
     "source_url": "Quelle", "confidence": "Verlässlichkeit", "external_id": "ID (extern)",
@@ -43,6 +44,7 @@ FIELD_LABELS = {
 # Fields that come from a column only when the column is mapped; otherwise stored values stay.
 _OPTIONAL_COLUMNS = {"street": "street", "plz": "plz", "website": "website", "email": "email", "phone": "phone",
                      "source_url": "source_url", "external_id": "external_id"}  # fmt: skip
+_MARKUP = re.compile("[<>]")  # looks like an HTML tag; no partner's name needs angle brackets
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 
 
@@ -175,6 +177,11 @@ class _RowReader:
         if not name:
             error("name", "Name fehlt")
             return None
+        if name.startswith(FORMULA_START):
+            warn("name", "beginnt mit „=“, „+“, „-“ oder „@“ wie eine Tabellenformel – wird nur als Text gespeichert "
+                         "und in Exporten entschärft; bitte prüfen")  # fmt: skip
+        if _MARKUP.search(name):
+            warn("name", "enthält spitze Klammern wie HTML-Code – wird nur als Text gezeigt; bitte prüfen")
         type_text = self.cell(cells, "type")
         ptype = partner_type_of(type_text or name)
         if type_text and ptype == "Sonstige" and fold(type_text) not in ("sonstige", "sonstiges"):

@@ -103,6 +103,29 @@ _HELPERS = """function text(t) { var s = document.createElement('span'); s.textC
 
 _AREAS_JS = """var %(name)s = (function (d) {
     %(helpers)s
+    // Fill patterns ("in Erarbeitung" is hatched, so it is not told apart by colour alone), once per document.
+    (d.patterns || []).forEach(function (p) {
+        if (document.getElementById(p.id)) { return; }
+        var ns = 'http://www.w3.org/2000/svg', svg = document.getElementById('integra-patterns');
+        if (!svg) {
+            svg = document.createElementNS(ns, 'svg');
+            svg.id = 'integra-patterns';
+            svg.setAttribute('aria-hidden', 'true');
+            svg.setAttribute('style', 'position:absolute;width:0;height:0');
+            svg.appendChild(document.createElementNS(ns, 'defs'));
+            document.body.appendChild(svg);
+        }
+        var pattern = document.createElementNS(ns, 'pattern'), rect = document.createElementNS(ns, 'rect'),
+            line = document.createElementNS(ns, 'line');
+        [['id', p.id], ['patternUnits', 'userSpaceOnUse'], ['width', 8], ['height', 8],
+         ['patternTransform', 'rotate(45)']].forEach(function (a) { pattern.setAttribute(a[0], a[1]); });
+        [['width', 8], ['height', 8], ['fill', p.fill]].forEach(function (a) { rect.setAttribute(a[0], a[1]); });
+        [['x1', 0], ['y1', 0], ['x2', 0], ['y2', 8], ['stroke', p.stripe], ['stroke-width', 3]].forEach(
+            function (a) { line.setAttribute(a[0], a[1]); });
+        pattern.appendChild(rect);
+        pattern.appendChild(line);
+        svg.firstChild.appendChild(pattern);
+    });
     var layer = L.geoJson(d.areas, {
         interactive: d.interactive,
         style: function (f) { return d.styles[f.properties.s]; },
@@ -128,7 +151,8 @@ class Areas(_Scripted, Layer):
     """Polygons with a style per feature (by key), a plain-text tooltip and an HTML popup.
 
     `features` are (key, geometry, style key, tooltip text or None, escaped popup HTML or None);
-    the key (an AGS) stays in the feature's properties as `k`.
+    the key (an AGS) stays in the feature's properties as `k`. A style may fill with one of
+    `patterns` (`{"id", "fill", "stripe"}`: diagonal stripes) as `fillColor: "url(#id)"`.
     """
 
     _js = _AREAS_JS
@@ -141,11 +165,12 @@ class Areas(_Scripted, Layer):
         highlight: Mapping[str, object] | None = None,
         interactive: bool = True,
         popup_width: int = 360,
+        patterns: Sequence[Mapping[str, str]] = (),
     ) -> None:
         Layer.__init__(self, name=name, overlay=True)
         self._name = "Areas"
         self.features, self.styles, self.highlight = features, styles, highlight
-        self.interactive, self.popup_width = interactive, popup_width
+        self.interactive, self.popup_width, self.patterns = interactive, popup_width, list(patterns)
 
     def data(self) -> object:
         areas = {"type": "FeatureCollection", "features": [
@@ -153,7 +178,7 @@ class Areas(_Scripted, Layer):
             for key, geometry, style, tip, popup in self.features
         ]}  # fmt: skip
         return {"areas": areas, "styles": self.styles, "highlight": self.highlight, "interactive": self.interactive,
-                "width": self.popup_width}  # fmt: skip
+                "width": self.popup_width, "patterns": self.patterns}  # fmt: skip
 
 
 
@@ -294,7 +319,11 @@ class Attribution(_Scripted):
 _LAYERS_JS = """(function (d) {
     var map = %(map)s, overlays = {};
     d.names.forEach(function (name, i) { overlays[name] = [%(layers)s][i]; });
-    L.control.layers(null, overlays, {collapsed: map.getSize().x < d.small, position: 'topright'}).addTo(map);
+    var control = L.control.layers(null, overlays, {collapsed: map.getSize().x < d.small, position: 'topright'});
+    control.addTo(map);
+    var toggle = control.getContainer().querySelector('.leaflet-control-layers-toggle');
+    toggle.title = 'Ebenen';
+    toggle.setAttribute('aria-label', 'Ebenen ein- und ausblenden');
 })(%(data)s);"""
 
 

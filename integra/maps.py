@@ -26,11 +26,15 @@ from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_COLOURS,
     CONCEPT_STATUSES,
+    CONCEPT_STRIPES,
     KIZ_COLOURS,
     KIZ_ELIGIBLE,
     KIZ_STATUSES,
     PARTNER_STYLE,
+    PARTNER_COUNT_NOTE,
     PARTNER_TYPES,
+    concept_phrase,
+    status_label,
 )
 
 LEVEL_KREISE = "Kreise"
@@ -70,6 +74,12 @@ MAP_CSS = (
     "pointer-events:none}"
     "@media (max-width:600px){.leaflet-control-attribution{font-size:9px;line-height:1.25}}"
     ".integra-label-icon{width:0;height:0}"
+    # Neutral clusters (the default green/yellow bubbles clashed with the status colours), a small
+    # attribution that leaves the scale bar free, and a layer control no bigger than the legend.
+    ".marker-cluster-small,.marker-cluster-medium,.marker-cluster-large{background-color:rgba(29,39,48,.3)}"
+    ".marker-cluster-small div,.marker-cluster-medium div,.marker-cluster-large div{background-color:#1d2730;"
+    "color:#fff;font-weight:700}"
+    ".leaflet-control-attribution{font-size:11px}.leaflet-control-layers{font-size:12px}"
     ".integra-label{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;font:600 11px sans-serif;"
     "color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}"
 )
@@ -83,10 +93,22 @@ PRESENTATION_CSS = (
 )
 
 
-def _swatch(colour: str, label: str, count: int | None = None, border: str = "1px solid #333") -> str:
+def _pattern_id(status: str) -> str:
+    return "integra-stripes-" + str(CONCEPT_STATUSES.index(status))
+
+
+def _fill_css(status: str) -> str:
+    """The CSS background of a status swatch: its colour, striped like the map where the map stripes it."""
+    colour = CONCEPT_COLOURS[status]
+    if status in CONCEPT_STRIPES:
+        return f"repeating-linear-gradient(45deg,{colour} 0 4px,{CONCEPT_STRIPES[status]} 4px 6px)"
+    return colour
+
+
+def _swatch(background: str, label: str, count: int | None = None, border: str = "1px solid #333") -> str:
     suffix = f" ({count})" if count is not None else ""
     return (
-        f'<div><span style="display:inline-block;box-sizing:border-box;width:1.1em;height:1.1em;background:{colour};'
+        f'<div><span style="display:inline-block;box-sizing:border-box;width:1.1em;height:1.1em;background:{background};'
         f'border:{border};vertical-align:middle;margin-right:.4em"></span>{esc(label)}{suffix}</div>'
     )
 
@@ -114,7 +136,7 @@ def _legend_html(view: MapView, data: MapData, statuses: list[str], eligible: in
         f'max-width:{340 if view.large else 260}px">',
         f"<b>Integrationskonzept ({esc(view.level)})</b>",
     ]
-    parts += [_swatch(CONCEPT_COLOURS[s], s, counts[s]) for s in view.statuses if counts[s]]
+    parts += [_swatch(_fill_css(s), status_label(s), counts[s]) for s in view.statuses if counts[s]]
     if not statuses:
         parts.append("<div>keine Fläche im Filter</div>")
     if eligible:
@@ -133,7 +155,7 @@ def _legend_html(view: MapView, data: MapData, statuses: list[str], eligible: in
                 colour, letter = PARTNER_STYLE[ptype]
                 parts.append(f'<div style="display:flex;align-items:center;gap:.4em">'
                              f"{_badge(colour, letter, False, size)}{esc(ptype)} ({partners[ptype]})</div>")  # fmt: skip
-        parts.append("<small>Zahl im Kreis = mehrere Partner an diesem Ort</small>")
+        parts.append(f"<small>{esc(PARTNER_COUNT_NOTE)}</small>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -151,7 +173,7 @@ def _source_line(source: object, confidence: object) -> str:
 
 
 def _concept_lines(row: Mapping[str, Any]) -> list[str]:
-    lines = [f"Integrationskonzept: <b>{esc(row['status'])}</b>"]
+    lines = [f"Integrationskonzept: <b>{esc(status_label(row['status']))}</b>"]
     if not is_blank(row.get("title")):
         year = year_text(row.get("year"))
         lines.append(esc(row["title"]) + (f" ({year})" if year else " (Jahr unbekannt)"))
@@ -176,13 +198,15 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     return lines
 
 
-def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str]) -> str:
+def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str], steckbrief: str | None) -> str:
     lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
     if not is_blank(row.get("kiz_status")):
         lines.append(f"KIZ: <b>{esc(row['kiz_status'])}</b> – {esc(row.get('kiz_name'))}")
     elif row["foerderfaehig"]:
         lines.append(f"KIZ: <b>{esc(KIZ_ELIGIBLE)}</b>")
     lines.append(f"Partner mit Sitz hier: {int(row['partner'])}")
+    if steckbrief:
+        lines.append(f'<a href="{esc(steckbrief)}" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>')
     return _popup(lines + structure_lines)
 
 
@@ -205,11 +229,14 @@ def _area_styles(view: MapView) -> dict[str, dict[str, object]]:
                  "fillOpacity": 0.85 if view.large else 0.65}
         for status, colour in CONCEPT_COLOURS.items()
     }  # fmt: skip
+    for status in CONCEPT_STRIPES:
+        styles[status]["fillColor"] = f"url(#{_pattern_id(status)})"
     styles[ELIGIBLE_STYLE] = {**styles["vorhanden"], "color": "#000", "weight": 3 * weight, "dashArray": "7 5"}
     return styles
 
 
-def _area_layer(view: MapView, data: MapData) -> tuple[list[str], int, Areas]:
+def _area_layer(view: MapView, data: MapData, steckbrief_href: Callable[[str], str] | None
+                ) -> tuple[list[str], int, Areas]:  # fmt: skip
     """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn
     and how many drawn Kreise are förderfähig nach Antrag A3."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
@@ -219,15 +246,17 @@ def _area_layer(view: MapView, data: MapData) -> tuple[list[str], int, Areas]:
         facts, shapes = data.kreise, geodata.geometries("kreise")
 
         def popup(row: Mapping[str, Any]) -> str:
-            return _kreis_popup(row, structures.get(row["ags"], []))
+            return _kreis_popup(row, structures.get(row["ags"], []),
+                                steckbrief_href(row["name"]) if steckbrief_href else None)  # fmt: skip
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
     eligible = {row["ags"] for row in rows if row.get("foerderfaehig") in (True,)}  # numpy bools, NaN for Gemeinden
     features = [(row["ags"], shapes[row["ags"]], ELIGIBLE_STYLE if row["ags"] in eligible else row["status"],
-                 f"{row['name']} – Konzept: {row['status']}" + (f" – {KIZ_ELIGIBLE}" if row["ags"] in eligible else ""),
+                 f"{row['name']}: {concept_phrase(row['status'])}" + (f" – {KIZ_ELIGIBLE}" if row["ags"] in eligible else ""),
                  popup(row)) for row in rows]  # fmt: skip
+    patterns = [{"id": _pattern_id(s), "fill": CONCEPT_COLOURS[s], "stripe": stripe} for s, stripe in CONCEPT_STRIPES.items()]
     layer = Areas(features, _area_styles(view), name=f"{view.level} nach Konzeptstatus",
-                  highlight={"weight": 3, "color": "#000"})  # fmt: skip
+                  highlight={"weight": 3, "color": "#000"}, patterns=patterns)  # fmt: skip
     return [row["status"] for row in rows], len(eligible), layer
 
 
@@ -341,11 +370,16 @@ def _partner_layer(partners: pd.DataFrame, size: int) -> Markers:
     return Markers(rows, styles, texts, name="Partner (geclustert)", cluster={"maxClusterRadius": 40})
 
 
-def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:
-    """The complete map for one view, with local assets, layer control and legend."""
+def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX,
+              steckbrief_href: Callable[[str], str] | None = None) -> folium.Map:  # fmt: skip
+    """The complete map for one view, with local assets, layer control and legend.
+
+    With `steckbrief_href` (Kreis name -> address; only the app has the page) every Kreis popup links to
+    the Kreis's Steckbrief.
+    """
     bounds = geodata.bounds(view.regbez)
     fmap = _base_map(bounds, view.basemap)
-    statuses, eligible, layer = _area_layer(view, data)
+    statuses, eligible, layer = _area_layer(view, data, steckbrief_href)
     layer.add_to(fmap)
     _regbez_layer(view).add_to(fmap)
     if view.level == LEVEL_KREISE and view.regbez != ALL_BAVARIA:  # all 96 names would cover Bavaria
@@ -378,8 +412,9 @@ def standalone_html(view: MapView, data: MapData) -> str:
     return inline(build_map(view, data, asset_prefix=INLINE_PREFIX).get_root().render())
 
 
-def static_png(view: MapView, data: MapData) -> bytes:
-    """A still image of the view (areas, Regierungsbezirk borders, partners) for slides; no tiles needed."""
+def static_png(view: MapView, data: MapData, wide: bool = False, stand: str = "") -> bytes:
+    """A still image of the view for slides (4:3, or 16:9 with `wide`): areas, Regierungsbezirk borders,
+    partners, a legend beside the map and the Stand under the title; no tiles needed."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
         facts = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
         areas = geodata.gemeinden()[["ags", "geometry"]].merge(facts[["ags", "name", "status"]], on="ags")
@@ -388,6 +423,9 @@ def static_png(view: MapView, data: MapData) -> bytes:
     outlines = geodata.regierungsbezirke()
     if view.regbez != ALL_BAVARIA:
         outlines = outlines[outlines["name"] == view.regbez]
-    title = f"Integrationskonzepte – {'Bayern' if view.regbez == ALL_BAVARIA else view.regbez}"
-    return staticmap.render(areas, data.partners, title=title, outlines=outlines,
-                            labels=view.regbez != ALL_BAVARIA and view.level != LEVEL_GEMEINDEN)  # fmt: skip
+    title = f"Integrationskonzepte – {'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} ({view.level})"
+    subtitle = ((f"Stand: {stand} · " if stand else "") +
+                "Quelle: Integrationslandkarte Bayern, recherchierte Einträge mit Quellenangabe")  # fmt: skip
+    return staticmap.render(areas, data.partners, title=title, subtitle=subtitle, outlines=outlines,
+                            labels=view.regbez != ALL_BAVARIA and view.level != LEVEL_GEMEINDEN,
+                            size=staticmap.SLIDE_16_9 if wide else staticmap.SLIDE_4_3)  # fmt: skip

@@ -24,6 +24,7 @@ from integra.vocab import (
     PARTNER_TYPES,
     REGIERUNGSBEZIRKE,
     loose,
+    status_label,
 )
 
 
@@ -297,6 +298,7 @@ def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSE
     frame = frame[frame["status"].isin(list(statuses))]
     kiz = frame["kiz_status"].where(frame["kiz_status"].notna(), frame["foerderfaehig"].map({True: KIZ_ELIGIBLE}))
     out = frame.assign(
+        status=frame["status"].map(status_label),
         Quelle=frame["source_url"].map(first_link),
         # a status someone set without a source stays visible as such
         Hinweis=[
@@ -312,7 +314,7 @@ def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSE
 
 PARTNER_COLUMNS = {
     "name": "Name",
-    "type": "Typ",
+    "type": "Partnertyp",
     "kind_detail": "Art laut Quelle",
     "city": "Ort",
     "kreis": "Kreis",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from urllib.parse import urlencode
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,11 +20,11 @@ from sqlalchemy import Engine
 
 from integra import export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
-from integra.formatting import clip, local_stamp, md_text, short_name, shown
+from integra.formatting import clip, local_stamp, local_time, md_text, short_name, shown
 from integra.mapframe import MapFrame
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
-from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
 
 CACHE_SECONDS = 300
 log = logging.getLogger("integra")
@@ -159,7 +160,9 @@ def map_data(view: MapView) -> MapData:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
     log.info("Karte gebaut: %s, %s", view.regbez, view.level)  # how often, is visible in the server log
-    return mapframe.frame_of(maps.build_map(view, _map_data(key, view)))
+    # The map lives in the component's frame (<base>/component/<name>/index.html): two levels up is the app.
+    return mapframe.frame_of(maps.build_map(view, _map_data(key, view),
+                                            steckbrief_href=lambda name: "../../" + steckbrief_href(name)))  # fmt: skip
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -171,7 +174,7 @@ def _empty_map_hint(key: StoreKey, view: MapView) -> str | None:
     areas = data.gemeinden if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None else data.kreise
     if areas["status"].isin(view.statuses).any():
         return None
-    return (f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{s}“' for s in view.statuses)} in "
+    return (f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{status_label(s)}“' for s in view.statuses)} in "
             f"{'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} – die Karte zeigt nur die Grenzen.")  # fmt: skip
 
 
@@ -189,8 +192,26 @@ def show_map(view: MapView, height: int) -> None:
     mapframe.show(_map_frame(key, view), key="karte", height=height)
 
 
+_GEMEINDE_COLUMNS = {"name": "Gemeinde", "kind": "Art", "status": "Konzept", "title": "Titel", "year": "Jahr"}
+
+
+def map_table(view: MapView) -> None:
+    """„Tabelle statt Karte“ under the map: the areas it colours, for screen readers, keyboards and
+    anyone who cannot tell the colours apart."""
+    data = map_data(view)
+    with st.expander("Tabelle statt Karte"):
+        if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
+            frame = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
+            frame = frame.assign(status=frame["status"].map(status_label), year=frame["year"].astype("Int64"))
+            table(frame[list(_GEMEINDE_COLUMNS)].rename(columns=_GEMEINDE_COLUMNS), "map_table",
+                  empty="Keine Gemeinde im Filter.")  # fmt: skip
+        else:
+            table(queries.kreis_display(data.kreise, view.statuses), "map_table", links=["Quelle"],
+                  empty="Kein Kreis im Filter.")  # fmt: skip
+
+
 _URL_LABELS = {"regbez": "Regierungsbezirk", "typ": "Partnertyp", "status": "Konzeptstatus", "ebene": "Flächen",
-               "karte": "Hintergrund"}  # fmt: skip
+               "karte": "Hintergrund", "steckbrief": "Steckbrief-Kreis"}  # fmt: skip
 
 
 def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
@@ -210,30 +231,54 @@ def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
                 f"{' …' if len(unknown) > 5 else ''}. Gezeigt wird die Auswahl in der Seitenleiste.")  # fmt: skip
 
 
-def sidebar_filters() -> Filters:
-    """The filters shown on every page (rendered by app.py before the page runs)."""
-    url_note({"regbez": (ALL_BAVARIA, *REGIERUNGSBEZIRKE), "typ": PARTNER_TYPES, "status": CONCEPT_STATUSES,
+# The shared filters each page applies (by url_path); the others are hidden there, not dropped, so a
+# choice made on Karte still holds when the visitor comes back from Hochladen.
+PAGE_FILTERS = {
+    "": ("regbez", "typ", "status"),  # the start page (Übersicht)
+    "karte": ("regbez", "typ", "status"),
+    "partner": ("regbez", "typ"),
+    "luecken": ("regbez", "status"),  # the partner gap tab has its own single-type choice
+}
+# The status filter offers the glossary's words ("kein Konzept"), and the address carries them too:
+# a bound widget keeps its options' labels in the URL.
+_STATUS_OF = {status_label(status): status for status in CONCEPT_STATUSES}
+STATUS_PRESETS = {
+    "alle": tuple(_STATUS_OF),
+    "mit Konzept": (status_label("vorhanden"),),
+    "ohne Konzept": tuple(label for label, status in _STATUS_OF.items() if status != "vorhanden"),
+}
+
+
+def _apply_status_preset() -> None:
+    """A preset sets the status filter in one click (it took three chip removals) and then lets go."""
+    if preset := st.session_state.get("status_preset"):
+        st.session_state["status"] = list(STATUS_PRESETS[preset])
+    st.session_state["status_preset"] = None
+
+
+def sidebar_filters(page: str) -> Filters:
+    """The shared filters (rendered by app.py before the page runs), shown where `page` applies them."""
+    url_note({"regbez": (ALL_BAVARIA, *REGIERUNGSBEZIRKE), "typ": PARTNER_TYPES, "status": tuple(_STATUS_OF),
               "ebene": (LEVEL_KREISE, LEVEL_GEMEINDEN), "karte": BASEMAPS})  # one note for the whole address
+    shown_here = PAGE_FILTERS.get(page, ())
+    hidden = [f".st-key-filter_{name}" for name in ("regbez", "typ", "status") if name not in shown_here]
+    if hidden:
+        st.html(f"<style>{', '.join(hidden)} {{display: none;}}</style>")
     with st.sidebar:
-        st.header("Filter")
-        regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez", bind="query-params")
-        types = st.multiselect(
-            "Partnertypen",
-            PARTNER_TYPES,
-            default=list(PARTNER_TYPES),
-            key="typ",
-            bind="query-params",
-            placeholder="Alle Typen abgewählt",
-        )
-        statuses = st.multiselect(
-            "Konzeptstatus",
-            CONCEPT_STATUSES,
-            default=list(CONCEPT_STATUSES),
-            key="status",
-            bind="query-params",
-            placeholder="Alle Status abgewählt",
-        )
-    return Filters(regbez=regbez, partner_types=tuple(types), statuses=tuple(statuses))
+        if shown_here:
+            st.header("Filter")
+        with st.container(key="filter_regbez"):
+            regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez",
+                                  bind="query-params")  # fmt: skip
+        with st.container(key="filter_typ"):
+            types = st.multiselect("Partnertypen", PARTNER_TYPES, default=list(PARTNER_TYPES), key="typ",
+                                   bind="query-params", placeholder="Alle Typen abgewählt")  # fmt: skip
+        with st.container(key="filter_status"):
+            st.pills("Konzeptstatus – Schnellwahl", list(STATUS_PRESETS), key="status_preset",
+                     on_change=_apply_status_preset)  # fmt: skip
+            labels = st.multiselect("Konzeptstatus", list(_STATUS_OF), default=list(_STATUS_OF), key="status",
+                                    bind="query-params", placeholder="Alle Status abgewählt")  # fmt: skip
+    return Filters(regbez=regbez, partner_types=tuple(types), statuses=tuple(_STATUS_OF[label] for label in labels))
 
 
 def current_filters() -> Filters:
@@ -242,8 +287,21 @@ def current_filters() -> Filters:
     return Filters(
         regbez=state.get("regbez", ALL_BAVARIA),
         partner_types=tuple(state.get("typ", PARTNER_TYPES)),
-        statuses=tuple(state.get("status", CONCEPT_STATUSES)),
+        statuses=tuple(_STATUS_OF[label] for label in state.get("status", _STATUS_OF)),
     )
+
+
+# Page-wide look: captions at 7:1 instead of Streamlit's 4.2:1 grey, headings that hyphenate (German
+# with lang="de") instead of breaking mid-word on a phone.
+_PAGE_CSS = """<style>
+[data-testid="stCaptionContainer"] {color: #3d4852;}
+h1, h2, h3 {hyphens: auto; -webkit-hyphens: auto; overflow-wrap: break-word;}
+</style>"""
+
+
+def page_style() -> None:
+    """Once per page run (app.py)."""
+    st.html(_PAGE_CSS)
 
 
 PRESENTATION = "praesentation"
@@ -252,7 +310,7 @@ PRESENTATION = "praesentation"
 _PRESENTATION_CSS = """<style>
 .block-container {padding: 0.4rem 1rem 0 1rem; max-width: 100%;}
 header[data-testid="stHeader"] {height: 0; min-height: 0;}
-iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 96px) !important;}
+iframe[src*="streamlit_folium.st_folium"] {height: calc(100vh - 96px) !important;}
 </style>"""
 
 
@@ -341,6 +399,12 @@ def _data_age(key: StoreKey) -> queries.DataAge:
     return queries.data_age(_engine(key[0]))
 
 
+def data_stand() -> str:
+    """'26.11.2026': the day of the last change in the store, the Stand printed on exported pictures."""
+    changed = _data_age(store_key()).last_change
+    return f"{local_time(changed):%d.%m.%Y}" if changed else ""
+
+
 def footer() -> None:
     """Sources, licences and how old the data is; shown under every page."""
     age = _data_age(store_key())
@@ -420,14 +484,41 @@ def nearby_models(filters: Filters) -> pd.DataFrame:
     return _nearby_models(store_key(), filters.regbez)
 
 
-def factsheet_button(kreise: dict[str, str], key: str) -> None:
-    """Choose a Kreis and download its Steckbrief; the PDF is only made when the button is pressed."""
-    left, right = st.columns([2, 1])
-    name = left.selectbox("Kreis-Steckbrief (PDF, A4)", list(kreise), key=f"{key}_kreis")
-    ags = kreise[name]
-    right.download_button("Steckbrief herunterladen", lambda: factsheet.factsheet_pdf(engine(), ags),
-                          f"steckbrief_{ags}.pdf", "application/pdf", key=f"{key}_pdf", icon=":material/picture_as_pdf:",
-                          on_click="ignore")  # fmt: skip
+STECKBRIEF = "steckbrief"  # ?steckbrief=<AGS>: the Kreis popup of the map links here
+
+
+def steckbrief_href(kreis_name: str) -> str:
+    """The address of the Lücken page with this Kreis's Steckbrief chosen, relative to a page of the app.
+
+    A bound selectbox keeps its option's label in the address, so the Kreis is named there by name.
+    """
+    return f"luecken?{urlencode({STECKBRIEF: kreis_name})}"
+
+
+STECKBRIEF_COLUMN = {"Steckbrief": st.column_config.LinkColumn("Steckbrief", display_text="Steckbrief (PDF)")}
+
+
+def with_steckbrief_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of Kreise (`Kreis` holds the name) with a link to each one's Steckbrief; `ags` dropped."""
+    return frame.drop(columns="ags").assign(Steckbrief=frame["Kreis"].map(steckbrief_href))
+
+
+def factsheet_chooser() -> None:
+    """Choose a Kreis (or arrive from a map popup with `?steckbrief=AGS`) and download its Steckbrief.
+
+    All 96 Kreise are offered whatever the filter, so a link from the map of Bayern always works;
+    the PDF is made when the button is pressed (the button is greyed out meanwhile).
+    """
+    kreise = kreis_options()
+    url_note({STECKBRIEF: list(kreise)})
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    name = left.selectbox("Kreis-Steckbrief (PDF, eine Seite A4)", list(kreise), index=None, key=STECKBRIEF,
+                          placeholder="Kreis oder kreisfreie Stadt wählen", bind="query-params")  # fmt: skip
+    right.download_button("Steckbrief herunterladen",
+                          (lambda: factsheet.factsheet_pdf(engine(), kreise[name])) if name else b"",
+                          factsheet.file_name(name) if name else "steckbrief.pdf", "application/pdf",
+                          key="steckbrief_pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+                          disabled=name is None)  # fmt: skip
 
 
 def map_exports(view: MapView) -> None:
@@ -455,8 +546,13 @@ def map_exports(view: MapView) -> None:
                                 f"kreise_{stem}.csv", "text/csv", on_click="ignore")  # fmt: skip
         cols[1].download_button("Karte als HTML (offline)", lambda: maps.standalone_html(view, data),
                                 f"karte_{stem}.html", "text/html", on_click="ignore")  # fmt: skip
-        cols[2].download_button("Karte als PNG (Folien)", lambda: maps.static_png(view, data), f"karte_{stem}.png",
-                                "image/png", on_click="ignore")  # fmt: skip
+        stand = data_stand()
+        cols[2].download_button("Karte als PNG (4:3)", lambda: maps.static_png(view, data, stand=stand),
+                                f"karte_{stem}.png", "image/png", on_click="ignore")  # fmt: skip
+        cols[3].download_button("Karte als PNG (16:9)", lambda: maps.static_png(view, data, wide=True, stand=stand),
+                                f"karte_{stem}_16x9.png", "image/png", on_click="ignore")  # fmt: skip
+        st.caption("Dateien entstehen beim Klick; Bilder und die HTML-Karte brauchen ein paar Sekunden, der Knopf ist "
+                   "so lange ausgegraut.")  # fmt: skip
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

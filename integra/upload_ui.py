@@ -229,7 +229,7 @@ def show_plan(plan: importer.Plan) -> None:
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    columns = {"name": "Name", "type": "Typ", "street": "Straße", "plz": "PLZ", "city": "Ort", "gemeinde": "Gemeinde",
+    columns = {"name": "Name", "type": "Partnertyp", "street": "Straße", "plz": "PLZ", "city": "Ort", "gemeinde": "Gemeinde",
                "kreis": "Kreis", "precision": "Lage genau auf", "website": "Webseite", "source_url": "Quelle"}  # fmt: skip
     shown = (["Zeile"] if "Zeile" in frame.columns else []) + list(columns)
     return frame.reindex(columns=shown).rename(columns=columns)

@@ -26,6 +26,25 @@ REGIERUNGSBEZIRKE = (
 )
 ALL_BAVARIA = "Ganz Bayern"
 
+# Glossary: one German term per idea, wherever the app shows it. The store keeps the short
+# status words (they are in addresses such as `?status=keines` and in uploaded files).
+_STATUS_LABELS = {"keines": "kein Konzept"}
+_CONCEPT_PHRASES = {"vorhanden": "Konzept vorhanden", "in Erarbeitung": "Konzept in Erarbeitung",
+                    "keines": "kein Konzept", "unbekannt": "Konzept unbekannt"}  # fmt: skip
+PARTNER_TYPE_LABEL = "Partnertyp"  # not Typ, Art or Träger: "Art laut Quelle" is the source's own word
+PARTNER_COUNT_NOTE = "Zahl im dunklen Kreis = so viele Partner an diesem Ort"
+
+
+def status_label(status: str) -> str:
+    """A concept status as a table cell, legend row or filter option: "kein Konzept", never "keines"."""
+    return _STATUS_LABELS.get(status, status)
+
+
+def concept_phrase(status: str) -> str:
+    """A status as a phrase of its own ("Landkreis Hof: Konzept unbekannt"), for tooltips and captions."""
+    return _CONCEPT_PHRASES.get(status, status)
+
+
 # The motion's derived category: concept `vorhanden` and no KIZ record yet.
 KIZ_ELIGIBLE = "KIZ förderfähig nach Antrag A3"
 
@@ -36,6 +55,9 @@ CONCEPT_COLOURS = {
     "keines": "#D55E00",
     "unbekannt": "#BBBBBB",
 }
+# Statuses drawn with dark diagonal stripes over their colour (map, legend, PNG): "in Erarbeitung"
+# and "unbekannt" were 1.17:1 apart in luminance, indistinguishable in greyscale or on a pale beamer.
+CONCEPT_STRIPES = {"in Erarbeitung": "#7A4E00"}
 PARTNER_STYLE = {  # colour and the letter drawn in the marker, so colour is never the only cue
     "Caritas": ("#D55E00", "C"),
     "Diakonie": ("#0072B2", "D"),

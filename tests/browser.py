@@ -16,7 +16,7 @@ CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling Google hosts, which fail here.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
          "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 OFFLINE = "karte=ohne+Hintergrundkarte"
 
 

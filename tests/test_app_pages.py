@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -90,7 +91,7 @@ def test_partner_search_narrows_the_table(db_url):
     everyone = len(at.dataframe[0].value)
     at.text_input(key="suche").input("caritas").run()
     found = at.dataframe[0].value
-    assert 0 < len(found) < everyone and (found["Typ"] == "Caritas").all()
+    assert 0 < len(found) < everyone and (found["Partnertyp"] == "Caritas").all()
 
 
 def _table_with(at: AppTest, column: str):
@@ -138,7 +139,7 @@ def test_karte_offers_every_export(db_url):
     at.switch_page("views/karte.py").run()
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Partner CSV", "Partner Excel", "Partner GeoJSON", "Kreise GeoJSON", "Kreise CSV",
-            "Karte als HTML (offline)", "Karte als PNG (Folien)"} <= labels  # fmt: skip
+            "Karte als HTML (offline)", "Karte als PNG (4:3)", "Karte als PNG (16:9)"} <= labels  # fmt: skip
 
 
 def test_long_lived_objects_are_hidden_from_the_garbage_collector(db_url):
@@ -185,3 +186,49 @@ def test_shown_turns_gaps_into_one_placeholder():
     out = shown(frame, links=["Quelle"])
     assert list(out["Titel"]) == ["A", "–"] and list(out["Jahr"]) == ["2018", "–"]
     assert list(out["Quelle"]) == ["https://a.de", ""] and list(out["Zahl"]) == [1, 2]
+
+
+def _hidden_filters(at: AppTest) -> set[str]:
+    """The shared filters a page hides (by the CSS rule sidebar_filters writes for it)."""
+    rules = [h.proto.body for h in at.get("html") if "st-key-filter_" in h.proto.body]
+    return {name for name in ("regbez", "typ", "status") for rule in rules if f".st-key-filter_{name}" in rule}
+
+
+@pytest.mark.parametrize(("page", "hidden"), [
+    ("views/uebersicht.py", set()), ("views/karte.py", set()), ("views/partner.py", {"status"}),
+    ("views/luecken.py", {"typ"}), ("views/hochladen.py", {"regbez", "typ", "status"}),
+    ("views/redaktion.py", {"regbez", "typ", "status"}),
+])  # fmt: skip
+def test_each_page_shows_only_the_filters_it_applies(db_url, page, hidden):
+    """UX review #16: Konzeptstatus on Partner, all filters on Hochladen and Redaktion did nothing."""
+    at = _app(regbez="Schwaben", status="vorhanden").run()
+    at.switch_page(page).run()
+    assert not at.exception and _hidden_filters(at) == hidden
+    # hidden, not dropped: the choice is still there when the visitor returns to the map
+    assert at.selectbox(key="regbez").value == "Schwaben" and at.multiselect(key="status").value == ["vorhanden"]
+
+
+def test_status_presets_set_the_filter_in_one_click(db_url):
+    at = _app().run()
+    at.pills(key="status_preset").set_value("mit Konzept").run()
+    assert at.multiselect(key="status").value == ["vorhanden"] and at.pills(key="status_preset").value is None
+    at.pills(key="status_preset").set_value("ohne Konzept").run()
+    assert at.multiselect(key="status").value == ["in Erarbeitung", "kein Konzept", "unbekannt"]
+    assert "keines" not in at.multiselect(key="status").options  # the glossary's word, also in the address
+    at.pills(key="status_preset").set_value("alle").run()
+    assert len(at.multiselect(key="status").value) == 4 and not at.exception
+
+
+def test_a_steckbrief_link_opens_luecken_with_the_kreis_chosen(db_url):
+    """UX review #13: the link in a Kreis popup (and in the Vorbild table) leads to the Steckbrief download."""
+    at = _app(steckbrief="Landkreis Erding").switch_page("views/luecken.py").run()  # the link's first run: Lücken
+    assert not at.exception and at.selectbox(key="steckbrief").value == "Landkreis Erding"
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "Steckbrief herunterladen"]
+    assert not button.proto.disabled
+    models = next(t.value for t in at.dataframe if "Vorbild" in t.value.columns)
+    links = [urlsplit(link) for link in models["Steckbrief"]]
+    assert {link.path for link in links} == {"luecken"}
+    assert [parse_qs(link.query)["steckbrief"] for link in links] == [[name] for name in models["Kreis"]]
+    at = _app(steckbrief="99999").switch_page("views/luecken.py").run()
+    assert at.selectbox(key="steckbrief").value is None
+    assert any("Steckbrief-Kreis „99999“" in i.value for i in at.info)

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from integra.config import BASEMAPS, PROJECT_DIR
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE
-from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
 
 PAGES = ["views/uebersicht.py", "views/karte.py", "views/partner.py", "views/luecken.py", "views/hochladen.py",
          "views/redaktion.py"]  # fmt: skip
@@ -36,7 +36,7 @@ QUERIES = st.fixed_dictionaries(
     optional={
         "regbez": _one_of((ALL_BAVARIA, *REGIERUNGSBEZIRKE)),
         "typ": st.lists(_one_of(PARTNER_TYPES), max_size=8),
-        "status": st.lists(_one_of(CONCEPT_STATUSES), max_size=5),
+        "status": st.lists(_one_of(tuple(status_label(s) for s in CONCEPT_STATUSES)), max_size=5),
         "ebene": _one_of((LEVEL_KREISE, LEVEL_GEMEINDEN)),
         "karte": _one_of(BASEMAPS),
         "praesentation": st.sampled_from(["1", "0", "ja", ""]),

@@ -50,7 +50,7 @@ def test_karte_shows_all_kreise_markers_and_legend_offline(server, seeded_templa
     elapsed = time.monotonic() - started
     expect(fmap.locator(".integra-legend")).to_be_visible()
     expect(fmap.locator(".integra-legend")).to_contain_text("vorhanden (25)")
-    expect(fmap.locator('path[aria-label^="Landkreis Hof – Konzept:"]')).to_have_count(1)  # named for screen readers
+    expect(fmap.locator('path[aria-label^="Landkreis Hof: Konzept"]')).to_have_count(1)  # named for screen readers
     expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(_eligible(seeded_template, "Ganz Bayern"))
     expect(fmap.locator(".integra-kiz")).to_have_count(0)  # the seed has no KIZ record yet
     expect(fmap.locator(".marker-cluster, .integra-partner").first).to_be_visible()
@@ -149,3 +149,34 @@ def test_an_odd_address_gets_one_german_note(server, page):
     expect(note).to_have_count(1, timeout=60_000)  # one note for the whole address, not one per widget group
     expect(note).to_contain_text("Regierungsbezirk „Mars“")
     expect(note).to_contain_text("Flächen „y“")
+
+
+def test_map_is_named_striped_tabled_and_links_to_the_steckbrief(server, seeded_template, page):
+    """UX review #13 and #18: a German frame title, "in Erarbeitung" striped, a table instead of the map,
+    neutral cluster bubbles, and the Kreis popup's link to the Steckbrief download."""
+    engine = make_engine(f"sqlite:///{seeded_template}")
+    try:
+        working = int((queries.kreise(engine)["status"] == "in Erarbeitung").sum())
+    finally:
+        engine.dispose()
+    page.goto(f"{server}/karte?{OFFLINE}")
+    fmap = page.frame_locator(MAP_FRAME)
+    expect(fmap.locator("path.leaflet-interactive")).to_have_count(96, timeout=60_000)
+    expect(page.locator(MAP_FRAME)).to_have_attribute("title", re.compile(r"^Interaktive Karte"))
+    expect(fmap.locator('path[fill^="url(#integra-stripes-"]')).to_have_count(working)
+    expect(fmap.locator("pattern[id^='integra-stripes-']")).to_have_count(1)
+    bubble = fmap.locator(".marker-cluster div").first
+    assert bubble.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(29, 39, 48)"
+    page.get_by_text("Tabelle statt Karte").click()
+    expect(page.locator(".st-key-map_table, [data-testid='stDataFrame']").first).to_be_visible()
+    fmap.locator("body").evaluate(
+        "() => window.map.eachLayer(l => { if (l.feature && l.feature.properties.k === '09177') l.openPopup(); })")
+    link = fmap.get_by_role("link", name="Kreis-Steckbrief (PDF) öffnen")
+    with page.context.expect_page() as opened:
+        link.click()
+    luecken = opened.value
+    expect(luecken.get_by_role("combobox", name="Kreis-Steckbrief")).to_have_value("Landkreis Erding", timeout=60_000)
+    with luecken.expect_download(timeout=60_000) as download:
+        luecken.get_by_role("button", name="Steckbrief herunterladen").click()
+    assert download.value.suggested_filename == "steckbrief_landkreis_erding.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF")

@@ -29,6 +29,18 @@ def test_tables_neutralise_formulas_in_csv_and_xlsx():
     assert all(c.data_type != "f" for c in sheet["A"])
 
 
+def test_excel_sheets_are_ready_to_read_and_csv_numbers_are_german():
+    """UX review #12: a plain sheet (no bold header, filter or frozen row); "." decimals in a ";" CSV."""
+    frame = pd.DataFrame({"Kreis": ["Hof", "Coburg"], "Partner je 100.000 Einw.": [1.5, 12.25],
+                          "Jahr": pd.array([2019, None], dtype="Int64")})  # fmt: skip
+    sheet = openpyxl.load_workbook(io.BytesIO(export.frame_xlsx(frame, "Kreise"))).active
+    assert sheet.title == "Kreise" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:C3"
+    assert all(cell.font.b for cell in sheet[1]) and sheet.column_dimensions["B"].width >= len("Partner je 100.000 Einw.")
+    assert [c.value for c in sheet["C"]] == ["Jahr", 2019, None]
+    lines = export.frame_csv(frame).decode("utf-8-sig").splitlines()
+    assert lines[1:] == ['"Hof";"1,5";2019', '"Coburg";"12,25";""']
+
+
 def test_kreise_geojson_carries_the_facts(engine):
     data = json.loads(export.areas_geojson(queries.kreise(engine, "Oberfranken")))
     assert len(data["features"]) == 13
@@ -54,9 +66,11 @@ def test_standalone_html_opens_offline_in_chromium(engine, tmp_path, page):
 
 
 def test_static_png_of_the_view(engine):
-    png = maps.static_png(MapView(regbez="Schwaben"), _data(engine, "Schwaben"))
+    png = maps.static_png(MapView(regbez="Schwaben"), _data(engine, "Schwaben"), stand="26.11.2026")
     image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.width > 800 and image.height > 600
+    assert image.format == "PNG" and image.size == (1500, 1125)  # 4:3 at 150 dpi, not cropped to the content
+    wide = Image.open(io.BytesIO(maps.static_png(MapView(), _data(engine, "Ganz Bayern"), wide=True)))
+    assert abs(wide.width / wide.height - 16 / 9) < 0.01  # for 16:9 slides
 
 
 def test_carriage_return_inside_a_cell_cannot_start_a_formula_row():

@@ -21,7 +21,7 @@ def _text(pdf: bytes) -> str:
 
 def test_steckbrief_of_a_city_with_concept_and_partners(engine):
     text = _text(factsheet.factsheet_pdf(engine, "09564"))
-    assert "Kreisfreie Stadt Nürnberg" in text and "Status: vorhanden" in text
+    assert "Kreisfreie Stadt Nürnberg" in text and "Status: Konzept vorhanden" in text
     assert "Leitlinien zur Integrationspolitik" in text and "KIZ förderfähig nach Antrag A3" in text
     assert "Diakonisches Werk Bayern (Landesverband)" in text and "AWO Bezirksverband Ober- und Mittelfranken" in text
     assert "GeoBasis-DE / BKG" in text and "25.11.2026" in text
@@ -29,7 +29,7 @@ def test_steckbrief_of_a_city_with_concept_and_partners(engine):
 
 def test_steckbrief_without_concept_names_nearby_models(engine):
     text = _text(factsheet.factsheet_pdf(engine, "09471"))
-    assert "Landkreis Bamberg" in text and "Status: unbekannt" in text
+    assert "Landkreis Bamberg" in text and "Status: Konzept unbekannt" in text
     assert "Vorbilder in der Nähe" in text and "Kreisfreie Stadt Bamberg" in text
 
 

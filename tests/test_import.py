@@ -110,6 +110,17 @@ def test_text_is_stored_as_typed_html_and_formulas_included(engine):
     assert partner(engine, "@Helfer") is not None
 
 
+def test_formula_and_markup_names_are_stored_as_text_with_a_warning(engine):
+    """UX review #15: such names were accepted silently; they stay text, and the editor is asked to check."""
+    planned = plan(engine, "=HYPERLINK(1);AWO;;96047;Bamberg;\n<b>Helfer</b>;Helferkreis;;96047;Bamberg;\n"
+                           "Caritas Bamberg;Caritas;;96047;Bamberg;\n")  # fmt: skip
+    warned = {(w.row, w.column): w.message for w in planned.warnings}
+    assert "Tabellenformel" in warned[(2, "Name")] and "HTML" in warned[(3, "Name")]
+    assert (4, "Name") not in warned and not planned.errors
+    apply_import(engine, planned, "t")
+    assert partner(engine, "=HYPERLINK(1)") is not None and partner(engine, "<b>Helfer</b>") is not None
+
+
 def test_personal_columns_need_consent(engine):
     header = "Name;PLZ;Ort;Ansprechpartner;Handy\n"
     body = "Helferkreis Forchheim;91301;Forchheim;Maria Muster;0170 123\n"

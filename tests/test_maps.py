@@ -188,3 +188,28 @@ def test_kreis_names_are_written_on_the_map_of_a_regierungsbezirk(engine):
     assert len(labels[0]) == len(queries.kreise(engine, "Oberfranken"))
     bavaria = build_map(MapView(), _data(engine, "Ganz Bayern")).get_root().render()
     assert not [d for d in layer_data(bavaria) if "rows" in d and "styles" not in d]  # 96 names would cover Bayern
+
+
+def test_kreis_popups_link_to_the_steckbrief_only_in_the_app(engine):
+    """UX review #13: the Steckbrief is reachable from the Kreis popup; the offline file has no app to link to."""
+    data = _data(engine, "Oberfranken")
+    linked = _area_features(build_map(MapView(regbez="Oberfranken"), data, steckbrief_href=lambda name: f"x?s={name}"))
+    hof = next(f for f in linked if f["properties"]["k"] == "09464")
+    assert '<a href="x?s=Kreisfreie Stadt Hof" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>' in hof["properties"]["p"]
+    plain = _area_features(build_map(MapView(regbez="Oberfranken"), data))
+    assert not any("Steckbrief" in f["properties"]["p"] for f in plain)
+
+
+def test_in_erarbeitung_is_striped_not_colour_alone(engine):
+    """UX review #18: "in Erarbeitung" and "unbekannt" were 1.17:1 apart; the area and its legend row are striped."""
+    kreise = queries.kreise(engine)
+    working = kreise.loc[kreise["status"] == "in Erarbeitung", "ags"]
+    assert len(working), "the seed has Kreise in Erarbeitung"
+    fmap = build_map(MapView(), _data(engine, "Ganz Bayern"))
+    data = next(d for d in layer_data(fmap.get_root().render()) if d.get("patterns"))
+    (pattern,) = data["patterns"]
+    assert data["styles"]["in Erarbeitung"]["fillColor"] == f"url(#{pattern['id']})"
+    assert {f["properties"]["s"] for f in data["areas"]["features"] if f["properties"]["k"] in set(working)} == {
+        "in Erarbeitung"}
+    legend = next(d["html"] for d in layer_data(fmap.get_root().render()) if d.get("cls") == "integra-legend")
+    assert "repeating-linear-gradient" in legend and "kein Konzept" in legend and "keines" not in legend

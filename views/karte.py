@@ -26,4 +26,5 @@ view = MapView(
 )
 ui.show_map(view, height=640)  # while presenting, CSS sizes the frame to the screen
 if not presenting:
+    ui.map_table(view)
     ui.map_exports(view)

@@ -9,6 +9,9 @@ filters = ui.current_filters()
 st.title("Lücken & Forderungen")
 st.caption(f"{ui.area_caption(filters)} · „unbekannt“ heißt: in den durchsuchten Quellen nichts gefunden.")
 
+with st.container(border=True):
+    ui.factsheet_chooser()
+
 figures = ui.kreis_figures(filters)
 missing, demand, partnerless, models = st.tabs(
     ["Ohne bekanntes Konzept", "Konzept, aber kein KIZ (Forderung)", "Ohne Partner eines Typs", "Vorbild in der Nähe"]
@@ -27,16 +30,17 @@ with partnerless:
     ui.table_section(table, f"**{len(table)}** Kreise ohne bekannten Partner vom Typ {partner_type}.",
                      f"ohne_{partner_type.lower()}", "partnerless")  # fmt: skip
 with models:
-    ui.table_section(ui.nearby_models(filters).drop(columns="ags"),
-                     "Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den "
-                     "Kreismitten).", "vorbilder", "models", links=["Quelle"])  # fmt: skip
+    near = ui.nearby_models(filters)
+    st.write("Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den Kreismitten). "
+             "„Steckbrief“ öffnet die Seite in einem neuen Tab, mit dem Kreis zum Herunterladen gewählt.")
+    ui.table(ui.with_steckbrief_links(near), "models_table", links=["Quelle"], column_config=ui.STECKBRIEF_COLUMN)
+    ui.downloads(near.drop(columns="ags"), "vorbilder", "models")
 
 st.subheader("Nach Regierungsbezirk")
 ui.table_section(gaps.regbez_figures(figures), "", "regierungsbezirke_kennzahlen", "regbez")
 
 st.subheader("Alle Kreise")
 ui.table_section(gaps.display(figures), "", "kreise_kennzahlen", "figures")
-ui.factsheet_button(ui.kreis_options(filters.regbez), "luecken")
 
 coverage, timeline, undated = ui.charts_data(filters)
 left, right = st.columns(2)

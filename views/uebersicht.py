@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from integra import ui
-from integra.vocab import KIZ_ELIGIBLE, KIZ_STATUSES
+from integra.vocab import KIZ_ELIGIBLE, KIZ_STATUSES, status_label
 
 filters = ui.current_filters()
 st.title("Integrationslandkarte Bayern")
@@ -43,17 +43,18 @@ beside.caption(ui.with_concept_line(filters))
 left, right = st.columns(2)
 with left:
     st.subheader("Konzeptstatus der Kreise")
-    ui.table(pd.DataFrame({"Status": list(figures.concept_status), "Kreise": list(figures.concept_status.values())}),
-             "status_table")  # fmt: skip
+    ui.table(pd.DataFrame({"Konzeptstatus": [status_label(s) for s in figures.concept_status],
+                           "Kreise": list(figures.concept_status.values())}), "status_table")  # fmt: skip
     st.subheader("Kommunale Integrationszentren")
     ui.table(pd.DataFrame({"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE],
                            "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]}), "kiz_table")  # fmt: skip
 with right:
     st.subheader("Partner nach Typ")
-    ui.table(pd.DataFrame({"Typ": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())}),
+    ui.table(pd.DataFrame({"Partnertyp": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())}),
              "partner_type_table")  # fmt: skip
 
 st.subheader("Nach Regierungsbezirk")
+st.caption("Immer alle sieben Regierungsbezirke, zum Vergleich – unabhängig vom Filter; Partner: gewählte Typen.")
 ui.table(ui.figures_by_regbez(filters.partner_types), "regbez_table")
 
 st.subheader("Alle Kreise")
