@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from integra import backup, editing, queries, tabular, ui
 from integra.editing import ConceptChange
-from integra.formatting import md_text
+from integra.formatting import local_stamp, md_text
 from integra.store import db_failure
 from integra.importer import ImportRefused, problems_frame
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
@@ -129,11 +129,13 @@ def change_log(user: str) -> None:
     if log.empty:
         st.caption("Noch keine Änderungen.")
         return
-    ui.table(log.drop(columns="batch"), "edit_log")
+    shown_log = log.drop(columns="batch").assign(
+        Zeit=log["Zeit"].map(local_stamp), rückgängig=log["rückgängig"].map(local_stamp, na_action="ignore"))
+    ui.table(shown_log, "edit_log")
     open_batches = log[log["rückgängig"].isna()]
     if open_batches.empty:
         return
-    labels = {f"{r.Zeit:%d.%m.%Y %H:%M} {r.wer}: {r.was}": r.batch for r in open_batches.itertuples()}
+    labels = {f"{local_stamp(r.Zeit)} {r.wer}: {r.was}": r.batch for r in open_batches.itertuples()}
     chosen = st.selectbox("Änderung rückgängig machen", list(labels), key="undo_edit")
     if st.button("Rückgängig machen", key="undo_edit_button"):
         try:

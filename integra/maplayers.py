@@ -244,6 +244,7 @@ def marker_style(css_class: str, html: str, size: int, anchor: tuple[int, int], 
 
 # Below this map width (px) the map is a phone's: controls start folded, one finger scrolls the page.
 SMALL_MAP = 600
+LAYERS_OPEN = 1000  # the layer control starts open only on maps at least this wide
 
 _CONTROL_JS = """(function (d) {
     var map = %(map)s, control = L.control({position: d.position});
@@ -319,7 +320,7 @@ class Attribution(_Scripted):
 _LAYERS_JS = """(function (d) {
     var map = %(map)s, overlays = {};
     d.names.forEach(function (name, i) { overlays[name] = [%(layers)s][i]; });
-    var control = L.control.layers(null, overlays, {collapsed: map.getSize().x < d.small, position: 'topright'});
+    var control = L.control.layers(null, overlays, {collapsed: map.getSize().x < d.open, position: 'topright'});
     control.addTo(map);
     var toggle = control.getContainer().querySelector('.leaflet-control-layers-toggle');
     toggle.title = 'Ebenen';
@@ -328,7 +329,8 @@ _LAYERS_JS = """(function (d) {
 
 
 class LayerSwitch(_Scripted):
-    """Leaflet's layer control over our layers; folded to an icon on a phone (open, it covered 70 % of the map)."""
+    """Leaflet's layer control over our layers; folded to an icon named „Ebenen“ on maps narrower than
+    LAYERS_OPEN (open, it covered 70 % of a phone's map and dwarfed the legend on a 720p screen)."""
 
     _js = _LAYERS_JS
 
@@ -338,7 +340,7 @@ class LayerSwitch(_Scripted):
         self.layers = list(layers)
 
     def data(self) -> object:
-        return {"names": [layer.layer_name for layer in self.layers], "small": SMALL_MAP}
+        return {"names": [layer.layer_name for layer in self.layers], "open": LAYERS_OPEN}
 
     def _fill(self) -> dict[str, str]:
         return {**super()._fill(), "layers": ", ".join(layer.get_name() for layer in self.layers)}

@@ -189,12 +189,18 @@ def structures(engine: Engine) -> pd.DataFrame:
 
 
 def editable_regions(engine: Engine) -> dict[str, str]:
-    """Every Kreis and Gemeinde (no gemeindefreie Gebiete) as "Name (AGS)" -> AGS, Kreise first."""
-    statement = (select(Region.ags, Region.name).where(or_(Region.level == "kreis",
-                                                           and_(Region.level == "gemeinde", Region.is_gemeinde)))
+    """Every Kreis and Gemeinde (no gemeindefreie Gebiete) as label -> AGS, Kreise first.
+
+    "Landkreis Erding (09177)", but "Erding (Große Kreisstadt, Gemeinde 09177117)": the town and the
+    Kreis of one name must not read alike in the editors' chooser.
+    """
+    statement = (select(Region.ags, Region.name, Region.level, Region.kind)
+                 .where(or_(Region.level == "kreis", and_(Region.level == "gemeinde", Region.is_gemeinde)))
                  .order_by(Region.level.desc(), Region.name))  # fmt: skip
     with engine.connect() as conn:
-        return {f"{name} ({ags})": ags for ags, name in conn.execute(statement)}
+        return {(f"{name} ({ags})" if level == "kreis" else
+                 f"{name} ({'' if kind == 'Gemeinde' else kind + ', '}Gemeinde {ags})"): ags
+                for ags, name, level, kind in conn.execute(statement)}  # fmt: skip
 
 
 def kiz_references(engine: Engine) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from integra import export, factsheet, gaps, geodata, mapframe, maps, queries
+from integra import cards, export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
 from integra.formatting import clip, local_stamp, local_time, md_text, short_name, shown
 from integra.mapframe import MapFrame
@@ -292,10 +292,18 @@ def current_filters() -> Filters:
 
 
 # Page-wide look: captions at 7:1 instead of Streamlit's 4.2:1 grey, headings that hyphenate (German
-# with lang="de") instead of breaking mid-word on a phone.
+# with lang="de") instead of breaking mid-word on a phone, and wide tables as cards on a phone.
 _PAGE_CSS = """<style>
 [data-testid="stCaptionContainer"] {color: #3d4852;}
 h1, h2, h3 {hyphens: auto; -webkit-hyphens: auto; overflow-wrap: break-word;}
+.integra-cards {display: none;}
+.integra-card {border: 1px solid #c9d1d8; border-radius: 6px; padding: 8px 10px; margin: 0 0 8px; font-size: 15px;
+               line-height: 1.45; overflow-wrap: anywhere;}
+.integra-card span {color: #3d4852;}
+@media (max-width: 640px) {
+  [class*="st-key-cards_"] [data-testid="stDataFrame"] {display: none;}
+  [class*="st-key-cards_"] .integra-cards {display: block;}
+}
 </style>"""
 
 
@@ -435,6 +443,9 @@ def kreis_options(regbez: str = ALL_BAVARIA) -> dict[str, str]:
     return dict(zip(frame["name"], frame["ags"], strict=True))
 
 
+CARD_COLUMNS = 3  # tables wider than this are shown as cards on a phone
+
+
 def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None,
           **options: object) -> None:  # fmt: skip
     """Every table of the app: no index, "–" for missing values, `links` as link columns, and the
@@ -443,7 +454,13 @@ def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str |
         st.info(empty)
     config = {column: st.column_config.LinkColumn(column) for column in links if column in frame.columns}
     config.update(options.pop("column_config", None) or {})  # type: ignore[call-overload]
-    st.dataframe(shown(frame, links), hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
+    display = shown(frame, links)
+    if len(frame.columns) <= CARD_COLUMNS:  # narrow enough for a phone as it is
+        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
+        return
+    with st.container(key=f"cards_{key}"):  # on a phone the cards replace the grid (_PAGE_CSS)
+        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
+        st.html(cards.cards_html(display, links))
 
 
 def table_section(frame: pd.DataFrame, summary: str, stem: str, key: str, links: Sequence[str] = (),

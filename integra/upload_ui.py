@@ -104,7 +104,7 @@ def editor() -> str | None:
         return None
     with st.form("login"):
         st.write("Ändern der Daten nur für die Redaktion.")
-        name = st.text_input("Ihr Name (steht in der Import-Historie)", key="login_name",
+        name = st.text_input("Ihr Name (wird bei Ihren Änderungen vermerkt)", key="login_name",
                              max_chars=auth.MAX_NAME_LENGTH)  # fmt: skip
         password = st.text_input("Redaktionspasswort", type="password", key="login_password")
         submitted = st.form_submit_button("Anmelden", type="primary")

@@ -36,6 +36,6 @@ def served_copy(seeded_template: Path, folder: Path, env: dict[str, str] | None 
 
 def log_in(page, name: str, password: str) -> None:
     """Fill the editors' login form of the page on screen and submit it (the labels users see)."""
-    page.get_by_label("Ihr Name (steht in der Import-Historie)").fill(name)
+    page.get_by_label("Ihr Name (wird bei Ihren Änderungen vermerkt)").fill(name)
     page.get_by_label("Redaktionspasswort").fill(password)
     page.get_by_role("button", name="Anmelden").click()

@@ -86,3 +86,24 @@ def test_presentation_fits_the_projector_and_switches_from_the_header(server, br
     expect(page).to_have_url(re.compile("ebene=Gemeinden"), timeout=15_000)
     expect(page.frame_locator(MAP_FRAME).locator(".integra-legend")).to_contain_text("Gemeinden", timeout=60_000)
     page.close()
+
+
+@pytest.mark.parametrize(("width", "height", "phone"), [(390, 844, True), (1280, 720, False)])
+def test_wide_tables_are_cards_on_a_phone(server, browser, width, height, phone):
+    """UX review #14: on 390 px the partner grid showed one to three columns with no hint of more."""
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    page.goto(f"{server}/partner?regbez=Oberfranken")
+    grid = page.locator(".st-key-cards_partner_table [data-testid='stDataFrame']")
+    cards = page.locator(".st-key-cards_partner_table .integra-card")
+    expect(page.get_by_text(re.compile(r"^\d+ Partner$"))).to_be_visible(timeout=60_000)
+    if phone:
+        expect(grid).to_be_hidden()
+        expect(cards.first).to_be_visible()
+        first = cards.first.bounding_box()
+        assert first["x"] >= 0 and first["x"] + first["width"] <= width  # no sideways scrolling
+        expect(cards.first).to_contain_text("Partnertyp:")
+    else:
+        expect(grid).to_be_visible()
+        expect(cards.first).to_be_hidden()
+    context.close()

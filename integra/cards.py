@@ -1,0 +1,44 @@
+"""Tables as cards for phones: a wide grid showed one to three columns on 390 px, with no hint of more.
+
+`ui.table` puts the cards beside every grid of more than a few columns; CSS (ui._PAGE_CSS) shows
+the cards instead of the grid below 640 px. Every value is escaped here, and only http(s) links
+(`formatting.http_url`) become anchors, so a partner's name stays text on the phone as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from integra.formatting import PLACEHOLDER, esc, http_url, is_blank, link_host
+
+CARD_LIMIT = 30  # a phone user scrolls through a handful; the search and the downloads give the rest
+CSS_CLASS = "integra-cards"
+
+
+def _value_html(value: object, is_link: bool) -> str:
+    if is_link:
+        url = http_url(value)
+        return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>' if url else ""
+    return esc(value)
+
+
+def cards_html(frame: pd.DataFrame, links: Iterable[str] = (), limit: int = CARD_LIMIT) -> str:
+    """The first `limit` rows as cards: the first column as the heading, then "Spalte: Wert" lines
+    for the values present (a card of placeholders says nothing)."""
+    links = set(links)
+    title, *rest = frame.columns
+    cards = []
+    for row in frame.head(limit).itertuples(index=False):
+        lines = []
+        for column, value in zip(rest, row[1:], strict=True):
+            if is_blank(value) or value == PLACEHOLDER or not (shown := _value_html(value, column in links)):
+                continue
+            lines.append(f"<div><span>{esc(column)}:</span> {shown}</div>")
+        cards.append(f'<div class="integra-card"><b>{esc(row[0])}</b>{"".join(lines)}</div>')
+    more = ""
+    if len(frame) > limit:
+        more = (f"<p>Gezeigt: die ersten {limit} von {len(frame)} Zeilen. Suche oder Filter grenzen ein; "
+                "CSV und Excel enthalten alle.</p>")  # fmt: skip
+    return f'<div class="{CSS_CLASS}">{"".join(cards)}{more}</div>'

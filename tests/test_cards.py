@@ -1,0 +1,23 @@
+"""Phone cards of a table: values escaped, only http(s) links, blanks left out, long tables cut with a note."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from integra.cards import cards_html
+from integra.formatting import PLACEHOLDER
+
+
+def test_cards_escape_values_link_only_web_addresses_and_skip_blanks():
+    frame = pd.DataFrame({"Name": ['<img src=x onerror=alert(1)>', "Caritas"], "Ort": ["Hof", PLACEHOLDER],
+                          "Webseite": ["javascript:alert(1)", "https://www.caritas.de/x"]})  # fmt: skip
+    html = cards_html(frame, links=["Webseite"])
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in html and '<a href="https://www.caritas.de/x"' in html and ">www.caritas.de</a>" in html
+    caritas = html.split('<div class="integra-card">')[2]
+    assert "Ort" not in caritas  # a placeholder line says nothing
+
+
+def test_long_tables_show_the_first_cards_and_say_so():
+    html = cards_html(pd.DataFrame({"Name": [f"P{i}" for i in range(45)], "Ort": ["Hof"] * 45}), limit=30)
+    assert html.count('class="integra-card"') == 30 and "die ersten 30 von 45 Zeilen" in html
