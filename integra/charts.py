@@ -43,3 +43,22 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
             tooltip=["Ebene", "Jahr", "Anzahl"],
         )
     )
+
+
+def coverage_text(frame: pd.DataFrame) -> str:
+    """The bars in words, for screen readers and print: "Oberbayern: 7 von 23 mit Konzept; …"."""
+    parts = []
+    for regbez in REGIERUNGSBEZIRKE:
+        rows = frame[frame["regbez"] == regbez]
+        present = int(rows.loc[rows["status"] == "vorhanden", "Kreise"].sum())
+        parts.append(f"{regbez}: {present} von {int(rows['Kreise'].sum())}")
+    return "Kreise mit Konzept je Regierungsbezirk – " + "; ".join(parts) + "."
+
+
+def timeline_text(frame: pd.DataFrame) -> str:
+    """The lines in words: the count with a dated concept in the last year drawn, per level."""
+    if frame.empty:
+        return "Noch kein Konzept mit bekanntem Jahr."
+    last = frame.sort_values("Jahr").groupby("Ebene").tail(1)
+    return "Stand " + ", ".join(f"{row.Jahr}: {row.Anzahl} {row.Ebene}" for row in last.itertuples()) + \
+        " mit datiertem Konzept."

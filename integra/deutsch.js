@@ -8,6 +8,7 @@
     [/^(?:Limit )?(\d+)\s*MB per file/, "höchstens $1 MB je Datei"],
     [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/ directory\..*/,
      "Die Seite „/$1“ gibt es nicht. Bitte eine Seite aus der Navigation wählen."],
+    [/^Deferred .*/, "Die Datei war nicht mehr bereit – bitte noch einmal klicken."],
   ];
   function german(text) {
     var trimmed = text.trim();

@@ -172,8 +172,9 @@ def mapping_editor(table: tabular.Table, guessed: dict[str, str | None]) -> dict
     st.subheader("2. Spalten zuordnen")
     options = [NOT_USED, *table.headers]
     mapping = {}
-    cols = st.columns(4)
     for i, (field, (label, _)) in enumerate(FIELDS.items()):
+        if i % 4 == 0:  # a row of four: on a phone the rows stack in reading order (columns stacked scrambled it)
+            cols = st.columns(4)
         guess = guessed.get(field)
         choice = cols[i % 4].selectbox(label + (" *" if field == "name" else ""), options,
                                        index=options.index(guess) if guess in options else 0, key=f"map_{field}")  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from integra import gaps
+from integra import gaps, queries
 from integra.models import IntegrationCentre
 from integra.store import transaction
 from integra.vocab import KIZ_ELIGIBLE
@@ -76,3 +76,13 @@ def test_nearby_models_give_whole_years_in_the_csv(engine):
     text = export.frame_csv(models).decode("utf-8-sig")
     years = {str(int(y)) for y in models["Jahr"].dropna()}
     assert years and all(f";{y};" in text for y in years) and ".0;" not in text
+
+
+def test_coverage_chart_is_also_said_in_words(engine):
+    """UX review #18: the chart only said "Vega visualization" to a screen reader."""
+    from integra import charts
+
+    text = charts.coverage_text(gaps.coverage_by_regbez(engine))
+    kreise = queries.kreise(engine)
+    for regbez, rows in kreise.groupby("regbez"):
+        assert f"{regbez}: {int((rows['status'] == 'vorhanden').sum())} von {len(rows)}" in text

@@ -12,8 +12,8 @@ if presenting:
 else:
     st.title("Karte")
     st.caption(
-        f"{ui.area_caption(filters)} · Flächen: {level} · Klick auf eine Fläche oder ein Symbol zeigt Quelle und "
-        "Details."
+        f"{ui.area_caption(filters)} · Flächen: {level} · Stand der Daten: {ui.data_stand() or 'unbekannt'} · Klick "
+        "auf eine Fläche oder ein Symbol zeigt Quelle und Details."
     )
 
 view = MapView(

@@ -47,9 +47,11 @@ left, right = st.columns(2)
 with left:
     st.subheader("Abdeckung nach Regierungsbezirk")
     st.altair_chart(charts.coverage(coverage), width="stretch")
+    st.caption(charts.coverage_text(coverage))
 with right:
     st.subheader("Konzepte im Lauf der Jahre")
     st.altair_chart(charts.timeline(timeline), width="stretch")
     st.caption(
-        f"Ohne bekanntes Jahr (nicht eingezeichnet): {undated['Kreise']} Kreise, {undated['Gemeinden']} Gemeinden."
+        f"{charts.timeline_text(timeline)} Ohne bekanntes Jahr (nicht eingezeichnet): {undated['Kreise']} Kreise, "
+        f"{undated['Gemeinden']} Gemeinden."
     )
