@@ -70,6 +70,16 @@ class _Sheet(FPDF):
         if lines:
             self.multi_cell(0, LINE_MM, "\n".join(lines), new_x="LMARGIN", new_y="NEXT", align="L")
 
+    def source_links(self, urls: list[str], size: float = 8.5) -> None:
+        """One clickable line per web address (`formatting.web_links`: http(s) only), as room allows."""
+        self.set_font("DejaVu", "", size)
+        self.set_text_color(0x1F, 0x4E, 0x8C)
+        for url in urls[:4]:
+            if self.get_y() + LINE_MM > self.end:
+                break
+            self.cell(0, LINE_MM, clip(url, 110), link=url, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+
     def legend(self, x: float, y: float) -> None:
         """Colour key of the map, drawn as filled squares (a text ■ would print black)."""
         self.set_font("DejaVu", "", 7.5)
@@ -121,10 +131,11 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     if not is_blank(kreis["evidence"]):
         lines.append(f"Beleg: {clip(kreis['evidence'], MAX_FIELD_CHARS)}")
     links = web_links(kreis["source_url"])
-    lines.append("Quelle: " + (" ; ".join(links) if links else "keine – in den durchsuchten Quellen nichts gefunden")
+    lines.append("Quelle: " + ("siehe Links" if links else "keine – in den durchsuchten Quellen nichts gefunden")
                  + (f" (Verlässlichkeit: {confidence_de(kreis['confidence'])})" if not is_blank(kreis["confidence"])
                     else ""))  # fmt: skip
     pdf.text("\n".join(lines))
+    pdf.source_links(links)
     pdf.heading("Kommunales Integrationszentrum (KIZ)")
     if not is_blank(kreis["kiz_status"]):
         pdf.text(f"{kreis['kiz_status']}: {clip(kreis['kiz_name'], MAX_FIELD_CHARS)}")

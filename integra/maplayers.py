@@ -348,10 +348,13 @@ class LayerSwitch(_Scripted):
 
 _VIEW_JS = """(function (d) {
     var map = %(map)s;
+    document.title = 'Karte – Integrationslandkarte Bayern';
+    document.documentElement.lang = 'de';
     function fit() {
         var width = map.getSize().x;
+        // 28 px at the bottom: points at the edge stayed hidden under the attribution line
         map.fitBounds(d.bounds, {paddingTopLeft: [10, 10],
-                                 paddingBottomRight: [width < d.small ? 10 : Math.min(d.right, 0.35 * width), 10]});
+                                 paddingBottomRight: [width < d.small ? 10 : Math.min(d.right, 0.35 * width), 28]});
     }
     fit();
     map.on('resize', fit);

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.delta_generator import DeltaGenerator
 
 from integra import cards, export, factsheet, gaps, geodata, mapframe, maps, queries
 from integra.config import BASEMAPS, database_url, default_basemap
@@ -348,13 +349,34 @@ def presentation_header(caption: str) -> None:
     st.html(_PRESENTATION_CSS)
     title, regbez, level, end = st.columns([5, 2.2, 1.8, 1.4], vertical_alignment="center")
     title.markdown(f"#### {caption}")
-    st.session_state["praes_regbez"] = st.session_state.get("regbez", ALL_BAVARIA)
-    st.session_state["praes_ebene"] = st.session_state.get("ebene", LEVEL_KREISE)
-    regbez.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="praes_regbez",
-                     label_visibility="collapsed", on_change=_follow, args=("praes_regbez", "regbez"))  # fmt: skip
-    level.segmented_control("Ebene", (LEVEL_KREISE, LEVEL_GEMEINDEN), key="praes_ebene", label_visibility="collapsed",
-                            on_change=_follow, args=("praes_ebene", "ebene"))  # fmt: skip
+    _view_switches("praes", regbez, level)
     end.button("Präsentation beenden", on_click=_switch_presentation, key="end_presentation")
+
+
+def _view_switches(prefix: str, regbez: DeltaGenerator, level: DeltaGenerator | None) -> None:
+    """Regierungsbezirk (and Ebene) outside the sidebar, following and setting the shared filters."""
+    st.session_state[f"{prefix}_regbez"] = st.session_state.get("regbez", ALL_BAVARIA)
+    regbez.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key=f"{prefix}_regbez",
+                     label_visibility="collapsed", on_change=_follow, args=(f"{prefix}_regbez", "regbez"))  # fmt: skip
+    if level is not None:
+        st.session_state[f"{prefix}_ebene"] = st.session_state.get("ebene", LEVEL_KREISE)
+        level.segmented_control("Ebene", (LEVEL_KREISE, LEVEL_GEMEINDEN), key=f"{prefix}_ebene",
+                                label_visibility="collapsed", on_change=_follow, args=(f"{prefix}_ebene", "ebene"))  # fmt: skip
+
+
+# Only on a phone (the sidebar covered 77 % of the screen and stayed open after a choice).
+_PHONE_CSS = """<style>
+.st-key-phone_switches {display: none;}
+@media (max-width: 640px) {.st-key-phone_switches {display: flex;}}
+</style>"""
+
+
+def phone_switches(level: bool) -> None:
+    """Above the map on a phone: the Regierungsbezirk (and on Karte the Ebene), so nobody needs the sidebar."""
+    st.html(_PHONE_CSS)
+    with st.container(key="phone_switches"):
+        columns = st.columns(2 if level else 1, vertical_alignment="center")
+        _view_switches("phone", columns[0], columns[1] if level else None)
 
 
 def map_switches() -> tuple[str, str, bool]:

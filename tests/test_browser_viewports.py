@@ -107,3 +107,24 @@ def test_wide_tables_are_cards_on_a_phone(server, browser, width, height, phone)
         expect(grid).to_be_visible()
         expect(cards.first).to_be_hidden()
     context.close()
+
+
+def test_phone_switches_the_regierungsbezirk_above_the_map(server, browser):
+    """UX review #2/#14: on a phone the filters sat in a sidebar that covered 77 % of the screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    _map(page, f"{server}/karte?regbez=Oberfranken&{OFFLINE}")
+    switches = page.locator(".st-key-phone_switches")
+    expect(switches).to_be_visible()
+    assert switches.bounding_box()["y"] < page.locator(MAP_FRAME).bounding_box()["y"]  # above the map
+    switches.get_by_role("combobox", name="Regierungsbezirk").click()
+    page.get_by_role("option", name="Schwaben").click()
+    expect(page).to_have_url(re.compile("regbez=Schwaben"), timeout=15_000)
+    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(14, timeout=60_000)
+    switches.get_by_text("Gemeinden", exact=True).click()
+    expect(page).to_have_url(re.compile("ebene=Gemeinden"), timeout=15_000)
+    context.close()
+    desktop = browser.new_page(viewport={"width": 1920, "height": 1080})
+    _map(desktop, f"{server}/karte?{OFFLINE}")
+    expect(desktop.locator(".st-key-phone_switches")).to_be_hidden()
+    desktop.close()

@@ -9,7 +9,7 @@ import sys
 import pypdf
 import pytest
 
-from integra import factsheet
+from integra import factsheet, queries
 from integra.config import PROJECT_DIR
 
 
@@ -63,3 +63,15 @@ def test_long_texts_never_push_sections_into_the_footer_or_off_the_page(engine, 
     assert min(y for y, _ in placed) > 0
     text = reader.pages[0].extract_text()
     assert "Sehr langer Titel" in text and "…" in text and len(text) < 6_000
+
+
+def test_sources_are_clickable_and_the_file_is_named_for_the_kreis(engine):
+    """UX review #13: URLs were plain text and the file was named by its AGS number."""
+    from integra.formatting import web_links
+
+    kreis = queries.kreise(engine).set_index("ags").loc["09564"]
+    page = pypdf.PdfReader(io.BytesIO(factsheet.factsheet_pdf(engine, "09564"))).pages[0]
+    uris = [a.get_object()["/A"]["/URI"] for a in page.get("/Annots", []) if "/A" in a.get_object()]
+    assert uris and set(uris) <= set(web_links(kreis["source_url"]))
+    assert factsheet.file_name("Landkreis Neumarkt i.d.OPf.") == "steckbrief_landkreis_neumarkt_i_d_opf.pdf"
+    assert factsheet.file_name("Kreisfreie Stadt Fürth") == "steckbrief_kreisfreie_stadt_fuerth.pdf"

@@ -15,6 +15,7 @@ else:
         f"{ui.area_caption(filters)} · Flächen: {level} · Stand der Daten: {ui.data_stand() or 'unbekannt'} · Klick "
         "auf eine Fläche oder ein Symbol zeigt Quelle und Details."
     )
+    ui.phone_switches(level=True)
 
 view = MapView(
     regbez=filters.regbez,

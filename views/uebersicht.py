@@ -17,6 +17,7 @@ figures = ui.key_figures(filters)
 # The map first (a "Landkarte" that opened without one), the key figures beside it.
 on_map, beside = st.columns([3, 2])
 with on_map:
+    ui.phone_switches(level=False)
     ui.show_map(ui.overview_view(filters), height=480)
     st.page_link("views/karte.py", label="Zur großen Karte (Gemeinden, Präsentationsmodus, Export)",
                  icon=":material/map:")  # fmt: skip
