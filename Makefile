@@ -40,7 +40,7 @@ proxy:
 
 run: install
 	$(BIN)/python -m integra init
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 # SQLite suite, then the database tests on Debian's PostgreSQL (installed and started by the
 # script); pytest's exit 5 (no tests) fails the run.

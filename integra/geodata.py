@@ -96,3 +96,12 @@ def bounds(regbez: str) -> list[list[float]]:
         frame = frame[frame["name"] == regbez]
     west, south, east, north = frame.total_bounds
     return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def preload() -> None:
+    """Read every boundary file and the gazetteer into this process's caches (about 2 s), so the
+    first visitor does not wait for it: the server calls this before it accepts connections."""
+    for layer in ("kreise", "gemeinden", "regierungsbezirke"):
+        geometries(layer)
+    kreis_centres()
+    gazetteer()

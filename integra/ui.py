@@ -48,10 +48,7 @@ def warm_up() -> None:
     walked 300,000 objects and took 0.26 s, holding the GIL in the middle of somebody's rerun.
     After `gc.freeze()` a full collection takes milliseconds (see README, Performance).
     """
-    for layer in ("kreise", "gemeinden", "regierungsbezirke"):
-        geodata.geometries(layer)
-    geodata.kreis_centres()
-    geodata.gazetteer()
+    geodata.preload()  # already done by server.py before the first visitor; AppTest and tests start here
     gc.freeze()
 
 

@@ -180,3 +180,20 @@ def test_map_is_named_striped_tabled_and_links_to_the_steckbrief(server, seeded_
         luecken.get_by_role("button", name="Steckbrief herunterladen").click()
     assert download.value.suggested_filename == "steckbrief_landkreis_erding.pdf"
     assert download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def test_the_first_bytes_are_german_and_say_the_map_is_loading(server, page):
+    """UX review #20: the page shell (integra.shell via server.py), also for a browser that asks for gzip;
+    the app's own page replaces the loading line."""
+    import urllib.request
+
+    from integra.shell import LOADING
+
+    request = urllib.request.Request(f"{server}/karte", headers={"Accept-Encoding": "gzip, deflate, br"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.headers.get("Content-Encoding") is None
+        body = answer.read().decode("utf-8")
+    assert '<html lang="de">' in body and LOADING in body
+    page.goto(f"{server}/karte?{OFFLINE}")
+    expect(page.get_by_role("heading", name="Karte").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(LOADING)).to_have_count(0)

@@ -1,0 +1,89 @@
+"""The page Streamlit serves before its scripts have run: German and not blank.
+
+Streamlit's `index.html` says `<html lang="en">`, has the title "Streamlit", an English
+`<noscript>` text and an empty root element: a visitor on a slow connection or a cold server
+looked at a white page for 2.5 s or more (UX review #20), and screen readers started in English.
+`GermanShell` is ASGI middleware (wired up in `server.py` through `st.App`) that rewrites exactly
+that document as it is sent. Every other response passes untouched; `deutsch.js` still translates
+what Streamlit writes later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Message, Receive, Send], Awaitable[None]]
+
+LOADING = "Integrationslandkarte Bayern wird geladen …"
+_REPLACEMENTS = (
+    ('<html lang="en">', '<html lang="de">'),
+    ("<title>Streamlit</title>", "<title>Integrationslandkarte Bayern</title>"),
+    ('<div id="root"></div>',  # React replaces the root's content when the app starts
+     '<div id="root"><p style="font:600 20px/1.4 sans-serif;color:#1d2730;text-align:center;padding:18vh 24px">'
+     f"{LOADING}</p></div>"),
+)
+_NOSCRIPT = re.compile(r"<noscript>.*?</noscript>", re.S)
+_NOSCRIPT_DE = "<noscript><p>Die Integrationslandkarte Bayern braucht JavaScript. Bitte im Browser einschalten.</p></noscript>"
+
+
+def german_shell(html: str) -> str:
+    """Streamlit's index document with the German language, title, loading line and noscript text."""
+    for old, new in _REPLACEMENTS:
+        html = html.replace(old, new)
+    return _NOSCRIPT.sub(_NOSCRIPT_DE, html)
+
+
+def _is_page(path: str) -> bool:
+    """A page address (`/`, `/karte`), not an asset, component, media or `_stcore` request."""
+    last = path.rsplit("/", 1)[-1]
+    return "." not in last and not any(part in path for part in ("/_stcore/", "/component/", "/media/", "/static/"))
+
+
+def _is_shell(headers: list[tuple[bytes, bytes]]) -> bool:
+    values = {name.lower(): value for name, value in headers}
+    return values.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in values
+
+
+class GermanShell:
+    """ASGI middleware: Streamlit's index document rewritten by `german_shell`, everything else as it is.
+
+    Only page addresses are looked at (`_is_page`); an HTML answer without Streamlit's root element
+    and a compressed body are passed on as they are.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not _is_page(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        # Streamlit's gzip middleware runs inside this one; the 8 KB document is sent uncompressed
+        # (a reverse proxy may still compress it), so it can be read here.
+        scope = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n.lower() != b"accept-encoding"]}
+        start: Message | None = None
+        body = bytearray()
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start" and _is_shell(message.get("headers", [])):
+                start = message  # held back until the whole body is here
+                return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            body.extend(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            text = bytes(body).decode("utf-8")
+            new = german_shell(text).encode("utf-8") if '<div id="root"></div>' in text else bytes(body)
+            headers = [(n, v) for n, v in start["headers"] if n.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(new)).encode())]})
+            await send({"type": "http.response.body", "body": new})
+
+        await self.app(scope, receive, rewrite)

@@ -1,0 +1,27 @@
+"""The server: Streamlit's ASGI app around `app.py`, started by `streamlit run server.py` (Makefile).
+
+Two things need the server rather than a page script: the boundaries are read before the first
+visitor arrives (a cold start took seconds on the first page), and the document Streamlit sends
+before its scripts run is German and says that the map is loading (`integra.shell`).
+`app.py` stays the page script, so AppTest runs the same pages without a server.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+import streamlit as st
+from starlette.middleware import Middleware
+
+from integra import geodata
+from integra.shell import GermanShell
+
+
+@asynccontextmanager
+async def _warm(_app: st.App) -> AsyncIterator[None]:
+    await anyio.to_thread.run_sync(geodata.preload)
+    yield
+
+
+app = st.App(Path(__file__).with_name("app.py"), lifespan=_warm, middleware=[Middleware(GermanShell)])

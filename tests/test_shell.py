@@ -1,0 +1,20 @@
+"""The document Streamlit sends before its scripts run: German, titled, and saying that it loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit
+
+from integra.shell import LOADING, german_shell
+
+INDEX = Path(streamlit.__file__).with_name("static") / "index.html"
+
+
+def test_streamlits_index_becomes_the_german_shell():
+    """UX review #20: a white page for 2.5 s on a cold start, and `<html lang="en">` until the scripts ran."""
+    html = german_shell(INDEX.read_text(encoding="utf-8"))
+    assert '<html lang="de">' in html and "<title>Integrationslandkarte Bayern</title>" in html
+    assert f"{LOADING}</p></div>" in html and "You need to enable JavaScript" not in html
+    assert 'lang="en"' not in html
+
