@@ -9,6 +9,8 @@
     [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/ directory\..*/,
      "Die Seite „/$1“ gibt es nicht. Bitte eine Seite aus der Navigation wählen."],
     [/^Deferred .*/, "Die Datei war nicht mehr bereit – bitte noch einmal klicken."],
+    [/^Help for (.+)$/, "Hilfe zu $1"],
+    [/^(\d+)\.(\d)(B|KB|MB|GB)$/, "$1,$2 $3"],  // the uploader's file size: "340.0B"
   ];
   function german(text) {
     var trimmed = text.trim();

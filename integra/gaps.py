@@ -103,6 +103,7 @@ DISPLAY = {
     "name": "Kreis", "regbez": "Regierungsbezirk", "status": "Konzept", "year": "Jahr", "kiz": "KIZ",
     "gemeinden_mit_konzept": "Gemeinden mit Konzept", "partner": "Partner",
     **{t: t for t in PARTNER_TYPES}, "partner_je_100k": "Partner je 100.000 Einw.", "population": "Einwohner",
+    "checked_on": "Konzept geprüft am",  # when the research was checked, not when the file was written
 }  # fmt: skip
 
 
@@ -110,6 +111,7 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     """German column names and the columns a reader needs, for tables and exports."""
     out = frame.reindex(columns=list(DISPLAY)).rename(columns=DISPLAY)
     out["Konzept"] = out["Konzept"].map(status_label, na_action="ignore")
+    out["Konzept geprüft am"] = pd.to_datetime(out["Konzept geprüft am"]).dt.strftime("%d.%m.%Y")
     out["Jahr"] = out["Jahr"].astype("Int64")
     return out.reset_index(drop=True)
 

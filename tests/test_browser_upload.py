@@ -34,6 +34,8 @@ def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path
 
     page.locator('input[type="file"]').set_input_files(str(FILES / "partner_cp1252_semikolon.csv"))
     expect(page.get_by_text("4. Vorschau")).to_be_visible(timeout=30_000)
+    uploader = page.locator('[data-testid="stFileUploader"]').inner_text()
+    assert re.search(r"\d+,\d (B|KB)", uploader) and not re.search(r"\d\.\dK?B", uploader), uploader  # "1,2 KB"
     new_metric = page.locator('[data-testid="stMetric"]').filter(has_text=re.compile(r"^neu"))
     expect(new_metric).to_contain_text("3")
     # the table is drawn on a canvas; its cells exist as accessible grid cells
