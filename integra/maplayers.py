@@ -351,13 +351,21 @@ _VIEW_JS = """(function (d) {
     document.title = 'Karte – Integrationslandkarte Bayern';
     document.documentElement.lang = 'de';
     function fit() {
-        var width = map.getSize().x;
-        // 28 px at the bottom: points at the edge stayed hidden under the attribution line
-        map.fitBounds(d.bounds, {paddingTopLeft: [10, 10],
-                                 paddingBottomRight: [width < d.small ? 10 : Math.min(d.right, 0.35 * width), 28]});
+        var width = map.getSize().x, legend = map.getContainer().querySelector('.integra-legend .integra-body');
+        // Keep the region clear of the open legend (measured: the projector's is wider); 28 px at the
+        // bottom: points at the edge stayed hidden under the attribution line.
+        var right = legend && legend.offsetWidth ? legend.offsetWidth + 20 : (width < d.small ? 10 : d.right);
+        // Not animated: a second resize during the zoom animation left the map at the old zoom.
+        map.fitBounds(d.bounds, {paddingTopLeft: [10, 10], paddingBottomRight: [Math.min(right, 0.35 * width), 28],
+                                 animate: false});
     }
     fit();
     map.on('resize', fit);
+    // The frame can grow after the map was made (the presentation CSS makes it screen-high) without a
+    // window resize event reaching Leaflet: it then kept fitting to the old 640 px.
+    if (window.ResizeObserver) {
+        new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
+    }
     L.control.scale({imperial: false}).addTo(map);
     map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-in').title = 'Vergrößern';
     map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-out').title = 'Verkleinern';
@@ -396,18 +404,56 @@ class View(_Scripted):
 
 
 _LABELS_JS = """var %(name)s = (function (d) {
-    return L.layerGroup(d.rows.map(function (r) {
+    var layer = L.layerGroup(d.rows.map(function (r) {
         var span = document.createElement('span');
         span.className = 'integra-label';
         span.textContent = r[2];
         return L.marker([r[0], r[1]], {icon: L.divIcon({className: 'integra-label-icon', html: span, iconSize: null}),
                                        interactive: false, keyboard: false});
     }));
+    // Names must not cover each other ("Rosenheim" on "Lkr. Rosenheim") or run off the frame: in row
+    // order (the larger places first) each name takes its spot, or one line below or above, or is left out.
+    var map = null;  // while the layer is shown
+    function declutter() {
+        if (!map) { return; }
+        var frame = map.getContainer().getBoundingClientRect(), placed = [];
+        if (!frame.width || !frame.height) { return; }  // not laid out yet: the next resize comes
+        layer.eachLayer(function (marker) {
+            var span = marker.getElement() && marker.getElement().firstChild;
+            if (!span) { return; }
+            span.style.visibility = '';
+            var fits = [0, 1, -1].some(function (line) {
+                span.style.marginTop = (line * 1.25) + 'em';
+                var r = span.getBoundingClientRect();
+                var inside = r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom;
+                var free = placed.every(function (p) {
+                    return r.right < p.left || r.left > p.right || r.bottom < p.top || r.top > p.bottom;
+                });
+                if (inside && free) { placed.push(r); }
+                return inside && free;
+            });
+            if (!fits) { span.style.visibility = 'hidden'; }
+        });
+    }
+    var watcher = window.ResizeObserver ? new ResizeObserver(function () { declutter(); }) : null;
+    layer.on('add', function () {
+        map = layer._map;
+        map.on('zoomend moveend resize', declutter);
+        if (watcher) { watcher.observe(map.getContainer()); }  // also once the frame is laid out
+        declutter();
+    });
+    layer.on('remove', function () {
+        if (map) { map.off('zoomend moveend resize', declutter); }
+        if (watcher) { watcher.disconnect(); }
+        map = null;
+    });
+    return layer;
 })(%(data)s);"""
 
 
 class Labels(_Scripted, Layer):
-    """Area names written on the map (plain text), rows `[lat, lon, text]`."""
+    """Area names written on the map (plain text), rows `[lat, lon, text]` in order of precedence:
+    a name that would cover an earlier one moves a line down or up, or is left out."""
 
     _js = _LABELS_JS
 

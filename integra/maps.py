@@ -270,8 +270,9 @@ def _regbez_layer(view: MapView) -> Areas:
 def _label_layer(data: MapData) -> Labels:
     """The Kreis names at their representative points ("Which one is Kulmbach?" without hovering)."""
     centres = geodata.kreis_centres()
+    kreise = data.kreise.sort_values("population", ascending=False)  # where names collide, the larger place wins
     rows = [[round(centres[ags].y, 5), round(centres[ags].x, 5), short_name(name)]
-            for ags, name in zip(data.kreise["ags"], data.kreise["name"], strict=True)]  # fmt: skip
+            for ags, name in zip(kreise["ags"], kreise["name"], strict=True)]  # fmt: skip
     return Labels(rows, name="Namen der Kreise")
 
 

@@ -49,6 +49,19 @@ _REGION = """() => {
 }"""
 
 
+# Kreis names shown, and how many pairs of them overlap (review: 6 pairs on the projector, 19 on a phone).
+_LABELS = """() => {
+    const boxes = [...document.querySelectorAll('.integra-label')]
+        .filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.getBoundingClientRect());
+    const frame = document.querySelector('.leaflet-container').getBoundingClientRect();
+    let overlaps = 0;
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+        if (!(a.right < b.left || a.left > b.right || a.bottom < b.top || a.top > b.bottom)) overlaps++; }));
+    const outside = boxes.filter(b => b.left < frame.left || b.right > frame.right).length;
+    return {shown: boxes.length, overlaps, outside};
+}"""
+
+
 def test_phone_shows_the_region_with_folded_controls(server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = context.new_page()
@@ -78,6 +91,10 @@ def test_presentation_fits_the_projector_and_switches_from_the_header(server, br
     assert box["y"] + box["height"] <= height and box["width"] >= 0.9 * width, box
     legend = frame.locator(".integra-legend").bounding_box()
     assert legend["y"] + legend["height"] <= box["y"] + box["height"], legend  # page coordinates: on screen
+    # the region fills the screen-high frame (it was fitted to 640 px and used half of a 1080p screen)
+    assert frame.evaluate(_REGION)["share"] > 0.85, frame.evaluate(_REGION)
+    labels = frame.evaluate(_LABELS)
+    assert labels["shown"] >= 15 and labels["overlaps"] == 0 and labels["outside"] == 0, labels
     main = page.locator('[data-testid="stMain"]')
     main.get_by_role("combobox", name="Regierungsbezirk").click()
     page.get_by_role("option", name="Schwaben").click()
@@ -113,7 +130,8 @@ def test_phone_switches_the_regierungsbezirk_above_the_map(server, browser):
     """UX review #2/#14: on a phone the filters sat in a sidebar that covered 77 % of the screen."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = context.new_page()
-    _map(page, f"{server}/karte?regbez=Oberfranken&{OFFLINE}")
+    labels = _map(page, f"{server}/karte?regbez=Oberfranken&{OFFLINE}").evaluate(_LABELS)
+    assert labels["shown"] >= 8 and labels["overlaps"] == 0 and labels["outside"] == 0, labels
     switches = page.locator(".st-key-phone_switches")
     expect(switches).to_be_visible()
     assert switches.bounding_box()["y"] < page.locator(MAP_FRAME).bounding_box()["y"]  # above the map
