@@ -21,6 +21,10 @@ def _value_html(value: object, is_link: bool) -> str:
     if is_link:
         url = http_url(value)
         return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>' if url else ""
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")  # 1.234,5
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:  # not years: 2019
+        return f"{value:,}".replace(",", ".")
     return esc(value)
 
 

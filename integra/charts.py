@@ -12,22 +12,24 @@ _LABELS = [status_label(s) for s in CONCEPT_COLOURS]
 
 def coverage(frame: pd.DataFrame) -> alt.Chart:
     """Stacked bars: Kreise per Regierungsbezirk by concept status."""
+    data = frame.assign(status=frame["status"].map(status_label)).rename(
+        columns={"regbez": "Regierungsbezirk", "status": "Konzept"})  # German also under "Daten zeigen"
     return (
-        alt.Chart(frame.assign(status=frame["status"].map(status_label)))
+        alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("regbez:N", sort=list(REGIERUNGSBEZIRKE), title=None),
+            x=alt.X("Regierungsbezirk:N", sort=list(REGIERUNGSBEZIRKE), title=None),
             y=alt.Y("Kreise:Q", title="Kreise und kreisfreie Städte"),
             color=alt.Color(
-                "status:N",
+                "Konzept:N",
                 title="Konzept",
                 sort=_LABELS,
                 scale=alt.Scale(domain=_LABELS, range=list(CONCEPT_COLOURS.values())),
             ),  # fmt: skip
             order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("regbez", title="Regierungsbezirk"), alt.Tooltip("status", title="Konzept"), "Kreise"],
+            tooltip=["Regierungsbezirk", "Konzept", "Kreise"],
         )
-        .transform_calculate(order=f"indexof({_LABELS}, datum.status)")
+        .transform_calculate(order=f"indexof({_LABELS}, datum.Konzept)")
     )
 
 
@@ -60,5 +62,6 @@ def timeline_text(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "Noch kein Konzept mit bekanntem Jahr."
     last = frame.sort_values("Jahr").groupby("Ebene").tail(1)
-    return "Stand " + ", ".join(f"{row.Jahr}: {row.Anzahl} {row.Ebene}" for row in last.itertuples()) + \
+    year = int(last["Jahr"].max())
+    return f"Stand {year}: " + " und ".join(f"{row.Anzahl} {row.Ebene}" for row in last.itertuples()) + \
         " mit datiertem Konzept."

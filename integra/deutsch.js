@@ -10,6 +10,7 @@
      "Die Seite „/$1“ gibt es nicht. Bitte eine Seite aus der Navigation wählen."],
     [/^Deferred .*/, "Die Datei war nicht mehr bereit – bitte noch einmal klicken."],
     [/^Help for (.+)$/, "Hilfe zu $1"],
+    [/^Remove (.+)$/, "$1 entfernen"],
     [/^(\d+)\.(\d)(B|KB|MB|GB)$/, "$1,$2 $3"],  // the uploader's file size: "340.0B"
   ];
   function german(text) {

@@ -18,7 +18,7 @@ from integra import geodata
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from integra.formatting import confidence_de, is_blank, local_stamp
+from integra.formatting import confidence_de, is_blank, local_stamp, note_de
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = {
@@ -41,6 +41,7 @@ def _table(partners: pd.DataFrame) -> pd.DataFrame:
     frame = partners.reindex(columns=list(COLUMNS)).rename(columns=COLUMNS)
     frame["Stand"] = frame["Stand"].map(lambda moment: "" if is_blank(moment) else local_stamp(moment))
     frame["Verlässlichkeit"] = frame["Verlässlichkeit"].map(confidence_de)  # "hoch", not "high"
+    frame["Quelle"] = frame["Quelle"].map(note_de)  # a researcher's English note, in German
     return frame
 
 

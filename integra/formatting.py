@@ -53,11 +53,27 @@ def md_text(value: object) -> str:
     return re.sub(r"\s+", " ", escaped)
 
 
+# The researchers' English notes on sources, as the app shows them (the seed keeps the notes as written).
+_NOTES_DE = {
+    "unsourced (general knowledge)": "ohne Quelle (allgemein bekannt)",
+    "seat = general knowledge": "Sitz allgemein bekannt",
+    "seat inferred": "Sitz erschlossen",
+    "year missing": "Jahr fehlt",
+    "Drs.-Nr. not found": "Drucksachen-Nr. nicht gefunden",
+}
+_NOTES = re.compile("|".join(re.escape(note) for note in _NOTES_DE))
+
+
+def note_de(value: object) -> str:
+    """A source or reliability note in German where the research wrote it in English."""
+    return "" if is_blank(value) else _NOTES.sub(lambda m: _NOTES_DE[m.group()], str(value))
+
+
 def confidence_de(value: object) -> str:
-    """'medium (year missing)' -> 'mittel (year missing)': the level in German, the note as researched."""
+    """'medium (year missing)' -> 'mittel (Jahr fehlt)': the level and the known notes in German."""
     if is_blank(value):
         return ""
-    return re.sub(r"\b(high|medium|low)\b", lambda m: _CONFIDENCE_DE[m.group(1)], str(value))
+    return re.sub(r"\b(high|medium|low)\b", lambda m: _CONFIDENCE_DE[m.group(1)], note_de(value))
 
 
 def http_url(text: object) -> str | None:
@@ -114,7 +130,7 @@ def source_html(value: object) -> str:
             f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>'
             for url in links
         )
-    return esc(value) if not is_blank(value) else UNSOURCED
+    return esc(note_de(value)) if not is_blank(value) else UNSOURCED
 
 
 def clip(value: object, limit: int) -> str:

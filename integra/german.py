@@ -42,6 +42,13 @@ TEXTS = {
     "Collapse sidebar": "Seitenleiste einklappen",
     "Expand sidebar": "Seitenleiste ausklappen",
     "Help": "Hilfe",
+    "Show data": "Daten zeigen",
+    "Download as PNG": "Als PNG herunterladen",
+    "Download as SVG": "Als SVG herunterladen",
+    "Copy Vega-Lite spec": "Diagramm-Beschreibung kopieren",
+    "Open": "Öffnen",
+    "Selected values": "Gewählte Werte",
+    "App pages": "Seiten der App",
     "Download failed": "Herunterladen fehlgeschlagen – bitte noch einmal klicken.",
     # The map frame's title, which screen readers announce (streamlit-folium sets no title of its own).
     "streamlit_folium.st_folium": "Interaktive Karte (dieselben Angaben als „Tabelle statt Karte“ darunter)",

@@ -367,8 +367,12 @@ _VIEW_JS = """(function (d) {
         new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
     }
     L.control.scale({imperial: false}).addTo(map);
-    map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-in').title = 'Vergrößern';
-    map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-out').title = 'Verkleinern';
+    [['in', 'Vergrößern'], ['out', 'Verkleinern']].forEach(function (z) {
+        var button = map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-' + z[0]);
+        button.title = z[1];
+        button.setAttribute('aria-label', z[1]);
+    });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="JavaScript-Bibliothek für Karten">Leaflet</a>');
     if (L.Browser.touch && map.getSize().x < d.small) {
         // One finger scrolls the page past the map; two fingers move and zoom it.
         map.dragging.disable();

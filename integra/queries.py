@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
-from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, web_links
+from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, note_de, web_links
 from integra.models import Concept, DataState, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
 from integra.vocab import (
     ALL_BAVARIA,
@@ -355,7 +355,7 @@ def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
     out = frame.assign(
         Quelle=links.map(lambda urls: urls[0] if urls else None),
         Quellenhinweis=[
-            None if urls else (UNSOURCED if is_blank(src) else src)
+            None if urls else (UNSOURCED if is_blank(src) else note_de(src))
             for urls, src in zip(links, frame["source_url"], strict=True)
         ],
         website=frame["website"].map(first_link),

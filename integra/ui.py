@@ -226,7 +226,7 @@ def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
     ]
     if unknown:
         st.info(f"Die Adresse enthält unbekannte Werte, sie werden nicht verwendet: {', '.join(unknown[:5])}"
-                f"{' …' if len(unknown) > 5 else ''}. Gezeigt wird die Auswahl in der Seitenleiste.")  # fmt: skip
+                f"{' …' if len(unknown) > 5 else ''}. Gezeigt wird stattdessen die Standardauswahl.")  # fmt: skip
 
 
 # The shared filters each page applies (by url_path); the others are hidden there, not dropped, so a
@@ -294,6 +294,10 @@ def current_filters() -> Filters:
 _PAGE_CSS = """<style>
 [data-testid="stCaptionContainer"] {color: #3d4852;}
 h1, h2, h3 {hyphens: auto; -webkit-hyphens: auto; overflow-wrap: break-word;}
+@media (max-width: 640px) {
+  h1 {font-size: 1.75rem !important;}  /* "Integrationslandkarte" broke mid-word at 44 px */
+  [data-testid="stExpandSidebarButton"]::after {content: "Menü"; margin-left: 4px; font-weight: 600;}
+}
 .integra-cards {display: none;}
 .integra-card {border: 1px solid #c9d1d8; border-radius: 6px; padding: 8px 10px; margin: 0 0 8px; font-size: 15px;
                line-height: 1.45; overflow-wrap: anywhere;}
@@ -463,6 +467,7 @@ def kreis_options(regbez: str = ALL_BAVARIA) -> dict[str, str]:
 
 
 CARD_COLUMNS = 3  # tables wider than this are shown as cards on a phone
+PLAIN_NUMBERS = ("Jahr", "Rang", "Zeile", "Nr.")  # numbers that are names, not amounts: no digit grouping
 
 
 def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None,
@@ -471,9 +476,13 @@ def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str |
     hint `empty` above it when a filter left no row."""
     if empty and frame.empty:
         st.info(empty)
-    config = {column: st.column_config.LinkColumn(column) for column in links if column in frame.columns}
-    config.update(options.pop("column_config", None) or {})  # type: ignore[call-overload]
     display = shown(frame, links)
+    # German digit grouping and decimal comma where the browser is German ("141.029", "0,6"); years stay "2019".
+    config = {column: st.column_config.NumberColumn(column, format="localized") for column in display.columns
+              if pd.api.types.is_numeric_dtype(display[column]) and not pd.api.types.is_bool_dtype(display[column])
+              and column not in PLAIN_NUMBERS}  # fmt: skip
+    config.update({column: st.column_config.LinkColumn(column) for column in links if column in frame.columns})
+    config.update(options.pop("column_config", None) or {})  # type: ignore[call-overload]
     if len(frame.columns) <= CARD_COLUMNS:  # narrow enough for a phone as it is
         st.dataframe(display, hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
         return

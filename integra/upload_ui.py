@@ -65,6 +65,12 @@ def _client_address() -> str:
     return auth.client_address(st.context.ip_address, st.context.headers.get_all("X-Forwarded-For"))
 
 
+def _setup_help(steps: str) -> None:
+    """What the administration does, folded away: party members cannot act on shell commands."""
+    with st.expander("Für die Administration: Redaktionspasswort einrichten"):
+        st.markdown(steps)
+
+
 def editor() -> str | None:
     """The logged-in editor's name, or None after showing the login (or how to enable it).
 
@@ -89,18 +95,18 @@ def editor() -> str | None:
     try:
         stored = auth.configured_hash(_secrets_section())
     except auth.PasswordTooShort:
-        st.warning(
-            f"Bearbeiten ist ausgeschaltet: `INTEGRA_EDITOR_PASSWORD` ist kürzer als {auth.MIN_PASSWORD_LENGTH} "
-            "Zeichen. Bitte ein längeres Passwort setzen (oder mit `python -m integra hash-password` einen Hash "
-            "erzeugen) und die App neu starten. Ansehen bleibt für alle offen."
-        )
+        st.warning("Ändern ist gesperrt, weil das eingerichtete Redaktionspasswort zu kurz ist. Bitte die "
+                   "Administration fragen. Ansehen bleibt für alle offen.")  # fmt: skip
+        _setup_help(f"`INTEGRA_EDITOR_PASSWORD` ist kürzer als {auth.MIN_PASSWORD_LENGTH} Zeichen. Ein längeres "
+                    "Passwort setzen (oder mit `python -m integra hash-password` einen Hash erzeugen) und die App "
+                    "neu starten.")  # fmt: skip
         return None
     if stored is None:
-        st.info(
-            "Hochladen ist ausgeschaltet, weil kein Redaktionspasswort eingerichtet ist. So geht es: "
-            "`python -m integra hash-password` ausführen und die ausgegebenen Zeilen in `.streamlit/secrets.toml` "
-            "eintragen – oder die Umgebungsvariable `INTEGRA_EDITOR_PASSWORD` setzen. Ansehen bleibt für alle offen."
-        )
+        st.info("Ändern ist gesperrt: Für diese Installation ist noch kein Redaktionspasswort eingerichtet. Bitte die "
+                "Administration fragen. Ansehen bleibt für alle offen.")  # fmt: skip
+        _setup_help("`python -m integra hash-password` ausführen und die ausgegebenen Zeilen in "
+                    "`.streamlit/secrets.toml` eintragen – oder die Umgebungsvariable `INTEGRA_EDITOR_PASSWORD` "
+                    "setzen, dann die App neu starten.")  # fmt: skip
         return None
     with st.form("login"):
         st.write("Ändern der Daten nur für die Redaktion.")

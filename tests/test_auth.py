@@ -164,7 +164,8 @@ def test_failures_in_one_session_make_a_new_session_wait(db_url, monkeypatch):
 def test_a_short_password_shows_why_editing_is_off(db_url, monkeypatch):
     monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", "kurz-123")
     at = _redaktion()
-    assert "kürzer als 10 Zeichen" in at.warning[0].value and len(at.get("form")) == 0
+    assert "zu kurz" in at.warning[0].value and len(at.get("form")) == 0
+    assert any("kürzer als 10 Zeichen" in m.value for m in at.expander[0].markdown)
 
 
 def test_the_login_name_is_shown_as_plain_text(db_url, monkeypatch):

@@ -75,7 +75,8 @@ def test_partner_filters_and_search(engine):
     assert len(found) and all("Nürnberg" in (row["Ort"] + row["Kreis"]) for _, row in found.iterrows())
     shown = queries.partner_display(all_partners)
     unsourced = shown[shown["Quelle"].isna()]
-    assert (unsourced["Quellenhinweis"] == "unsourced (general knowledge)").all() and len(unsourced) > 0
+    # the researchers' English note, shown in German
+    assert (unsourced["Quellenhinweis"] == "ohne Quelle (allgemein bekannt)").all() and len(unsourced) > 0
 
 
 def test_figures_by_regbez_rows_add_up(engine):

@@ -14,7 +14,7 @@ with st.container(border=True):
 
 figures = ui.kreis_figures(filters)
 missing, demand, partnerless, models = st.tabs(
-    ["Ohne bekanntes Konzept", "Konzept, aber kein KIZ (Forderung)", "Ohne Partner eines Typs", "Vorbild in der Nähe"]
+    ["Ohne beschlossenes Konzept", "Konzept, aber kein KIZ (Forderung)", "Ohne Partner eines Typs", "Vorbild in der Nähe"]
 )
 with missing:
     table = gaps.display(gaps.without_concept(figures))

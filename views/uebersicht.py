@@ -19,9 +19,10 @@ on_map, beside = st.columns([3, 2])
 with on_map:
     ui.phone_switches(level=False)
     ui.show_map(ui.overview_view(filters), height=480)
-    st.page_link("views/karte.py", label="Zur großen Karte (Gemeinden, Präsentationsmodus, Export)",
-                 icon=":material/map:")  # fmt: skip
-cols = [*beside.columns(2), *beside.columns(2)]
+    st.page_link("views/karte.py", label="Zur großen Karte", icon=":material/map:",
+                 help="Mit Gemeinden, Präsentationsmodus und Export")  # fmt: skip
+# One figure per row: "20 von 2056" was cut off in a half-width box on a 1280-px projector.
+cols = [beside.container() for _ in range(4)]
 cols[0].metric(
     "Kreise mit Konzept",
     f"{figures.kreise_with_concept} von {figures.kreise_total}",
