@@ -76,8 +76,16 @@ def rerun_rows(url: str) -> list[list[object]]:
         _timed_reruns(at, clear_map_cache=False)  # warm-up: every view once
         warm = _timed_reruns(at, clear_map_cache=False)
         cold = _timed_reruns(at, clear_map_cache=True)
-        rows.append([level, millis(median(warm)), millis(max(warm)), millis(median(cold)), millis(max(cold)),
-                     ratio(median(cold), median(warm))])  # fmt: skip
+        rows.append(
+            [
+                level,
+                millis(median(warm)),
+                millis(max(warm)),
+                millis(median(cold)),
+                millis(max(cold)),
+                ratio(median(cold), median(warm)),
+            ]
+        )
     return rows
 
 
@@ -114,8 +122,10 @@ def _kilobytes(pid: int, field: str) -> int:
 
 
 # Bytes over the network for a document and its resources (Resource Timing; same-origin, so sizes are exposed).
-_TRANSFERRED = "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))" \
-               ".reduce((sum, entry) => sum + entry.transferSize, 0)"  # fmt: skip
+_TRANSFERRED = (
+    "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+    ".reduce((sum, entry) => sum + entry.transferSize, 0)"
+)
 
 
 class _Traffic:
@@ -171,11 +181,23 @@ def server_rows(url: str) -> tuple[list[list[object]], list[list[object]], list[
                 map_times.append(time.perf_counter() - attached)
                 if run == 0:
                     page.wait_for_load_state("networkidle")  # fonts and icons load after the map
-                    traffic_rows.append([level, megabytes(traffic.http(page)), megabytes(traffic.websocket()),
-                                         megabytes(traffic.deflated())])  # fmt: skip
+                    traffic_rows.append(
+                        [
+                            level,
+                            megabytes(traffic.http(page)),
+                            megabytes(traffic.websocket()),
+                            megabytes(traffic.deflated()),
+                        ]
+                    )
                 page.close()
-            browser_rows.append([f"{level} ({count:,})".replace(",", "."), seconds(times[0]), seconds(median(times[1:])),
-                                 seconds(median(map_times[1:]))])  # fmt: skip
+            browser_rows.append(
+                [
+                    f"{level} ({count:,})".replace(",", "."),
+                    seconds(times[0]),
+                    seconds(median(times[1:])),
+                    seconds(median(map_times[1:])),
+                ]
+            )
             peak = _kilobytes(app.pid, "VmHWM") / 1024
             memory_rows.append([f"nach Karte {level} mit {PARTNERS:,} Partnern".replace(",", "."), f"{peak:.0f} MB"])
         browser.close()
@@ -187,16 +209,37 @@ def main() -> None:
         url = fresh_database(Path(tmp))
         add_partners(url, PARTNERS)
         partners = f"{PARTNERS:,}".replace(",", ".")
-        table(f"Filterwechsel (Regierungsbezirk): Serverzeit eines Reruns der Karte mit {partners} Partnern",
-              RERUN_HEADER, rerun_rows(url))  # fmt: skip
-        table(f"Karte von ganz Bayern bauen, Daten im Cache, {partners} Partner (Median von {RUNS})",
-              ["Flächen", "folium-Karte bauen", "rendern (Kartenargumente)", "aus dem Kartencache"], build_rows(url))  # fmt: skip
+        table(
+            f"Filterwechsel (Regierungsbezirk): Serverzeit eines Reruns der Karte mit {partners} Partnern",
+            RERUN_HEADER,
+            rerun_rows(url),
+        )
+        table(
+            f"Karte von ganz Bayern bauen, Daten im Cache, {partners} Partner (Median von {RUNS})",
+            ["Flächen", "folium-Karte bauen", "rendern (Kartenargumente)", "aus dem Kartencache"],
+            build_rows(url),
+        )
         browser_rows, traffic_rows, memory_rows = server_rows(url)
-        table("Karte-Seite im Browser bis alle Polygone und Partner-Cluster da sind",
-              ["Flächen", "erster Aufruf (baut die Karte)", f"danach, Median von {RUNS}", "davon Kartenrahmen bis Cluster"], browser_rows)  # fmt: skip
-        table("Datenmenge eines ersten Besuchs der Karte (leerer Browser-Cache)",
-              ["Flächen", "HTTP (Streamlit, Leaflet)", "Websocket unkomprimiert", "Websocket komprimiert (permessage-deflate)"],
-              traffic_rows)  # fmt: skip
+        table(
+            "Karte-Seite im Browser bis alle Polygone und Partner-Cluster da sind",
+            [
+                "Flächen",
+                "erster Aufruf (baut die Karte)",
+                f"danach, Median von {RUNS}",
+                "davon Kartenrahmen bis Cluster",
+            ],
+            browser_rows,
+        )
+        table(
+            "Datenmenge eines ersten Besuchs der Karte (leerer Browser-Cache)",
+            [
+                "Flächen",
+                "HTTP (Streamlit, Leaflet)",
+                "Websocket unkomprimiert",
+                "Websocket komprimiert (permessage-deflate)",
+            ],
+            traffic_rows,
+        )
         table("Spitzenspeicher des App-Prozesses (VmHWM)", ["Zeitpunkt", "Speicher"], memory_rows)
 
 

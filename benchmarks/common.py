@@ -20,8 +20,16 @@ from integra.tabular import read_table
 from integra.vocab import PARTNER_TYPES
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 RUNS = 5  # browser timings are the median of this many page loads
 
@@ -43,8 +51,10 @@ def partner_csv(rows: int, seed: int = 7) -> bytes:
         place = rng.choice(places)
         kind = rng.choice(PARTNER_TYPES)
         lat, lon = (place["lat"].replace(".", ","), place["lon"].replace(".", ",")) if i % 3 == 0 else ("", "")
-        lines.append(f"{kind} Gruppe {i} {place['place']};{kind};Hauptstraße {i % 90 + 1};{place['plz']};"
-                     f"{place['place']};{lat};{lon}")  # fmt: skip
+        lines.append(
+            f"{kind} Gruppe {i} {place['place']};{kind};Hauptstraße {i % 90 + 1};{place['plz']};"
+            f"{place['place']};{lat};{lon}"
+        )
     return ("\r\n".join(lines) + "\r\n").encode("cp1252", errors="replace")
 
 

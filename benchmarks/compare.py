@@ -73,14 +73,25 @@ Case = tuple[str, Callable[[], folium.Map], Callable[[], folium.Map], str, int, 
 def area_cases(url: str) -> list[Case]:
     """The Karte of all Bavaria (seed data) with Kreise or Gemeinden; baseline: the bare polygons."""
     engine = make_engine(url)
-    full = MapData(kreise=queries.kreise(engine), partners=queries.partners(engine),
-                   centres=queries.integration_centres(engine), gemeinden=queries.gemeinden(engine),
-                   structures=queries.structures(engine))  # fmt: skip
+    full = MapData(
+        kreise=queries.kreise(engine),
+        partners=queries.partners(engine),
+        centres=queries.integration_centres(engine),
+        gemeinden=queries.gemeinden(engine),
+        structures=queries.structures(engine),
+    )
     engine.dispose()
-    return [(f"{level} ({len(shapes):,})".replace(",", "."),
-             lambda level=level: build_map(MapView(level=level, basemap=BASEMAP_NONE), full, PREFIX),
-             lambda shapes=shapes: baseline(shapes), "path.leaflet-interactive", len(shapes), len(shapes))
-            for level, shapes in ((LEVEL_KREISE, geodata.kreise()), (LEVEL_GEMEINDEN, geodata.gemeinden()))]  # fmt: skip
+    return [
+        (
+            f"{level} ({len(shapes):,})".replace(",", "."),
+            lambda level=level: build_map(MapView(level=level, basemap=BASEMAP_NONE), full, PREFIX),
+            lambda shapes=shapes: baseline(shapes),
+            "path.leaflet-interactive",
+            len(shapes),
+            len(shapes),
+        )
+        for level, shapes in ((LEVEL_KREISE, geodata.kreise()), (LEVEL_GEMEINDEN, geodata.gemeinden()))
+    ]
 
 
 def point_cases(url: str) -> list[Case]:
@@ -92,8 +103,16 @@ def point_cases(url: str) -> list[Case]:
     for count in (5_000, 20_000):
         some = partners.head(count)
         points = gpd.GeoDataFrame(some, geometry=gpd.points_from_xy(some["lon"], some["lat"]), crs=4326)
-        found.append((f"{count:,} Partner".replace(",", "."), lambda p=some: points_map(p, BASEMAP_NONE, PREFIX),
-                      lambda p=points: baseline(p), ".marker-cluster", 1, count))  # fmt: skip
+        found.append(
+            (
+                f"{count:,} Partner".replace(",", "."),
+                lambda p=some: points_map(p, BASEMAP_NONE, PREFIX),
+                lambda p=points: baseline(p),
+                ".marker-cluster",
+                1,
+                count,
+            )
+        )
     return found
 
 
@@ -110,9 +129,20 @@ def measure(folder: Path, cases: list[Case]) -> list[list[object]]:
             app_browser = browser_seconds(browser, app_path, selector, app_count)
             base_browser = browser_seconds(browser, base_path, "path.leaflet-interactive", base_count)
             app_size, base_size = len(app_html.encode()), len(base_html.encode())
-            rows.append([label, megabytes(app_size), megabytes(base_size), ratio(base_size, app_size),
-                         seconds(app_time), seconds(base_time), ratio(base_time, app_time),
-                         seconds(app_browser), seconds(base_browser), ratio(base_browser, app_browser)])  # fmt: skip
+            rows.append(
+                [
+                    label,
+                    megabytes(app_size),
+                    megabytes(base_size),
+                    ratio(base_size, app_size),
+                    seconds(app_time),
+                    seconds(base_time),
+                    ratio(base_time, app_time),
+                    seconds(app_browser),
+                    seconds(base_browser),
+                    ratio(base_browser, app_browser),
+                ]
+            )
         browser.close()
     return rows
 

@@ -12,8 +12,8 @@ import bz2
 import gzip
 import io
 import json
-import subprocess
 import struct
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -73,7 +73,8 @@ def sheet_xml(rows: Iterable[bytes], dimension: str | None = None) -> Iterable[b
 def row_xml(number: int, *values: str, columns: Sequence[str] = "ABCD") -> bytes:
     """A `<row>` of inline strings in `columns` (letters, e.g. ["A", "XFD"])."""
     cells = "".join(
-        f'<c r="{col}{number}" t="inlineStr"><is><t>{value}</t></is></c>' for col, value in zip(columns, values)
+        f'<c r="{col}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+        for col, value in zip(columns, values, strict=False)  # fewer values than columns: a short row
     )
     return f'<row r="{number}">{cells}</row>'.encode()
 
@@ -119,14 +120,17 @@ def many_shared_strings() -> bytes:
             yield b"".join(names)
         yield b"</sst>"
 
-    rows = (f'<row r="{n}"><c r="A{n}" t="s"><v>{n}</v></c><c r="B{n}" t="s"><v>{n + 1}</v></c></row>'.encode()
-            for n in range(2, 50_002))  # fmt: skip
+    rows = (
+        f'<row r="{n}"><c r="A{n}" t="s"><v>{n}</v></c><c r="B{n}" t="s"><v>{n + 1}</v></c></row>'.encode()
+        for n in range(2, 50_002)
+    )
     return xlsx(sheet_xml([row_xml(1, "Name", "Ort"), *rows]), shared(), level=9)
 
 
 def csv_lines(count: int) -> list[str]:
-    return [HEADER] + [f"Partner {i};Caritas;{plz};{place}" for i, (plz, place) in
-                       ((i, PLACES[i % len(PLACES)]) for i in range(count))]  # fmt: skip
+    return [HEADER] + [
+        f"Partner {i};Caritas;{plz};{place}" for i, (plz, place) in ((i, PLACES[i % len(PLACES)]) for i in range(count))
+    ]
 
 
 def unbalanced_quote() -> bytes:
@@ -150,8 +154,9 @@ def utf16_csv() -> bytes:
     return "\r\n".join(csv_lines(100)).encode("utf-16")  # with BOM, as Excel's "Unicode-Text"
 
 
-def lying_member(size: int, method: int = zipfile.ZIP_DEFLATED, declared: int = 400,
-                 member: str = "xl/workbook.xml") -> bytes:  # fmt: skip
+def lying_member(
+    size: int, method: int = zipfile.ZIP_DEFLATED, declared: int = 400, member: str = "xl/workbook.xml"
+) -> bytes:
     """An XLSX whose `member` inflates to `size` bytes but declares `declared` in the zip directory.
 
     zipfile cuts a member to its declared size only after inflating what one read call asks for
@@ -169,15 +174,45 @@ def lying_member(size: int, method: int = zipfile.ZIP_DEFLATED, declared: int = 
         else:
             raw = source.read(info.filename)
             packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-            data, kind, length, crc = packer.compress(raw) + packer.flush(), zipfile.ZIP_DEFLATED, len(raw), zlib.crc32(raw)
+            data, kind, length, crc = (
+                packer.compress(raw) + packer.flush(),
+                zipfile.ZIP_DEFLATED,
+                len(raw),
+                zlib.crc32(raw),
+            )
         version, offset = (46 if kind == zipfile.ZIP_BZIP2 else 20), out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, version, 0, kind, 0, 0x21, crc, len(data), length,
-                              len(name), 0) + name + data)  # fmt: skip
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, version, version, 0, kind, 0, 0x21, crc,
-                                   len(data), length, len(name), 0, 0, 0, 0, 0, offset) + name)  # fmt: skip
+        out.write(
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, version, 0, kind, 0, 0x21, crc, len(data), length, len(name), 0)
+            + name
+            + data
+        )
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                version,
+                version,
+                0,
+                kind,
+                0,
+                0x21,
+                crc,
+                len(data),
+                length,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + name
+        )
     start, directory = out.tell(), b"".join(central)
-    out.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory),
-                                      start, 0))  # fmt: skip
+    out.write(
+        directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), start, 0)
+    )
     return out.getvalue()
 
 
@@ -215,8 +250,13 @@ print(json.dumps({"result": result, "seconds": time.perf_counter() - start, "pea
 
 def read_in_child(path: Path, limit_bytes: int = 0) -> dict[str, object]:
     """Read `path` with read_table in a fresh interpreter (under RLIMIT_AS unless 0); its JSON report."""
-    done = subprocess.run([sys.executable, "-c", CHILD, str(path), str(limit_bytes)], capture_output=True,
-                          text=True, cwd=Path(__file__).parent.parent, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(limit_bytes)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        timeout=600,
+    )
     if done.returncode:
         last = done.stderr.strip().splitlines()[-1:]
         return {"result": f"Absturz ({done.returncode}): {last}", "seconds": 0.0, "peak_mb": 0.0}
@@ -234,8 +274,15 @@ def main() -> None:
                 path.write_bytes(build())
             report = read_in_child(path)
             size = f"{path.stat().st_size / 1024:,.0f} KB".replace(",", ".") if build else "–"
-            rows.append([name, size, str(report["result"]).replace("|", "\\|"),
-                         f"{report['peak_mb']:.0f} MB", seconds(float(report["seconds"]))])  # fmt: skip
+            rows.append(
+                [
+                    name,
+                    size,
+                    str(report["result"]).replace("|", "\\|"),
+                    f"{report['peak_mb']:.0f} MB",
+                    seconds(float(report["seconds"])),
+                ]
+            )
     table("Feindliche Dateien (je ein frischer Prozess)", ["Datei", "Größe", "Ergebnis", "Spitze RSS", "Zeit"], rows)
 
 

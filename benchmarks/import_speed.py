@@ -31,8 +31,15 @@ def measure(rows: int) -> list[object]:
         applied = time.perf_counter()
         engine.dispose()
     total = applied - start
-    return [f"{rows:,}".replace(",", "."), seconds(parsed - start), seconds(planned - parsed),
-            seconds(applied - planned), seconds(total), f"{rows / total:,.0f}".replace(",", "."), len(plan.errors)]  # fmt: skip
+    return [
+        f"{rows:,}".replace(",", "."),
+        seconds(parsed - start),
+        seconds(planned - parsed),
+        seconds(applied - planned),
+        seconds(total),
+        f"{rows / total:,.0f}".replace(",", "."),
+        len(plan.errors),
+    ]
 
 
 def main() -> None:

@@ -29,14 +29,24 @@ SESSIONS = 25
 MAX_SESSIONS = 50
 STEP_MS = 180_000
 RUN_SECONDS = 600
-KREISE_PER_REGBEZ = {"Oberbayern": 23, "Niederbayern": 12, "Oberpfalz": 10, "Oberfranken": 13,
-                     "Mittelfranken": 12, "Unterfranken": 12, "Schwaben": 14}  # fmt: skip
+KREISE_PER_REGBEZ = {
+    "Oberbayern": 23,
+    "Niederbayern": 12,
+    "Oberpfalz": 10,
+    "Oberfranken": 13,
+    "Mittelfranken": 12,
+    "Unterfranken": 12,
+    "Schwaben": 14,
+}
 
 
 # Many pages in one browser: without these Chromium throttles all but the focused page, and the
 # measured times would be the browser's queueing, not the app's.
-CROWD_FLAGS = ["--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
-               "--disable-renderer-backgrounding"]  # fmt: skip
+CROWD_FLAGS = [
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
+]
 
 
 @dataclass
@@ -61,7 +71,7 @@ async def viewer(browser: Browser, base: str, regbez: str) -> Outcome:
         await page.get_by_role("option", name=regbez).click(timeout=STEP_MS)
         await expect(polygons).to_have_count(KREISE_PER_REGBEZ[regbez], timeout=STEP_MS)
         outcome.to_switch = time.perf_counter() - start
-    except Exception as exc:  # noqa: BLE001 - every failure of a viewer is counted, whatever it is
+    except Exception as exc:
         outcome.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
     finally:
         await context.close()
@@ -103,13 +113,19 @@ def measure(folder: Path, sessions: int = SESSIONS) -> list[list[object]]:
     for error in sorted(set(errors)):
         print(f"  Fehler ({errors.count(error)}×): {error}")
     return [
-        ["Karte öffnen bis 96 Kreise", *_spread([o.to_map for o in outcomes if o.to_map is not None]),
-         len([o for o in outcomes if o.to_map is None])],
-        ["Regierungsbezirk wechseln bis dessen Kreise", *_spread([o.to_switch for o in outcomes if o.to_switch is not None]),
-         len([o for o in outcomes if o.to_switch is None])],
+        [
+            "Karte öffnen bis 96 Kreise",
+            *_spread([o.to_map for o in outcomes if o.to_map is not None]),
+            len([o for o in outcomes if o.to_map is None]),
+        ],
+        [
+            "Regierungsbezirk wechseln bis dessen Kreise",
+            *_spread([o.to_switch for o in outcomes if o.to_switch is not None]),
+            len([o for o in outcomes if o.to_switch is None]),
+        ],
         [f"alle {sessions} Sitzungen zusammen (Wandzeit)", seconds(wall), "", "", len(errors)],
         ["davon CPU-Zeit des App-Servers", seconds(server_cpu), "", "", ""],
-    ]  # fmt: skip
+    ]
 
 
 def main() -> None:

@@ -23,13 +23,14 @@ from folium.elements import JSCSSMixin
 # relative path reaches Streamlit's static folder (<base>/app/static/) under any baseUrlPath.
 STREAMLIT_PREFIX = "../../app/static/vendor"
 
+_CLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
 LOCAL = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
     "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery-3.7.1.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": "markercluster/MarkerCluster.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
+    f"{_CLUSTER_CDN}/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
+    f"{_CLUSTER_CDN}/MarkerCluster.css": "markercluster/MarkerCluster.css",
+    f"{_CLUSTER_CDN}/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
 }
 # Needed only by folium.Icon (Bootstrap/Font Awesome glyph markers), which this app never
 # uses: its markers are plain HTML icons. Dropping them keeps the page small.
@@ -101,8 +102,11 @@ def inline(html: str) -> str:
 
     def style(match: re.Match) -> str:
         css_path = VENDOR_DIR / match.group(1)
-        css = re.sub(r"url\((images/[^)]+\.png)\)", lambda m: f"url({_data_uri(css_path.parent / m.group(1))})",
-                     css_path.read_text(encoding="utf-8"))  # fmt: skip
+        css = re.sub(
+            r"url\((images/[^)]+\.png)\)",
+            lambda m: f"url({_data_uri(css_path.parent / m.group(1))})",
+            css_path.read_text(encoding="utf-8"),
+        )
         return f"<style>{css}</style>"
 
     prefix = re.escape(INLINE_PREFIX)

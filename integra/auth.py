@@ -67,8 +67,9 @@ def verify_password(password: str, stored: str) -> bool:
     try:
         scheme, n, r, p, salt, key = stored.split("$")
         expected = base64.b64decode(key)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected))  # fmt: skip
+        actual = hashlib.scrypt(
+            password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
     except (ValueError, TypeError):
         return False
     return scheme == "scrypt" and hmac.compare_digest(actual, expected)
@@ -156,8 +157,11 @@ def _claim_rows(session: Session, keys: Sequence[str], now: float) -> None:
         session.add_all(LoginAttempt(**r) for r in rows if r["key"] not in existing)
         session.flush()
     stale = now - max(KNOWN_ADDRESS_SECONDS, FORGET_AFTER_SECONDS)
-    session.execute(delete(LoginAttempt).where(LoginAttempt.last_failure < stale, LoginAttempt.last_success < stale,
-                                               LoginAttempt.key.not_in(keys)))  # fmt: skip
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.last_failure < stale, LoginAttempt.last_success < stale, LoginAttempt.key.not_in(keys)
+        )
+    )
 
 
 def attempt_login(engine: Engine, address: str, check: Callable[[], bool], now: float | None = None) -> Attempt:
@@ -172,9 +176,15 @@ def attempt_login(engine: Engine, address: str, check: Callable[[], bool], now: 
     own = address_key(address)
     with transaction(engine) as session:
         _claim_rows(session, [ACCOUNT_KEY, own], now)
-        rows = {r.key: r for r in session.scalars(
-            select(LoginAttempt).where(LoginAttempt.key.in_([ACCOUNT_KEY, own])).order_by(LoginAttempt.key)
-            .with_for_update())}  # fmt: skip
+        rows = {
+            r.key: r
+            for r in session.scalars(
+                select(LoginAttempt)
+                .where(LoginAttempt.key.in_([ACCOUNT_KEY, own]))
+                .order_by(LoginAttempt.key)
+                .with_for_update()
+            )
+        }
         mine, account = rows[own], rows[ACCOUNT_KEY]
         known = mine.last_success >= now - KNOWN_ADDRESS_SECONDS
         wait = max(mine.locked_until - now, 0.0 if known else account.locked_until - now, 0.0)

@@ -149,8 +149,10 @@ def _inflate(data: bytes) -> bytearray:
             if not chunk and not pending:
                 break  # the file ends before the gzip stream does
             if len(out) + len(chunk) > MAX_JSON_BYTES:
-                raise BackupRejected(f"Die Sicherung ist entpackt größer als {MAX_JSON_BYTES // 2**20} MB; "
-                                     "so große Sicherungen nimmt die App nicht an.")  # fmt: skip
+                raise BackupRejected(
+                    f"Die Sicherung ist entpackt größer als {MAX_JSON_BYTES // 2**20} MB; "
+                    "so große Sicherungen nimmt die App nicht an."
+                )
             out += chunk
     except zlib.error as exc:
         raise BackupRejected(_NOT_OURS) from exc
@@ -161,12 +163,16 @@ def _inflate(data: bytes) -> bytearray:
 
 def _verify(signature: bytes | None, body: bytes, key: bytes) -> None:
     if signature is None:
-        raise BackupRejected("Die Sicherung ist nicht signiert (älteres Format). Bitte eine neue Sicherung "
-                             "herunterladen; ist diese Datei sicher unverändert, kann ein Administrator sie mit "
-                             "„python -m integra restore --unsigned-ok DATEI“ einspielen.")  # fmt: skip
+        raise BackupRejected(
+            "Die Sicherung ist nicht signiert (älteres Format). Bitte eine neue Sicherung "
+            "herunterladen; ist diese Datei sicher unverändert, kann ein Administrator sie mit "
+            "„python -m integra restore --unsigned-ok DATEI“ einspielen."
+        )
     if not hmac.compare_digest(signature, _signature(body, key)):
-        raise BackupRejected("Die Signatur der Sicherung stimmt nicht: die Datei wurde verändert oder mit einem "
-                             "anderen Sicherungsschlüssel (INTEGRA_BACKUP_KEY) erstellt.")  # fmt: skip
+        raise BackupRejected(
+            "Die Signatur der Sicherung stimmt nicht: die Datei wurde verändert oder mit einem "
+            "anderen Sicherungsschlüssel (INTEGRA_BACKUP_KEY) erstellt."
+        )
 
 
 def _load(engine: Engine, data: bytes, require_signature: bool) -> dict:
@@ -270,8 +276,9 @@ def _check_regions(engine: Engine, regions: list[dict[str, object]]) -> None:
         raise BackupRejected("Die Datenbank hat keine Gebiete; bitte zuerst „python -m integra init“ ausführen.")
     there = {(r["level"], r["ags"]) for r in regions}
     if there != here:
-        raise BackupRejected(f"Die Sicherung enthält nicht die Gebiete dieser Datenbank ({_counted(here)}), "
-                             f"sondern {_counted(there)}.")  # fmt: skip
+        raise BackupRejected(
+            f"Die Sicherung enthält nicht die Gebiete dieser Datenbank ({_counted(here)}), sondern {_counted(there)}."
+        )
 
 
 def restore(engine: Engine, data: bytes, *, require_signature: bool = True) -> dict[str, int]:
@@ -291,15 +298,21 @@ def restore(engine: Engine, data: bytes, *, require_signature: bool = True) -> d
                 if tables[table.name]:
                     session.execute(insert(table), tables[table.name])
             except IntegrityError as exc:
-                raise _broken(table, "eine Zeile verletzt eine Regel der Datenbank (unbekannter Status oder Typ, "
-                                     "doppelter Eintrag)") from exc  # fmt: skip
+                raise _broken(
+                    table,
+                    "eine Zeile verletzt eine Regel der Datenbank (unbekannter Status oder Typ, doppelter Eintrag)",
+                ) from exc
             except DataError as exc:
                 raise _broken(table, "ein Wert passt nicht in seine Spalte") from exc
         if session.get_bind().dialect.name == "postgresql":
             for table in TABLES:
                 if "id" in table.c and table is not Region.__table__:
-                    session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                         f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))  # fmt: skip
+                    session.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
         mark_changed(session)
         counts = {t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in TABLES}
         if counts != {name: len(rows) for name, rows in tables.items()}:

@@ -20,7 +20,9 @@ CSS_CLASS = "integra-cards"
 def _value_html(value: object, is_link: bool) -> str:
     if is_link:
         url = http_url(value)
-        return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>' if url else ""
+        return (
+            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>' if url else ""
+        )
     if isinstance(value, float):
         return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")  # 1.234,5
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:  # not years: 2019
@@ -32,7 +34,7 @@ def cards_html(frame: pd.DataFrame, links: Iterable[str] = (), limit: int = CARD
     """The first `limit` rows as cards: the first column as the heading, then "Spalte: Wert" lines
     for the values present (a card of placeholders says nothing)."""
     links = set(links)
-    title, *rest = frame.columns
+    rest = list(frame.columns[1:])
     cards = []
     for row in frame.head(limit).itertuples(index=False):
         lines = []
@@ -43,6 +45,8 @@ def cards_html(frame: pd.DataFrame, links: Iterable[str] = (), limit: int = CARD
         cards.append(f'<div class="integra-card"><b>{esc(row[0])}</b>{"".join(lines)}</div>')
     more = ""
     if len(frame) > limit:
-        more = (f"<p>Gezeigt: die ersten {limit} von {len(frame)} Zeilen. Suche oder Filter grenzen ein; "
-                "CSV und Excel enthalten alle.</p>")  # fmt: skip
+        more = (
+            f"<p>Gezeigt: die ersten {limit} von {len(frame)} Zeilen. Suche oder Filter grenzen ein; "
+            "CSV und Excel enthalten alle.</p>"
+        )
     return f'<div class="{CSS_CLASS}">{"".join(cards)}{more}</div>'

@@ -13,7 +13,8 @@ _LABELS = [status_label(s) for s in CONCEPT_COLOURS]
 def coverage(frame: pd.DataFrame) -> alt.Chart:
     """Stacked bars: Kreise per Regierungsbezirk by concept status."""
     data = frame.assign(status=frame["status"].map(status_label)).rename(
-        columns={"regbez": "Regierungsbezirk", "status": "Konzept"})  # German also under "Daten zeigen"
+        columns={"regbez": "Regierungsbezirk", "status": "Konzept"}
+    )  # German also under "Daten zeigen"
     return (
         alt.Chart(data)
         .mark_bar()
@@ -25,7 +26,7 @@ def coverage(frame: pd.DataFrame) -> alt.Chart:
                 title="Konzept",
                 sort=_LABELS,
                 scale=alt.Scale(domain=_LABELS, range=list(CONCEPT_COLOURS.values())),
-            ),  # fmt: skip
+            ),
             order=alt.Order("order:Q"),
             tooltip=["Regierungsbezirk", "Konzept", "Kreise"],
         )
@@ -63,5 +64,8 @@ def timeline_text(frame: pd.DataFrame) -> str:
         return "Noch kein Konzept mit bekanntem Jahr."
     last = frame.sort_values("Jahr").groupby("Ebene").tail(1)
     year = int(last["Jahr"].max())
-    return f"Stand {year}: " + " und ".join(f"{row.Anzahl} {row.Ebene}" for row in last.itertuples()) + \
-        " mit datiertem Konzept."
+    return (
+        f"Stand {year}: "
+        + " und ".join(f"{row.Anzahl} {row.Ebene}" for row in last.itertuples())
+        + " mit datiertem Konzept."
+    )

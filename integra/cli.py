@@ -27,8 +27,10 @@ def init_database(url: str | None = None) -> bool:
 def _cmd_init(_args: argparse.Namespace) -> int:
     seeded = init_database()
     with connected() as engine:
-        print(f"Datenbank {engine.url.render_as_string(hide_password=True)}: Schema {schema_revision(engine)}, "
-              + ("Startdaten geladen." if seeded else "vorhandene Daten behalten."))  # fmt: skip
+        print(
+            f"Datenbank {engine.url.render_as_string(hide_password=True)}: Schema {schema_revision(engine)}, "
+            + ("Startdaten geladen." if seeded else "vorhandene Daten behalten.")
+        )
     return 0
 
 
@@ -51,16 +53,25 @@ def _cmd_import(args: argparse.Namespace) -> int:
         summary = plan.summary(applied)
     except (OSError, tabular.FileRejected, importer.ImportRefused, SQLAlchemyError) as exc:
         message = db_failure(exc) + " Nichts geändert." if isinstance(exc, SQLAlchemyError) else str(exc)
-        summary = {"inserted": 0, "updated": 0, "unchanged": 0, "removed": 0, "applied": False, "warnings": [],
-                   "errors": [{"row": None, "column": None, "message": message}]}  # fmt: skip
+        summary = {
+            "inserted": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "removed": 0,
+            "applied": False,
+            "warnings": [],
+            "errors": [{"row": None, "column": None, "message": message}],
+        }
     unchanged_only = not (summary["inserted"] or summary["updated"] or summary["removed"])
     ok = summary["applied"] or (not summary["errors"] and (args.dry_run or unchanged_only))
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print(f"{args.file}: neu {summary['inserted']}, geändert {summary['updated']}, unverändert "
-              f"{summary['unchanged']}, entfernt {summary['removed']} – "
-              + ("übernommen." if summary["applied"] else "nichts geändert."))  # fmt: skip
+        print(
+            f"{args.file}: neu {summary['inserted']}, geändert {summary['updated']}, unverändert "
+            f"{summary['unchanged']}, entfernt {summary['removed']} – "
+            + ("übernommen." if summary["applied"] else "nichts geändert.")
+        )
         for problem in summary["errors"]:
             where = f"Zeile {problem['row']}, Spalte {problem['column']}: " if problem["row"] else ""
             print(f"FEHLER {where}{problem['message']}", file=sys.stderr)
@@ -164,9 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     save.set_defaults(func=_cmd_backup)
     load = commands.add_parser("restore", help="Sicherung einspielen (ersetzt alles; prüft die Datei vorher)")
     load.add_argument("file")
-    load.add_argument("--unsigned-ok", action="store_true",
-                      help="auch ohne gültige Signatur (älteres Format, anderer Schlüssel); der Inhalt wird "
-                           "trotzdem geprüft")  # fmt: skip
+    load.add_argument(
+        "--unsigned-ok",
+        action="store_true",
+        help="auch ohne gültige Signatur (älteres Format, anderer Schlüssel); der Inhalt wird trotzdem geprüft",
+    )
     load.set_defaults(func=_cmd_restore)
     commands.add_parser("hash-password", help="Hash für das Redaktionspasswort erzeugen (secrets.toml)").set_defaults(
         func=_cmd_hash_password

@@ -29,8 +29,20 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 REQUIRED = ("name",)
 
 # Headers that point at a private person; these columns are not stored without consent.
-PERSONAL = ("ansprechpartner", "ansprechperson", "kontaktperson", "vorname", "nachname", "familienname",
-            "mobil", "handy", "privat", "geburt", "person", "koordinator")  # fmt: skip
+PERSONAL = (
+    "ansprechpartner",
+    "ansprechperson",
+    "kontaktperson",
+    "vorname",
+    "nachname",
+    "familienname",
+    "mobil",
+    "handy",
+    "privat",
+    "geburt",
+    "person",
+    "koordinator",
+)
 
 
 def _words(header: str) -> str:

@@ -45,11 +45,21 @@ def _row(session: Session, table_name: str, record_id: int) -> dict[str, object]
     return dict(row) if row else None
 
 
-def _log(session: Session, batch: str, table_name: str, record_id: int, action: str, before, after, user: str,
-         summary: str) -> None:  # fmt: skip
-    session.add(Edit(batch=batch, table_name=table_name, record_id=record_id, action=action,
-                     before=snapshots.to_json(before) if before else None,
-                     after=snapshots.to_json(after) if after else None, user_name=clip(user, 200), summary=summary))  # fmt: skip
+def _log(
+    session: Session, batch: str, table_name: str, record_id: int, action: str, before, after, user: str, summary: str
+) -> None:
+    session.add(
+        Edit(
+            batch=batch,
+            table_name=table_name,
+            record_id=record_id,
+            action=action,
+            before=snapshots.to_json(before) if before else None,
+            after=snapshots.to_json(after) if after else None,
+            user_name=clip(user, 200),
+            summary=summary,
+        )
+    )
 
 
 def _check_source(source_url: str | None) -> None:
@@ -73,9 +83,16 @@ def _apply_concept(session: Session, batch: str, change: ConceptChange, user: st
     existing = session.scalar(select(Concept).where(Concept.region_ags == change.region_ags))
     if (change.source_url or None) != (existing.source_url if existing else None):
         _check_source(change.source_url)  # a researched source kept as it is may be a document, not a link
-    values = {"status": change.status, "title": change.title or None, "year": change.year,
-              "source_url": change.source_url or None, "note": change.note or None,
-              "confidence": f"laut Redaktion ({clip(user, 40)})", "checked_on": dt.date.today(), "updated_at": utc_now()}  # fmt: skip
+    values = {
+        "status": change.status,
+        "title": change.title or None,
+        "year": change.year,
+        "source_url": change.source_url or None,
+        "note": change.note or None,
+        "confidence": f"laut Redaktion ({clip(user, 40)})",
+        "checked_on": dt.date.today(),
+        "updated_at": utc_now(),
+    }
     summary = f"{region.name}: Konzept „{change.status}“"
     if existing is None:
         record_id = session.execute(
@@ -87,8 +104,17 @@ def _apply_concept(session: Session, batch: str, change: ConceptChange, user: st
     if before["source_url"] != values["source_url"]:
         values["evidence"] = None  # the quoted evidence belonged to the old source
     session.execute(update(Concept).where(Concept.id == existing.id).values(**values))
-    _log(session, batch, "concepts", existing.id, "update", before, _row(session, "concepts", existing.id), user,
-         f"{summary} (vorher „{before['status']}“)")  # fmt: skip
+    _log(
+        session,
+        batch,
+        "concepts",
+        existing.id,
+        "update",
+        before,
+        _row(session, "concepts", existing.id),
+        user,
+        f"{summary} (vorher „{before['status']}“)",
+    )
 
 
 def current_concept(engine: Engine, region_ags: str) -> ConceptChange | None:
@@ -113,8 +139,17 @@ def set_concepts(engine: Engine, changes: list[ConceptChange], user: str) -> str
     return batch
 
 
-def save_kiz(engine: Engine, kreis_ags: str, status: str, name: str, user: str, place: str | None = None,
-             note: str | None = None, source_url: str | None = None, kiz_id: int | None = None) -> str:  # fmt: skip
+def save_kiz(
+    engine: Engine,
+    kreis_ags: str,
+    status: str,
+    name: str,
+    user: str,
+    place: str | None = None,
+    note: str | None = None,
+    source_url: str | None = None,
+    kiz_id: int | None = None,
+) -> str:
     """Add a KIZ proposal or change one (`kiz_id`); `place` is a Gemeinde name for the marker."""
     if status not in KIZ_STATUSES:
         raise ImportRefused(f"KIZ-Status „{status}“ unbekannt – erlaubt: {', '.join(KIZ_STATUSES)}")
@@ -132,8 +167,16 @@ def save_kiz(engine: Engine, kreis_ags: str, status: str, name: str, user: str, 
         if location.kreis_ags != kreis_ags:
             raise ImportRefused(f"„{place}“ liegt nicht im gewählten Kreis")
         lat, lon = location.lat, location.lon
-    values = {"kreis_ags": kreis_ags, "status": status, "name": name.strip(), "lat": lat, "lon": lon,
-              "note": note or None, "source_url": source_url or None, "updated_at": utc_now()}  # fmt: skip
+    values = {
+        "kreis_ags": kreis_ags,
+        "status": status,
+        "name": name.strip(),
+        "lat": lat,
+        "lon": lon,
+        "note": note or None,
+        "source_url": source_url or None,
+        "updated_at": utc_now(),
+    }
     batch = str(uuid.uuid4())
     with transaction(engine) as session:
         if session.get(Region, kreis_ags) is None:
@@ -141,15 +184,33 @@ def save_kiz(engine: Engine, kreis_ags: str, status: str, name: str, user: str, 
         summary = f"KIZ {name.strip()}: „{status}“"
         if kiz_id is None:
             record_id = session.execute(insert(IntegrationCentre).values(**values)).inserted_primary_key[0]
-            _log(session, batch, "integration_centres", record_id, "insert", None,
-                 _row(session, "integration_centres", record_id), user, summary)  # fmt: skip
+            _log(
+                session,
+                batch,
+                "integration_centres",
+                record_id,
+                "insert",
+                None,
+                _row(session, "integration_centres", record_id),
+                user,
+                summary,
+            )
         else:
             before = _row(session, "integration_centres", kiz_id)
             if before is None:
                 raise ImportRefused(f"KIZ {kiz_id} gibt es nicht")
             session.execute(update(IntegrationCentre).where(IntegrationCentre.id == kiz_id).values(**values))
-            _log(session, batch, "integration_centres", kiz_id, "update", before,
-                 _row(session, "integration_centres", kiz_id), user, f"{summary} (vorher „{before['status']}“)")  # fmt: skip
+            _log(
+                session,
+                batch,
+                "integration_centres",
+                kiz_id,
+                "update",
+                before,
+                _row(session, "integration_centres", kiz_id),
+                user,
+                f"{summary} (vorher „{before['status']}“)",
+            )
         mark_changed(session)
     return batch
 
@@ -163,9 +224,15 @@ def undo_batch(engine: Engine, batch: str, user: str) -> None:
         if edits[0].undone_at is not None:
             raise ImportRefused("Diese Änderung wurde bereits rückgängig gemacht.")
         for edit in edits:
-            later = session.scalar(select(Edit.id).where(Edit.id > edit.id, Edit.batch != batch,
-                                                         Edit.table_name == edit.table_name,
-                                                         Edit.record_id == edit.record_id, Edit.undone_at.is_(None)))  # fmt: skip
+            later = session.scalar(
+                select(Edit.id).where(
+                    Edit.id > edit.id,
+                    Edit.batch != batch,
+                    Edit.table_name == edit.table_name,
+                    Edit.record_id == edit.record_id,
+                    Edit.undone_at.is_(None),
+                )
+            )
             if later is not None:
                 raise ImportRefused(
                     "Eine spätere Änderung betrifft denselben Eintrag – zuerst diese rückgängig machen."
@@ -183,26 +250,40 @@ def undo_batch(engine: Engine, batch: str, user: str) -> None:
 def history(engine: Engine) -> pd.DataFrame:
     """One row per batch: when, who, what, whether undone."""
     with engine.connect() as conn:
-        frame = pd.read_sql(select(Edit.batch, Edit.created_at, Edit.user_name, Edit.summary, Edit.undone_at)
-                            .order_by(Edit.id.desc()), conn)  # fmt: skip
+        frame = pd.read_sql(
+            select(Edit.batch, Edit.created_at, Edit.user_name, Edit.summary, Edit.undone_at).order_by(Edit.id.desc()),
+            conn,
+        )
     if frame.empty:
         return frame
     grouped = frame.groupby("batch", sort=False).agg(
-        Zeit=("created_at", "first"), wer=("user_name", "first"), Änderungen=("summary", "count"),
+        Zeit=("created_at", "first"),
+        wer=("user_name", "first"),
+        Änderungen=("summary", "count"),
         was=("summary", lambda s: "; ".join(list(s)[:3]) + (" …" if len(s) > 3 else "")),
         rückgängig=("undone_at", "first"),
-    )  # fmt: skip
+    )
     return grouped.reset_index()
 
 
 # --- concept lists -------------------------------------------------------------------------
 
-_STATUS_WORDS = {fold(s): s for s in CONCEPT_STATUSES} | {"in arbeit": "in Erarbeitung", "erarbeitung": "in Erarbeitung",
-                                                           "nein": "keines", "kein": "keines", "ja": "vorhanden"}  # fmt: skip
-_HEADERS = {"ags": ("ags", "schluessel", "kreisschluessel", "gemeindeschluessel"), "name": ("name", "kreis", "gemeinde", "region"),
-            "status": ("status", "konzept", "stand"), "title": ("titel", "title", "bezeichnung"),
-            "year": ("jahr", "year", "beschlossen"), "source_url": ("quelle", "source", "url", "link"),
-            "note": ("notiz", "bemerkung", "hinweis", "note")}  # fmt: skip
+_STATUS_WORDS = {fold(s): s for s in CONCEPT_STATUSES} | {
+    "in arbeit": "in Erarbeitung",
+    "erarbeitung": "in Erarbeitung",
+    "nein": "keines",
+    "kein": "keines",
+    "ja": "vorhanden",
+}
+_HEADERS = {
+    "ags": ("ags", "schluessel", "kreisschluessel", "gemeindeschluessel"),
+    "name": ("name", "kreis", "gemeinde", "region"),
+    "status": ("status", "konzept", "stand"),
+    "title": ("titel", "title", "bezeichnung"),
+    "year": ("jahr", "year", "beschlossen"),
+    "source_url": ("quelle", "source", "url", "link"),
+    "note": ("notiz", "bemerkung", "hinweis", "note"),
+}
 
 
 def _column(table: Table, field: str) -> int | None:
@@ -233,8 +314,13 @@ def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange]
     changes, errors = [], []
     ags_col, name_col, status_col = _column(table, "ags"), _column(table, "name"), _column(table, "status")
     if status_col is None or (ags_col is None and name_col is None):
-        return [], [Problem(None, "Status" if status_col is None else "AGS/Name",
-                            f"{table.file_name}: Spalten „AGS“ oder „Name“ und „Status“ werden gebraucht")]  # fmt: skip
+        return [], [
+            Problem(
+                None,
+                "Status" if status_col is None else "AGS/Name",
+                f"{table.file_name}: Spalten „AGS“ oder „Name“ und „Status“ werden gebraucht",
+            )
+        ]
     cols = {f: _column(table, f) for f in ("title", "year", "source_url", "note")}
     with Session(engine) as session:
         for number, cells in zip(table.row_numbers, table.rows, strict=True):
@@ -246,8 +332,13 @@ def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange]
             if not ags:
                 ags = _region_by_name(session, _cell(cells, name_col)) or ""
                 if not ags:
-                    errors.append(Problem(number, table.headers[name_col] if name_col is not None else "Name",
-                                          f"„{_cell(cells, name_col)}“ weder als Kreis noch als Gemeinde gefunden"))  # fmt: skip
+                    errors.append(
+                        Problem(
+                            number,
+                            table.headers[name_col] if name_col is not None else "Name",
+                            f"„{_cell(cells, name_col)}“ weder als Kreis noch als Gemeinde gefunden",
+                        )
+                    )
                     continue
             status = _STATUS_WORDS.get(fold(_cell(cells, status_col)))
             if status is None:
@@ -259,8 +350,14 @@ def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange]
             if year_text and not re.fullmatch(r"\d{4}", year_text):
                 errors.append(Problem(number, table.headers[cols["year"]], f"Jahr „{year_text}“ ist keine Jahreszahl"))
                 continue
-            change = ConceptChange(ags, status, _cell(cells, cols["title"]) or None, int(year_text) if year_text else None,
-                                   _cell(cells, cols["source_url"]) or None, _cell(cells, cols["note"]) or None)  # fmt: skip
+            change = ConceptChange(
+                ags,
+                status,
+                _cell(cells, cols["title"]) or None,
+                int(year_text) if year_text else None,
+                _cell(cells, cols["source_url"]) or None,
+                _cell(cells, cols["note"]) or None,
+            )
             try:
                 _check_concept(change)
                 region = session.get(Region, ags)

@@ -10,19 +10,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from integra import backup, editing, queries, tabular, ui
 from integra.editing import ConceptChange
 from integra.formatting import local_stamp, md_text
-from integra.store import db_failure
 from integra.importer import ImportRefused, problems_frame
+from integra.store import db_failure
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
-
-
 
 _CONCEPT_FIELDS = ("concept_status", "concept_title", "concept_year", "concept_source", "concept_note")
 
 
 def _load_concept(current: ConceptChange | None, ags: str) -> None:
     """Fill the form with the stored entry, so that saving a status never wipes title, year or source."""
-    values = (current.status, current.title, current.year, current.source_url, current.note) if current else \
-        ("unbekannt", None, None, None, None)  # fmt: skip
+    values = (
+        (current.status, current.title, current.year, current.source_url, current.note)
+        if current
+        else ("unbekannt", None, None, None, None)
+    )
     for key, value in zip(_CONCEPT_FIELDS, values, strict=True):
         st.session_state[key] = value if key in ("concept_status", "concept_year") else (value or "")
     st.session_state["concept_loaded"] = ags
@@ -31,8 +32,12 @@ def _load_concept(current: ConceptChange | None, ags: str) -> None:
 def _describe(current: ConceptChange | None) -> str:
     if current is None:
         return "Aktuell: kein Eintrag (unbekannt)."
-    parts = [current.status, current.title or "ohne Titel", str(current.year) if current.year else "Jahr unbekannt",
-             f"Quelle: {current.source_url}" if current.source_url else "ohne Quelle"]  # fmt: skip
+    parts = [
+        current.status,
+        current.title or "ohne Titel",
+        str(current.year) if current.year else "Jahr unbekannt",
+        f"Quelle: {current.source_url}" if current.source_url else "ohne Quelle",
+    ]
     return "Aktuell: " + " · ".join(parts)
 
 
@@ -47,21 +52,33 @@ def concept_form(user: str) -> None:
     with st.form("concept_form"):
         status = st.selectbox("Status", CONCEPT_STATUSES, key="concept_status")
         title = st.text_input("Titel des Konzepts", key="concept_title")
-        year = st.number_input("Jahr (leer = unbekannt)", min_value=1950, max_value=dt.date.today().year, step=1,
-                               key="concept_year")  # fmt: skip
+        year = st.number_input(
+            "Jahr (leer = unbekannt)", min_value=1950, max_value=dt.date.today().year, step=1, key="concept_year"
+        )
         source = st.text_input(
             "Quelle (URL)", key="concept_source", help="Ohne Quelle wird der Eintrag „ohne Quelle“ angezeigt."
         )
         note = st.text_area("Notiz", key="concept_note")
-        drop_source = st.checkbox("Die bisherige Quelle soll wirklich entfernt werden", key="concept_drop_source",
-                                  disabled=not (current and current.source_url))  # fmt: skip
+        drop_source = st.checkbox(
+            "Die bisherige Quelle soll wirklich entfernt werden",
+            key="concept_drop_source",
+            disabled=not (current and current.source_url),
+        )
         if st.form_submit_button("Konzept speichern", type="primary"):
             if current and current.source_url and not source.strip() and not drop_source:
-                st.warning("Das Feld „Quelle“ ist leer: die bisherige Quelle würde entfernt. Bitte die Quelle "
-                           "eintragen oder „bisherige Quelle entfernen“ ankreuzen.")  # fmt: skip
+                st.warning(
+                    "Das Feld „Quelle“ ist leer: die bisherige Quelle würde entfernt. Bitte die Quelle "
+                    "eintragen oder „bisherige Quelle entfernen“ ankreuzen."
+                )
                 return
-            change = ConceptChange(ags, status, title.strip() or None, int(year) if year else None,
-                                   source.strip() or None, note.strip() or None)  # fmt: skip
+            change = ConceptChange(
+                ags,
+                status,
+                title.strip() or None,
+                int(year) if year else None,
+                source.strip() or None,
+                note.strip() or None,
+            )
             try:
                 editing.set_concept(ui.engine(), change, user)
             except ImportRefused as exc:
@@ -80,18 +97,24 @@ def kiz_form(user: str) -> None:
     current = centres[centres["id"] == kiz_id].iloc[0] if kiz_id else None
     with st.form("kiz_form"):
         names = list(kreise)
-        kreis = st.selectbox("Kreis", names, key="kiz_kreis",
-                             index=names.index(current["kreis"]) if current is not None else 0)  # fmt: skip
-        status = st.selectbox("Status", KIZ_STATUSES, key="kiz_status",
-                              index=KIZ_STATUSES.index(current["status"]) if current is not None else 0)  # fmt: skip
+        kreis = st.selectbox(
+            "Kreis", names, key="kiz_kreis", index=names.index(current["kreis"]) if current is not None else 0
+        )
+        status = st.selectbox(
+            "Status",
+            KIZ_STATUSES,
+            key="kiz_status",
+            index=KIZ_STATUSES.index(current["status"]) if current is not None else 0,
+        )
         name = st.text_input("Name", value=current["name"] if current is not None else "", key="kiz_name")
         place = st.text_input("Ort (Gemeinde, für das Symbol auf der Karte; leer = Kreismitte)", key="kiz_place")
         source = st.text_input("Quelle (URL)", key="kiz_source")
         note = st.text_area("Notiz", key="kiz_note")
         if st.form_submit_button("KIZ speichern", type="primary"):
             try:
-                editing.save_kiz(ui.engine(), kreise[kreis], status, name, user, place or None, note or None,
-                                 source or None, kiz_id)  # fmt: skip
+                editing.save_kiz(
+                    ui.engine(), kreise[kreis], status, name, user, place or None, note or None, source or None, kiz_id
+                )
             except ImportRefused as exc:
                 st.error(md_text(exc))
             else:
@@ -99,8 +122,10 @@ def kiz_form(user: str) -> None:
 
 
 def concept_list(user: str) -> None:
-    st.caption("CSV oder Excel mit den Spalten „AGS“ oder „Name“, „Status“ und wahlweise „Titel“, „Jahr“, „Quelle“, "
-               "„Notiz“. Alle Zeilen werden zusammen übernommen – oder keine.")  # fmt: skip
+    st.caption(
+        "CSV oder Excel mit den Spalten „AGS“ oder „Name“, „Status“ und wahlweise „Titel“, „Jahr“, „Quelle“, "
+        "„Notiz“. Alle Zeilen werden zusammen übernommen – oder keine."
+    )
     uploaded = st.file_uploader("Konzeptliste", type=["csv", "xlsx"], key="concept_upload")
     if uploaded is None:
         return
@@ -130,7 +155,8 @@ def change_log(user: str) -> None:
         st.caption("Noch keine Änderungen.")
         return
     shown_log = log.drop(columns="batch").assign(
-        Zeit=log["Zeit"].map(local_stamp), rückgängig=log["rückgängig"].map(local_stamp, na_action="ignore"))
+        Zeit=log["Zeit"].map(local_stamp), rückgängig=log["rückgängig"].map(local_stamp, na_action="ignore")
+    )
     ui.table(shown_log, "edit_log")
     open_batches = log[log["rückgängig"].isna()]
     if open_batches.empty:
@@ -147,9 +173,14 @@ def change_log(user: str) -> None:
 
 
 def backups(user: str) -> None:
-    st.download_button("Sicherung herunterladen", lambda: backup.dump(ui.engine()),
-                       f"integrationslandkarte_{dt.date.today():%Y-%m-%d}.json.gz", "application/gzip",
-                       key="backup_download", on_click="ignore")  # fmt: skip
+    st.download_button(
+        "Sicherung herunterladen",
+        lambda: backup.dump(ui.engine()),
+        f"integrationslandkarte_{dt.date.today():%Y-%m-%d}.json.gz",
+        "application/gzip",
+        key="backup_download",
+        on_click="ignore",
+    )
     uploaded = st.file_uploader("Sicherung einspielen (ersetzt alle Daten)", type=["gz"], key="restore_upload")
     if uploaded is not None and st.button("Sicherung einspielen", type="primary", key="restore_button"):
         try:

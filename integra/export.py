@@ -13,21 +13,36 @@ import io
 import json
 
 import pandas as pd
-
-from integra import geodata
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from integra import geodata
 from integra.formatting import confidence_de, is_blank, local_stamp, note_de
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = {
-    "name": "Name", "type": "Partnertyp", "kind_detail": "Art laut Quelle", "street": "Straße", "plz": "PLZ", "city": "Ort",
-    "gemeinde": "Gemeinde", "gemeinde_ags": "Gemeinde-AGS", "kreis": "Kreis", "kreis_ags": "Kreis-AGS",
-    "regbez": "Regierungsbezirk", "lat": "Breite", "lon": "Länge", "precision": "Lage genau auf",
-    "website": "Webseite", "email": "E-Mail", "phone": "Telefon", "contact": "Kontakt", "source_url": "Quelle",
-    "confidence": "Verlässlichkeit", "updated_at": "Stand",
-}  # fmt: skip
+    "name": "Name",
+    "type": "Partnertyp",
+    "kind_detail": "Art laut Quelle",
+    "street": "Straße",
+    "plz": "PLZ",
+    "city": "Ort",
+    "gemeinde": "Gemeinde",
+    "gemeinde_ags": "Gemeinde-AGS",
+    "kreis": "Kreis",
+    "kreis_ags": "Kreis-AGS",
+    "regbez": "Regierungsbezirk",
+    "lat": "Breite",
+    "lon": "Länge",
+    "precision": "Lage genau auf",
+    "website": "Webseite",
+    "email": "E-Mail",
+    "phone": "Telefon",
+    "contact": "Kontakt",
+    "source_url": "Quelle",
+    "confidence": "Verlässlichkeit",
+    "updated_at": "Stand",
+}
 
 
 def neutralise(value: object) -> object:
@@ -48,8 +63,11 @@ def _table(partners: pd.DataFrame) -> pd.DataFrame:
 def frame_csv(frame: pd.DataFrame) -> bytes:
     """Any table as UTF-8 with BOM, `;` and decimal commas, so German Excel opens it with umlauts and
     numbers intact; formulas inert."""
-    return (frame.map(neutralise).to_csv(sep=";", decimal=",", index=False, quoting=csv.QUOTE_NONNUMERIC)
-            .encode("utf-8-sig"))  # fmt: skip
+    return (
+        frame.map(neutralise)
+        .to_csv(sep=";", decimal=",", index=False, quoting=csv.QUOTE_NONNUMERIC)
+        .encode("utf-8-sig")
+    )
 
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -85,10 +103,13 @@ def to_geojson(partners: pd.DataFrame) -> bytes:
     props = partners.reindex(columns=[c for c in COLUMNS if c not in ("lat", "lon")]).astype(object)
     props = props.where(props.notna(), None)
     features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
-         "properties": {k: (str(v) if k == "updated_at" and v is not None else v) for k, v in rec.items()}}
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            "properties": {k: (str(v) if k == "updated_at" and v is not None else v) for k, v in rec.items()},
+        }
         for lat, lon, rec in zip(partners["lat"], partners["lon"], props.to_dict("records"), strict=True)
-    ]  # fmt: skip
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
 
 
@@ -96,11 +117,23 @@ FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "geojson": to_geojson}
 
 
 TEMPLATE = pd.DataFrame(
-    [["Helferkreis Asyl Musterdorf (Beispielzeile, bitte ersetzen)", "Helferkreis", "Hauptstraße 1", "96047",
-      "Bamberg", "https://www.example.org", "info@example.org", "0951 000000", "https://www.example.org/impressum",
-      "", ""]],
+    [
+        [
+            "Helferkreis Asyl Musterdorf (Beispielzeile, bitte ersetzen)",
+            "Helferkreis",
+            "Hauptstraße 1",
+            "96047",
+            "Bamberg",
+            "https://www.example.org",
+            "info@example.org",
+            "0951 000000",
+            "https://www.example.org/impressum",
+            "",
+            "",
+        ]
+    ],
     columns=["Name", "Träger", "Straße", "PLZ", "Ort", "Webseite", "E-Mail", "Telefon", "Quelle", "Breite", "Länge"],
-)  # fmt: skip
+)
 
 
 def template_csv() -> bytes:
@@ -114,8 +147,20 @@ def template_xlsx() -> bytes:
 
 def areas_geojson(kreise: pd.DataFrame) -> bytes:
     """Kreis polygons with their concept facts (status, title, year, source, KIZ) as GeoJSON."""
-    columns = ["ags", "name", "regbez", "status", "title", "year", "source_url", "confidence", "kiz_status",
-               "foerderfaehig", "partner", "population"]  # fmt: skip
+    columns = [
+        "ags",
+        "name",
+        "regbez",
+        "status",
+        "title",
+        "year",
+        "source_url",
+        "confidence",
+        "kiz_status",
+        "foerderfaehig",
+        "partner",
+        "population",
+    ]
     shapes = geodata.kreise()[["ags", "geometry"]].merge(kreise.reindex(columns=columns), on="ags")
     shapes["year"] = shapes["year"].astype("Int64").astype(object)
     return shapes.to_json(na="null", drop_id=True).encode("utf-8")

@@ -116,11 +116,14 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 17)
     pdf.cell(0, 9, kreis["name"], new_x="LMARGIN", new_y="NEXT")
-    pdf.text(f"Regierungsbezirk {kreis['regbez']} · {int(kreis['population']):,} Einwohner (Stand "
-             f"{pd.Timestamp(kreis['population_date']):%d.%m.%Y}) · AGS {kreis_ags}".replace(",", "."))  # fmt: skip
+    pdf.text(
+        f"Regierungsbezirk {kreis['regbez']} · {int(kreis['population']):,} Einwohner (Stand "
+        f"{pd.Timestamp(kreis['population_date']):%d.%m.%Y}) · AGS {kreis_ags}".replace(",", ".")
+    )
     top = pdf.get_y() + 2
-    shown_map = pdf.image(io.BytesIO(kreis_map_png(kreis_ags, kreise, partners)), x=15, y=top, w=120, h=88,
-                          keep_aspect_ratio=True)  # fmt: skip
+    shown_map = pdf.image(
+        io.BytesIO(kreis_map_png(kreis_ags, kreise, partners)), x=15, y=top, w=120, h=88, keep_aspect_ratio=True
+    )
     pdf.legend(140, top + 4)
     pdf.set_y(top + shown_map.rendered_height + 3)
 
@@ -131,19 +134,26 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     if not is_blank(kreis["evidence"]):
         lines.append(f"Beleg: {clip(kreis['evidence'], MAX_FIELD_CHARS)}")
     links = web_links(kreis["source_url"])
-    lines.append("Quelle: " + ("siehe Links" if links else "keine – in den durchsuchten Quellen nichts gefunden")
-                 + (f" (Verlässlichkeit: {confidence_de(kreis['confidence'])})" if not is_blank(kreis["confidence"])
-                    else ""))  # fmt: skip
+    lines.append(
+        "Quelle: "
+        + ("siehe Links" if links else "keine – in den durchsuchten Quellen nichts gefunden")
+        + (f" (Verlässlichkeit: {confidence_de(kreis['confidence'])})" if not is_blank(kreis["confidence"]) else "")
+    )
     pdf.text("\n".join(lines))
     pdf.source_links(links)
     pdf.heading("Kommunales Integrationszentrum (KIZ)")
     if not is_blank(kreis["kiz_status"]):
         pdf.text(f"{kreis['kiz_status']}: {clip(kreis['kiz_name'], MAX_FIELD_CHARS)}")
     else:
-        pdf.text(f"{KIZ_ELIGIBLE}: Konzept vorhanden, noch kein KIZ." if kreis["foerderfaehig"]
-                 else "Kein KIZ-Eintrag. Voraussetzung nach Antrag A3: ein beschlossenes Integrationskonzept.")  # fmt: skip
+        pdf.text(
+            f"{KIZ_ELIGIBLE}: Konzept vorhanden, noch kein KIZ."
+            if kreis["foerderfaehig"]
+            else "Kein KIZ-Eintrag. Voraussetzung nach Antrag A3: ein beschlossenes Integrationskonzept."
+        )
     pdf.heading(f"Partner mit Sitz im Kreis ({len(partners)})")
-    shown = [clip(f"{p.name} – {p.type}, {p.city or p.gemeinde}", 160) for p in partners.head(MAX_PARTNERS).itertuples()]
+    shown = [
+        clip(f"{p.name} – {p.type}, {p.city or p.gemeinde}", 160) for p in partners.head(MAX_PARTNERS).itertuples()
+    ]
     if len(partners) > MAX_PARTNERS:
         shown.append(f"… und {len(partners) - MAX_PARTNERS} weitere")
     pdf.text("\n".join(shown) or "Keine bekannt.")
@@ -153,11 +163,17 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     if kreis["status"] != "vorhanden":
         pdf.heading("Vorbilder in der Nähe")
         near = gaps.nearby_models(engine).query("ags == @kreis_ags")
-        pdf.text("\n".join(clip(f"{r['Vorbild']} ({r['Entfernung (km)']} km): {r['Konzept']}", 200)
-                            for _, r in near.iterrows()))  # fmt: skip
+        pdf.text(
+            "\n".join(
+                clip(f"{r['Vorbild']} ({r['Entfernung (km)']} km): {r['Konzept']}", 200) for _, r in near.iterrows()
+            )
+        )
     pdf.set_y(-30)
     pdf.end = 297
     checked = f"{age.concepts_checked_to:%d.%m.%Y}" if age.concepts_checked_to else "unbekannt"
-    pdf.text(f"Integrationslandkarte Bayern · Datenstand: Recherche geprüft am {checked}. "
-             f"„unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.\n{geodata.ATTRIBUTION}", size=6.5)  # fmt: skip
+    pdf.text(
+        f"Integrationslandkarte Bayern · Datenstand: Recherche geprüft am {checked}. "
+        f"„unbekannt“ heißt: nichts gefunden, nicht „kein Konzept“.\n{geodata.ATTRIBUTION}",
+        size=6.5,
+    )
     return bytes(pdf.output())

@@ -11,8 +11,8 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -127,8 +127,7 @@ def source_html(value: object) -> str:
     links = web_links(value)
     if links:
         return ", ".join(
-            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>'
-            for url in links
+            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(link_host(url))}</a>' for url in links
         )
     return esc(note_de(value)) if not is_blank(value) else UNSOURCED
 

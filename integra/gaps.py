@@ -21,17 +21,20 @@ def kreis_figures(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
     """One row per Kreis: concept, KIZ, A3 rule, Gemeinden with a concept, partners per type and per 100,000."""
     kreise = queries.kreise(engine, regbez)
     gemeinden = queries.gemeinden(engine, regbez)
-    with_concept = (gemeinden[gemeinden["is_gemeinde"] & (gemeinden["status"] == "vorhanden")]
-                    .groupby("kreis_ags").size())  # fmt: skip
+    with_concept = (
+        gemeinden[gemeinden["is_gemeinde"] & (gemeinden["status"] == "vorhanden")].groupby("kreis_ags").size()
+    )
     partners = queries.partners(engine, regbez)
-    by_type = (partners.pivot_table(index="kreis_ags", columns="type", values="id", aggfunc="count", fill_value=0)
-               .reindex(columns=list(PARTNER_TYPES), fill_value=0))  # fmt: skip
+    by_type = partners.pivot_table(
+        index="kreis_ags", columns="type", values="id", aggfunc="count", fill_value=0
+    ).reindex(columns=list(PARTNER_TYPES), fill_value=0)
     frame = kreise.assign(gemeinden_mit_konzept=kreise["ags"].map(with_concept).fillna(0).astype(int))
     for ptype in PARTNER_TYPES:
         frame[ptype] = frame["ags"].map(by_type[ptype]).fillna(0).astype(int)
     frame["partner_je_100k"] = (frame["partner"] / frame["population"] * PER).round(1)
-    frame["kiz"] = frame["kiz_status"].where(frame["kiz_status"].notna(),
-                                             frame["foerderfaehig"].map({True: KIZ_ELIGIBLE, False: "–"}))  # fmt: skip
+    frame["kiz"] = frame["kiz_status"].where(
+        frame["kiz_status"].notna(), frame["foerderfaehig"].map({True: KIZ_ELIGIBLE, False: "–"})
+    )
     return frame
 
 
@@ -65,11 +68,22 @@ def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> 
         dist = np.hypot(*(xy[[index[a] for a in models["ags"]]] - xy[index[target.ags]]).T) / 1000
         for rank, i in enumerate(np.argsort(dist)[:count], start=1):
             model = models.iloc[i]
-            rows.append({"ags": target.ags, "Kreis": target.name, "Status": status_label(target.status), "Rang": rank,
-                         "Vorbild": model["name"], "Entfernung (km)": round(float(dist[i])), "Konzept": model["title"],
-                         "Jahr": model["year"], "Quelle": model["source_url"]})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept",
-                                        "Jahr", "Quelle"])  # fmt: skip
+            rows.append(
+                {
+                    "ags": target.ags,
+                    "Kreis": target.name,
+                    "Status": status_label(target.status),
+                    "Rang": rank,
+                    "Vorbild": model["name"],
+                    "Entfernung (km)": round(float(dist[i])),
+                    "Konzept": model["title"],
+                    "Jahr": model["year"],
+                    "Quelle": model["source_url"],
+                }
+            )
+    frame = pd.DataFrame(
+        rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept", "Jahr", "Quelle"]
+    )
     frame["Jahr"] = frame["Jahr"].astype("Int64")  # 2020, not 2020.0 in CSV and Excel
     return frame
 
@@ -100,11 +114,18 @@ def concepts_over_time(engine: Engine, regbez: str = ALL_BAVARIA) -> tuple[pd.Da
 
 
 DISPLAY = {
-    "name": "Kreis", "regbez": "Regierungsbezirk", "status": "Konzept", "year": "Jahr", "kiz": "KIZ",
-    "gemeinden_mit_konzept": "Gemeinden mit Konzept", "partner": "Partner",
-    **{t: t for t in PARTNER_TYPES}, "partner_je_100k": "Partner je 100.000 Einw.", "population": "Einwohner",
+    "name": "Kreis",
+    "regbez": "Regierungsbezirk",
+    "status": "Konzept",
+    "year": "Jahr",
+    "kiz": "KIZ",
+    "gemeinden_mit_konzept": "Gemeinden mit Konzept",
+    "partner": "Partner",
+    **{t: t for t in PARTNER_TYPES},
+    "partner_je_100k": "Partner je 100.000 Einw.",
+    "population": "Einwohner",
     "checked_on": "Konzept geprüft am",  # when the research was checked, not when the file was written
-}  # fmt: skip
+}
 
 
 def display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -119,15 +140,17 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
 def regbez_figures(figures: pd.DataFrame) -> pd.DataFrame:
     """The per-Kreis figures summed per Regierungsbezirk, partners per 100,000 from the summed population."""
     grouped = figures.groupby("regbez", sort=False)
-    out = pd.DataFrame({
-        "Kreise": grouped.size(),
-        "mit Konzept": grouped["status"].apply(lambda s: int((s == "vorhanden").sum())),
-        "KIZ eingetragen": grouped["kiz_status"].apply(lambda s: int(s.notna().sum())),
-        KIZ_ELIGIBLE: grouped["foerderfaehig"].sum().astype(int),
-        "Gemeinden mit Konzept": grouped["gemeinden_mit_konzept"].sum(),
-        **{t: grouped[t].sum() for t in PARTNER_TYPES},
-        "Partner je 100.000 Einw.": (grouped["partner"].sum() / grouped["population"].sum() * PER).round(1),
-        "Einwohner": grouped["population"].sum(),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "Kreise": grouped.size(),
+            "mit Konzept": grouped["status"].apply(lambda s: int((s == "vorhanden").sum())),
+            "KIZ eingetragen": grouped["kiz_status"].apply(lambda s: int(s.notna().sum())),
+            KIZ_ELIGIBLE: grouped["foerderfaehig"].sum().astype(int),
+            "Gemeinden mit Konzept": grouped["gemeinden_mit_konzept"].sum(),
+            **{t: grouped[t].sum() for t in PARTNER_TYPES},
+            "Partner je 100.000 Einw.": (grouped["partner"].sum() / grouped["population"].sum() * PER).round(1),
+            "Einwohner": grouped["population"].sum(),
+        }
+    )
     order = [r for r in REGIERUNGSBEZIRKE if r in out.index]
     return out.loc[order].rename_axis("Regierungsbezirk").reset_index()

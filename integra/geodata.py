@@ -69,8 +69,11 @@ def geometries(layer: str) -> dict[str, dict]:
     Serialised once per process: the map attaches fresh properties to these for every view,
     instead of converting the same polygons again (a third of a map build before).
     """
-    frame, key = {"kreise": (kreise, "ags"), "gemeinden": (gemeinden, "ags"),
-                  "regierungsbezirke": (regierungsbezirke, "name")}[layer]  # fmt: skip
+    frame, key = {
+        "kreise": (kreise, "ags"),
+        "gemeinden": (gemeinden, "ags"),
+        "regierungsbezirke": (regierungsbezirke, "name"),
+    }[layer]
     collection = json.loads(frame()[[key, "geometry"]].to_json())
     return {feature["properties"][key]: feature["geometry"] for feature in collection["features"]}
 

@@ -26,8 +26,9 @@ TEXTS = {
     "Clear value": "Auswahl löschen",
     "No results": "Keine Treffer",
     "Page not found": "Seite nicht gefunden",
-    "The page that you have requested does not seem to exist. Running the app's main page.":
-        "Diese Seite gibt es nicht – gezeigt wird die Übersicht.",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "Diese Seite gibt es nicht – gezeigt wird die Übersicht."
+    ),
     "Skip to main content": "Zum Inhalt springen",
     "Search": "Suchen",
     "Fullscreen": "Vollbild",

@@ -33,17 +33,56 @@ MODE_REPLACE = "replace"
 MODE_LABELS = {MODE_MERGE: "Zusammenführen", MODE_REPLACE: "Liste ersetzen"}
 
 # Partner fields an import sets and compares (id, updated_at and import_id are bookkeeping).
-DATA_FIELDS = ("name", "type", "kind_detail", "street", "plz", "city", "gemeinde_ags", "kreis_ags", "lat", "lon",
-               "precision", "website", "email", "phone", "contact", "source_url", "confidence", "external_id")  # fmt: skip
+DATA_FIELDS = (
+    "name",
+    "type",
+    "kind_detail",
+    "street",
+    "plz",
+    "city",
+    "gemeinde_ags",
+    "kreis_ags",
+    "lat",
+    "lon",
+    "precision",
+    "website",
+    "email",
+    "phone",
+    "contact",
+    "source_url",
+    "confidence",
+    "external_id",
+)
 FIELD_LABELS = {
-    "name": "Name", "type": "Partnertyp", "kind_detail": "Art laut Liste", "street": "Straße", "plz": "PLZ", "city": "Ort",
-    "gemeinde_ags": "Gemeinde (AGS)", "kreis_ags": "Kreis (AGS)", "lat": "Breite", "lon": "Länge",
-    "precision": "Lage genau auf", "website": "Webseite", "email": "E-Mail", "phone": "Telefon", "contact": "Kontakt",
-    "source_url": "Quelle", "confidence": "Verlässlichkeit", "external_id": "ID (extern)",
-}  # fmt: skip
+    "name": "Name",
+    "type": "Partnertyp",
+    "kind_detail": "Art laut Liste",
+    "street": "Straße",
+    "plz": "PLZ",
+    "city": "Ort",
+    "gemeinde_ags": "Gemeinde (AGS)",
+    "kreis_ags": "Kreis (AGS)",
+    "lat": "Breite",
+    "lon": "Länge",
+    "precision": "Lage genau auf",
+    "website": "Webseite",
+    "email": "E-Mail",
+    "phone": "Telefon",
+    "contact": "Kontakt",
+    "source_url": "Quelle",
+    "confidence": "Verlässlichkeit",
+    "external_id": "ID (extern)",
+}
 # Fields that come from a column only when the column is mapped; otherwise stored values stay.
-_OPTIONAL_COLUMNS = {"street": "street", "plz": "plz", "website": "website", "email": "email", "phone": "phone",
-                     "source_url": "source_url", "external_id": "external_id"}  # fmt: skip
+_OPTIONAL_COLUMNS = {
+    "street": "street",
+    "plz": "plz",
+    "website": "website",
+    "email": "email",
+    "phone": "phone",
+    "source_url": "source_url",
+    "external_id": "external_id",
+}
 _MARKUP = re.compile("[<>]")  # looks like an HTML tag; no partner's name needs angle brackets
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 
@@ -120,10 +159,14 @@ class Plan:
 
     def summary(self, applied: bool) -> dict[str, object]:
         return {
-            "inserted": len(self.inserts), "updated": len(self.updates), "unchanged": len(self.unchanged),
-            "removed": len(self.removals), "errors": [p.as_dict() for p in self.errors],
-            "warnings": [p.as_dict() for p in self.warnings], "applied": applied,
-        }  # fmt: skip
+            "inserted": len(self.inserts),
+            "updated": len(self.updates),
+            "unchanged": len(self.unchanged),
+            "removed": len(self.removals),
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "applied": applied,
+        }
 
 
 def name_key(name: str) -> str:
@@ -178,16 +221,23 @@ class _RowReader:
             error("name", "Name fehlt")
             return None
         if name.startswith(FORMULA_START):
-            warn("name", "beginnt mit „=“, „+“, „-“ oder „@“ wie eine Tabellenformel – wird nur als Text gespeichert "
-                         "und in Exporten entschärft; bitte prüfen")  # fmt: skip
+            warn(
+                "name",
+                "beginnt mit „=“, „+“, „-“ oder „@“ wie eine Tabellenformel – wird nur als Text gespeichert "
+                "und in Exporten entschärft; bitte prüfen",
+            )
         if _MARKUP.search(name):
             warn("name", "enthält spitze Klammern wie HTML-Code – wird nur als Text gezeigt; bitte prüfen")
         type_text = self.cell(cells, "type")
         ptype = partner_type_of(type_text or name)
         if type_text and ptype == "Sonstige" and fold(type_text) not in ("sonstige", "sonstiges"):
             warn("type", f"Typ „{type_text}“ unbekannt – als „Sonstige“ übernommen")
-        values: dict[str, object] = {"name": name, "type": ptype, "kind_detail": type_text or None,
-                                     "confidence": "laut hochgeladener Liste"}  # fmt: skip
+        values: dict[str, object] = {
+            "name": name,
+            "type": ptype,
+            "kind_detail": type_text or None,
+            "confidence": "laut hochgeladener Liste",
+        }
         for field_name, column in _OPTIONAL_COLUMNS.items():
             if column in self.index:
                 values[field_name] = self.cell(cells, column) or None
@@ -240,8 +290,13 @@ def read_rows(
     # Coordinates are located in one spatial join, everything else row by row.
     coords = [(i, *reader.coordinates(cells)) for i, (_, _, cells) in enumerate(rows)]
     with_points = [(i, lat, lon) for i, lat, lon, *_ in coords if lat is not None and lon is not None]
-    ags_at = dict(zip([i for i, *_ in with_points],
-                      locate.gemeinden_at([p[1] for p in with_points], [p[2] for p in with_points]), strict=True))  # fmt: skip
+    ags_at = dict(
+        zip(
+            [i for i, *_ in with_points],
+            locate.gemeinden_at([p[1] for p in with_points], [p[2] for p in with_points]),
+            strict=True,
+        )
+    )
     candidates: list[Candidate] = []
     seen: dict[tuple[str, ...], int] = {}
     use_external = bool(mapping.get("external_id"))
@@ -255,8 +310,14 @@ def read_rows(
         if place.warning:
             column = "lat" if place.precision == "Adresse" else "plz"
             warnings.append(Problem(number, reader.header(column), place.warning))
-        values.update(gemeinde_ags=place.gemeinde_ags, kreis_ags=place.kreis_ags, lat=place.lat, lon=place.lon,
-                      precision=place.precision, city=reader.cell(cells, "city") or place.city)  # fmt: skip
+        values.update(
+            gemeinde_ags=place.gemeinde_ags,
+            kreis_ags=place.kreis_ags,
+            lat=place.lat,
+            lon=place.lon,
+            precision=place.precision,
+            city=reader.cell(cells, "city") or place.city,
+        )
         key = (
             ("id", str(values["external_id"]))
             if use_external and values.get("external_id")
@@ -317,9 +378,11 @@ def _diff(plan: Plan, existing: list[dict[str, object]]) -> None:
     if plan.mode == MODE_REPLACE:
         types = {c.values["type"] for c in plan.candidates}
         plan.removals = [
-            p for p in existing
-            if int(p["id"]) not in matched and (p["kreis_ags"] == plan.scope_kreis if plan.scope_kreis else p["type"] in types)
-        ]  # fmt: skip
+            p
+            for p in existing
+            if int(p["id"]) not in matched
+            and (p["kreis_ags"] == plan.scope_kreis if plan.scope_kreis else p["type"] in types)
+        ]
 
 
 def plan_import(
@@ -339,13 +402,23 @@ def plan_import(
         errors += [Problem(c.row, mapping.get("city") or "Ort", "liegt nicht im gewählten Kreis") for c in outside]
         candidates = [c for c in candidates if c.values["kreis_ags"] == scope_kreis]
     plan = Plan(
-        file_name=table.file_name, sha256=hashlib.sha256(data).hexdigest(), mode=mode,
-        scope=f"Kreis {scope_kreis}" if scope_kreis else "Typen der Datei", total_rows=len(table.rows),
-        mapping=mapping, candidates=candidates, errors=errors, warnings=warnings, dropped_columns=dropped,
-        only_valid=only_valid, scope_kreis=scope_kreis,
-    )  # fmt: skip
-    plan.warnings += [Problem(None, column, "sieht nach persönlichen Daten aus – wird ohne Einwilligung nicht gespeichert")
-                      for column in dropped]  # fmt: skip
+        file_name=table.file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        mode=mode,
+        scope=f"Kreis {scope_kreis}" if scope_kreis else "Typen der Datei",
+        total_rows=len(table.rows),
+        mapping=mapping,
+        candidates=candidates,
+        errors=errors,
+        warnings=warnings,
+        dropped_columns=dropped,
+        only_valid=only_valid,
+        scope_kreis=scope_kreis,
+    )
+    plan.warnings += [
+        Problem(None, column, "sieht nach persönlichen Daten aus – wird ohne Einwilligung nicht gespeichert")
+        for column in dropped
+    ]
     plan.errors.sort(key=lambda p: p.row or 0)
     with engine.connect() as conn:
         session = Session(bind=conn)
@@ -380,8 +453,11 @@ def _sync_id_sequence(session: Session) -> None:
 def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = True) -> int:
     """Write the plan in one transaction and return the import id; on any error nothing changes."""
     if not plan.can_apply:
-        raise ImportRefused("Die Datei enthält Fehler – nichts übernommen. Fehler beheben oder "
-                            "„nur gültige Zeilen übernehmen“ wählen." if plan.errors else "Nichts zu übernehmen.")  # fmt: skip
+        raise ImportRefused(
+            "Die Datei enthält Fehler – nichts übernommen. Fehler beheben oder „nur gültige Zeilen übernehmen“ wählen."
+            if plan.errors
+            else "Nichts zu übernehmen."
+        )
     now = utc_now()
     with transaction(engine) as session:
         _lock(session)
@@ -391,9 +467,15 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
         _diff(plan, existing)
         if not plan.changes_anything:
             raise ImportRefused("Nichts zu übernehmen: alle Zeilen sind schon so gespeichert.")
-        run = ImportRun(file_name=clip(plan.file_name, 300), sha256=plan.sha256, created_at=now,
-                        user_name=clip(user, 200), mode=plan.mode, scope=plan.scope,
-                        skipped=len({p.row for p in plan.errors if p.row}))  # fmt: skip
+        run = ImportRun(
+            file_name=clip(plan.file_name, 300),
+            sha256=plan.sha256,
+            created_at=now,
+            user_name=clip(user, 200),
+            mode=plan.mode,
+            scope=plan.scope,
+            skipped=len({p.row for p in plan.errors if p.row}),
+        )
         session.add(run)
         session.flush()
         changes = []
@@ -405,20 +487,42 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
             rows = [{**row, "id": first + i} for i, row in enumerate(rows)]
             session.execute(insert(Partner.__table__), rows)
             _sync_id_sequence(session)
-            changes += [{"import_id": run.id, "partner_id": row["id"], "action": "insert", "before": None,
-                         "after": snapshots.to_json(row)} for row in rows]  # fmt: skip
+            changes += [
+                {
+                    "import_id": run.id,
+                    "partner_id": row["id"],
+                    "action": "insert",
+                    "before": None,
+                    "after": snapshots.to_json(row),
+                }
+                for row in rows
+            ]
         old_by_id = {int(p["id"]): p for p in existing}
         for upd in plan.updates:
             new_values = {**{f: new for f, (_, new) in upd.changes.items()}, "import_id": run.id, "updated_at": now}
             session.execute(update(Partner).where(Partner.id == upd.partner_id).values(**new_values))
-            changes.append({"import_id": run.id, "partner_id": upd.partner_id, "action": "update",
-                            "before": snapshots.to_json(old_by_id[upd.partner_id]),
-                            "after": snapshots.to_json({**old_by_id[upd.partner_id], **new_values})})  # fmt: skip
+            changes.append(
+                {
+                    "import_id": run.id,
+                    "partner_id": upd.partner_id,
+                    "action": "update",
+                    "before": snapshots.to_json(old_by_id[upd.partner_id]),
+                    "after": snapshots.to_json({**old_by_id[upd.partner_id], **new_values}),
+                }
+            )
         if plan.removals:
             gone = [int(p["id"]) for p in plan.removals]
             session.execute(delete(Partner).where(Partner.id.in_(gone)))
-            changes += [{"import_id": run.id, "partner_id": int(p["id"]), "action": "delete", "before": snapshots.to_json(p),
-                         "after": None} for p in plan.removals]  # fmt: skip
+            changes += [
+                {
+                    "import_id": run.id,
+                    "partner_id": int(p["id"]),
+                    "action": "delete",
+                    "before": snapshots.to_json(p),
+                    "after": None,
+                }
+                for p in plan.removals
+            ]
         if changes:
             session.execute(insert(ImportChange.__table__), changes)
         mark_changed(session)
@@ -440,18 +544,22 @@ def undo_import(engine: Engine, import_id: int, user: str) -> None:
             )
         run.undone_at = utc_now()
         run.undone_by = clip(user, 200)
-        changes = session.scalars(select(ImportChange).where(ImportChange.import_id == import_id)
-                                  .order_by(ImportChange.id.desc())).all()  # fmt: skip
+        changes = session.scalars(
+            select(ImportChange).where(ImportChange.import_id == import_id).order_by(ImportChange.id.desc())
+        ).all()
         ids = {c.partner_id for c in changes}
         later = session.scalars(
-            select(ImportChange.import_id).join(ImportRun, ImportRun.id == ImportChange.import_id)
+            select(ImportChange.import_id)
+            .join(ImportRun, ImportRun.id == ImportChange.import_id)
             .where(ImportChange.import_id > import_id, ImportRun.undone_at.is_(None), ImportChange.partner_id.in_(ids))
             .distinct()
-        ).all()  # fmt: skip
+        ).all()
         if later:
-            raise ImportRefused(f"Import {import_id} kann nicht rückgängig gemacht werden: spätere Importe "
-                                f"({', '.join(map(str, sorted(later)))}) haben dieselben Partner geändert. "
-                                "Zuerst diese rückgängig machen.")  # fmt: skip
+            raise ImportRefused(
+                f"Import {import_id} kann nicht rückgängig gemacht werden: spätere Importe "
+                f"({', '.join(map(str, sorted(later)))}) haben dieselben Partner geändert. "
+                "Zuerst diese rückgängig machen."
+            )
         for change in changes:
             if change.action == "insert":
                 session.execute(delete(Partner).where(Partner.id == change.partner_id))
@@ -470,8 +578,10 @@ def history(engine: Engine) -> list[ImportRun]:
 
 def preview_frame(candidates: list[Candidate]) -> pd.DataFrame:
     """Candidates as a partner table (with Gemeinde and Kreis names) for the preview table and map."""
-    frame = pd.DataFrame([{f: c.values.get(f) for f in DATA_FIELDS} | {"Zeile": c.row} for c in candidates],
-                         columns=[*DATA_FIELDS, "Zeile"])  # fmt: skip
+    frame = pd.DataFrame(
+        [{f: c.values.get(f) for f in DATA_FIELDS} | {"Zeile": c.row} for c in candidates],
+        columns=[*DATA_FIELDS, "Zeile"],
+    )
     gemeinden = geodata.gemeinden().set_index("ags")["name"]
     kreise = geodata.kreise().set_index("ags")["name_long"]
     return frame.assign(gemeinde=frame["gemeinde_ags"].map(gemeinden), kreis=frame["kreis_ags"].map(kreise))
@@ -479,12 +589,22 @@ def preview_frame(candidates: list[Candidate]) -> pd.DataFrame:
 
 def changes_frame(plan: Plan) -> pd.DataFrame:
     """One row per changed field: what the preview lists under „geändert“."""
-    rows = [{"Zeile": u.candidate.row, "Name": u.candidate.values["name"], "Feld": FIELD_LABELS[f],
-             "bisher": "" if old is None else str(old), "neu": "" if new is None else str(new)}
-            for u in plan.updates for f, (old, new) in u.changes.items()]  # fmt: skip
+    rows = [
+        {
+            "Zeile": u.candidate.row,
+            "Name": u.candidate.values["name"],
+            "Feld": FIELD_LABELS[f],
+            "bisher": "" if old is None else str(old),
+            "neu": "" if new is None else str(new),
+        }
+        for u in plan.updates
+        for f, (old, new) in u.changes.items()
+    ]
     return pd.DataFrame(rows, columns=["Zeile", "Name", "Feld", "bisher", "neu"])
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
-    return pd.DataFrame([{"Zeile": p.row, "Spalte": p.column, "Problem": p.message} for p in problems],
-                        columns=["Zeile", "Spalte", "Problem"]).astype({"Zeile": "Int64"})  # fmt: skip
+    return pd.DataFrame(
+        [{"Zeile": p.row, "Spalte": p.column, "Problem": p.message} for p in problems],
+        columns=["Zeile", "Spalte", "Problem"],
+    ).astype({"Zeile": "Int64"})

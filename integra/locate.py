@@ -155,8 +155,9 @@ def gemeinden_at(lats: list[float], lons: list[float]) -> list[tuple[str | None,
     result = [(None if pd.isna(a) else a, False) for a in inside.to_numpy(dtype=object)]
     outside = [i for i, (ags, _) in enumerate(result) if ags is None]
     if outside:
-        near = gpd.sjoin_nearest(points.iloc[outside].to_crs(25832), _polygons_metric(), how="left",
-                                 max_distance=BORDER_TOLERANCE_M)  # fmt: skip
+        near = gpd.sjoin_nearest(
+            points.iloc[outside].to_crs(25832), _polygons_metric(), how="left", max_distance=BORDER_TOLERANCE_M
+        )
         near = near[~near.index.duplicated(keep="first")]["ags"]
         for i, ags in near.items():
             if not pd.isna(ags):
@@ -171,6 +172,7 @@ def by_point(lat: float, lon: float, found: tuple[str | None, bool]) -> Location
         raise LocationError("lat", f"Koordinaten {lat:.5f}, {lon:.5f} liegen nicht in Bayern")
     warning = None
     if snapped:
-        warning = (f"Punkt liegt knapp außerhalb der vereinfachten Grenzen; nächste Gemeinde "
-                   f"{_polygons()[ags][0]} zugeordnet")  # fmt: skip
+        warning = (
+            f"Punkt liegt knapp außerhalb der vereinfachten Grenzen; nächste Gemeinde {_polygons()[ags][0]} zugeordnet"
+        )
     return _gemeinde(ags, lat, lon, "Adresse", warning)

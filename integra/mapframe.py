@@ -50,8 +50,15 @@ def frame_of(fmap: folium.Map) -> MapFrame:
     header = streamlit_folium._get_header(fmap)
     script = streamlit_folium._get_map_string(fmap)
     map_id = streamlit_folium.get_full_id(fmap)
-    return MapFrame(script, header, html, map_id, _links(fmap, "default_css"), _links(fmap, "default_js"),
-                    streamlit_folium.generate_js_hash(script))  # fmt: skip
+    return MapFrame(
+        script,
+        header,
+        html,
+        map_id,
+        _links(fmap, "default_css"),
+        _links(fmap, "default_js"),
+        streamlit_folium.generate_js_hash(script),
+    )
 
 
 def show(frame: MapFrame, key: str, height: int) -> None:

@@ -77,8 +77,12 @@ class _Scripted(MacroElement):
         return self._js % self._fill()
 
     def _fill(self) -> dict[str, str]:
-        return {"name": self.get_name(), "map": self._parent.get_name(), "data": self.data_literal(),
-                "helpers": _HELPERS}  # fmt: skip
+        return {
+            "name": self.get_name(),
+            "map": self._parent.get_name(),
+            "data": self.data_literal(),
+            "helpers": _HELPERS,
+        }
 
     def data_literal(self) -> str:
         """`js_data` of `data()`, made once: the figure and streamlit-folium each ask for the script."""
@@ -173,13 +177,21 @@ class Areas(_Scripted, Layer):
         self.interactive, self.popup_width, self.patterns = interactive, popup_width, list(patterns)
 
     def data(self) -> object:
-        areas = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": geometry, "properties": {"k": key, "s": style, "t": tip, "p": popup}}
-            for key, geometry, style, tip, popup in self.features
-        ]}  # fmt: skip
-        return {"areas": areas, "styles": self.styles, "highlight": self.highlight, "interactive": self.interactive,
-                "width": self.popup_width, "patterns": self.patterns}  # fmt: skip
-
+        areas = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": geometry, "properties": {"k": key, "s": style, "t": tip, "p": popup}}
+                for key, geometry, style, tip, popup in self.features
+            ],
+        }
+        return {
+            "areas": areas,
+            "styles": self.styles,
+            "highlight": self.highlight,
+            "interactive": self.interactive,
+            "width": self.popup_width,
+            "patterns": self.patterns,
+        }
 
 
 _MARKERS_JS = """var %(name)s = (function (d) {
@@ -232,9 +244,13 @@ class Markers(JSCSSMixin, _Scripted, Layer):
             self.default_js, self.default_css = [], []
 
     def data(self) -> object:
-        return {"rows": self.rows, "styles": self.styles, "texts": self.texts, "cluster": self.cluster,
-                "width": self.popup_width}  # fmt: skip
-
+        return {
+            "rows": self.rows,
+            "styles": self.styles,
+            "texts": self.texts,
+            "cluster": self.cluster,
+            "width": self.popup_width,
+        }
 
 
 def marker_style(css_class: str, html: str, size: int, anchor: tuple[int, int], suffix: str = "") -> dict[str, object]:
@@ -284,9 +300,13 @@ class Control(_Scripted):
         self.html, self.css_class, self.position, self.toggle = html, css_class, position, toggle
 
     def data(self) -> object:
-        return {"position": self.position, "cls": self.css_class, "html": self.html, "toggle": self.toggle,
-                "small": SMALL_MAP}  # fmt: skip
-
+        return {
+            "position": self.position,
+            "cls": self.css_class,
+            "html": self.html,
+            "toggle": self.toggle,
+            "small": SMALL_MAP,
+        }
 
 
 class Style(_Scripted):
@@ -372,7 +392,8 @@ _VIEW_JS = """(function (d) {
         button.title = z[1];
         button.setAttribute('aria-label', z[1]);
     });
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="JavaScript-Bibliothek für Karten">Leaflet</a>');
+    map.attributionControl.setPrefix(
+        '<a href="https://leafletjs.com" title="JavaScript-Bibliothek für Karten">Leaflet</a>');
     if (L.Browser.touch && map.getSize().x < d.small) {
         // One finger scrolls the page past the map; two fingers move and zoom it.
         map.dragging.disable();
@@ -406,7 +427,6 @@ class View(_Scripted):
         return {"bounds": self.bounds, "right": self.legend_width, "small": SMALL_MAP}
 
 
-
 _LABELS_JS = """var %(name)s = (function (d) {
     var layer = L.layerGroup(d.rows.map(function (r) {
         var span = document.createElement('span');
@@ -429,7 +449,8 @@ _LABELS_JS = """var %(name)s = (function (d) {
             var fits = [0, 1, -1].some(function (line) {
                 span.style.marginTop = (line * 1.25) + 'em';
                 var r = span.getBoundingClientRect();
-                var inside = r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom;
+                var inside = r.left >= frame.left && r.right <= frame.right &&
+                             r.top >= frame.top && r.bottom <= frame.bottom;
                 var free = placed.every(function (p) {
                     return r.right < p.left || r.left > p.right || r.bottom < p.top || r.top > p.bottom;
                 });
@@ -468,4 +489,3 @@ class Labels(_Scripted, Layer):
 
     def data(self) -> object:
         return {"rows": self.rows}
-

@@ -30,8 +30,8 @@ from integra.vocab import (
     KIZ_COLOURS,
     KIZ_ELIGIBLE,
     KIZ_STATUSES,
-    PARTNER_STYLE,
     PARTNER_COUNT_NOTE,
+    PARTNER_STYLE,
     PARTNER_TYPES,
     concept_phrase,
     status_label,
@@ -108,7 +108,8 @@ def _fill_css(status: str) -> str:
 def _swatch(background: str, label: str, count: int | None = None, border: str = "1px solid #333") -> str:
     suffix = f" ({count})" if count is not None else ""
     return (
-        f'<div><span style="display:inline-block;box-sizing:border-box;width:1.1em;height:1.1em;background:{background};'
+        '<div><span style="display:inline-block;box-sizing:border-box;width:1.1em;height:1.1em;'
+        f"background:{background};"
         f'border:{border};vertical-align:middle;margin-right:.4em"></span>{esc(label)}{suffix}</div>'
     )
 
@@ -140,21 +141,33 @@ def _legend_html(view: MapView, data: MapData, statuses: list[str], eligible: in
     if not statuses:
         parts.append("<div>keine Fläche im Filter</div>")
     if eligible:
-        parts.append(_swatch(CONCEPT_COLOURS["vorhanden"], f"{KIZ_ELIGIBLE} (Konzept, noch kein KIZ)", eligible,
-                             border="2px dashed #000"))  # fmt: skip
+        parts.append(
+            _swatch(
+                CONCEPT_COLOURS["vorhanden"],
+                f"{KIZ_ELIGIBLE} (Konzept, noch kein KIZ)",
+                eligible,
+                border="2px dashed #000",
+            )
+        )
     kiz = Counter(data.centres["status"]) if len(data.centres) else Counter()
     if kiz:
         parts.append("<b>Kommunale Integrationszentren</b>")
-        parts += [f'<div style="display:flex;align-items:center;gap:.4em">'
-                  f"{_badge(KIZ_COLOURS[s], 'K', True, size)}{esc(s)} ({kiz[s]})</div>" for s in KIZ_STATUSES if kiz[s]]  # fmt: skip
+        parts += [
+            f'<div style="display:flex;align-items:center;gap:.4em">'
+            f"{_badge(KIZ_COLOURS[s], 'K', True, size)}{esc(s)} ({kiz[s]})</div>"
+            for s in KIZ_STATUSES
+            if kiz[s]
+        ]
     partners = Counter(data.partners["type"]) if len(data.partners) else Counter()
     if partners:
         parts.append("<b>Partner (Sitz)</b>")
         for ptype in view.partner_types:
             if partners[ptype]:
                 colour, letter = PARTNER_STYLE[ptype]
-                parts.append(f'<div style="display:flex;align-items:center;gap:.4em">'
-                             f"{_badge(colour, letter, False, size)}{esc(ptype)} ({partners[ptype]})</div>")  # fmt: skip
+                parts.append(
+                    f'<div style="display:flex;align-items:center;gap:.4em">'
+                    f"{_badge(colour, letter, False, size)}{esc(ptype)} ({partners[ptype]})</div>"
+                )
         parts.append(f"<small>{esc(PARTNER_COUNT_NOTE)}</small>")
     parts.append("</div>")
     return "".join(parts)
@@ -225,18 +238,23 @@ def _area_styles(view: MapView) -> dict[str, dict[str, object]]:
     """
     weight = (0.6 if view.level == LEVEL_GEMEINDEN else 1) * (1.6 if view.large else 1)
     styles: dict[str, dict[str, object]] = {
-        status: {"fillColor": colour, "color": "#000" if view.large else "#444", "weight": weight,
-                 "fillOpacity": 0.85 if view.large else 0.65}
+        status: {
+            "fillColor": colour,
+            "color": "#000" if view.large else "#444",
+            "weight": weight,
+            "fillOpacity": 0.85 if view.large else 0.65,
+        }
         for status, colour in CONCEPT_COLOURS.items()
-    }  # fmt: skip
+    }
     for status in CONCEPT_STRIPES:
         styles[status]["fillColor"] = f"url(#{_pattern_id(status)})"
     styles[ELIGIBLE_STYLE] = {**styles["vorhanden"], "color": "#000", "weight": 3 * weight, "dashArray": "7 5"}
     return styles
 
 
-def _area_layer(view: MapView, data: MapData, steckbrief_href: Callable[[str], str] | None
-                ) -> tuple[list[str], int, Areas]:  # fmt: skip
+def _area_layer(
+    view: MapView, data: MapData, steckbrief_href: Callable[[str], str] | None
+) -> tuple[list[str], int, Areas]:
     """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn
     and how many drawn Kreise are förderfähig nach Antrag A3."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
@@ -246,24 +264,42 @@ def _area_layer(view: MapView, data: MapData, steckbrief_href: Callable[[str], s
         facts, shapes = data.kreise, geodata.geometries("kreise")
 
         def popup(row: Mapping[str, Any]) -> str:
-            return _kreis_popup(row, structures.get(row["ags"], []),
-                                steckbrief_href(row["name"]) if steckbrief_href else None)  # fmt: skip
+            return _kreis_popup(
+                row, structures.get(row["ags"], []), steckbrief_href(row["name"]) if steckbrief_href else None
+            )
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
     eligible = {row["ags"] for row in rows if row.get("foerderfaehig") in (True,)}  # numpy bools, NaN for Gemeinden
-    features = [(row["ags"], shapes[row["ags"]], ELIGIBLE_STYLE if row["ags"] in eligible else row["status"],
-                 f"{row['name']}: {concept_phrase(row['status'])}" + (f" – {KIZ_ELIGIBLE}" if row["ags"] in eligible else ""),
-                 popup(row)) for row in rows]  # fmt: skip
-    patterns = [{"id": _pattern_id(s), "fill": CONCEPT_COLOURS[s], "stripe": stripe} for s, stripe in CONCEPT_STRIPES.items()]
-    layer = Areas(features, _area_styles(view), name=f"{view.level} nach Konzeptstatus",
-                  highlight={"weight": 3, "color": "#000"}, patterns=patterns)  # fmt: skip
+    features = [
+        (
+            row["ags"],
+            shapes[row["ags"]],
+            ELIGIBLE_STYLE if row["ags"] in eligible else row["status"],
+            f"{row['name']}: {concept_phrase(row['status'])}"
+            + (f" – {KIZ_ELIGIBLE}" if row["ags"] in eligible else ""),
+            popup(row),
+        )
+        for row in rows
+    ]
+    patterns = [
+        {"id": _pattern_id(s), "fill": CONCEPT_COLOURS[s], "stripe": stripe} for s, stripe in CONCEPT_STRIPES.items()
+    ]
+    layer = Areas(
+        features,
+        _area_styles(view),
+        name=f"{view.level} nach Konzeptstatus",
+        highlight={"weight": 3, "color": "#000"},
+        patterns=patterns,
+    )
     return [row["status"] for row in rows], len(eligible), layer
 
 
 def _regbez_layer(view: MapView) -> Areas:
     shapes = geodata.geometries("regierungsbezirke")
     style = {"fill": False, "color": "#111", "weight": 3 if view.large else 2.2}
-    features = [(name, shape, "outline", None, None) for name, shape in shapes.items() if view.regbez in (ALL_BAVARIA, name)]
+    features = [
+        (name, shape, "outline", None, None) for name, shape in shapes.items() if view.regbez in (ALL_BAVARIA, name)
+    ]
     return Areas(features, {"outline": style}, name="Regierungsbezirke (Grenzen)", interactive=False)
 
 
@@ -271,8 +307,10 @@ def _label_layer(data: MapData) -> Labels:
     """The Kreis names at their representative points ("Which one is Kulmbach?" without hovering)."""
     centres = geodata.kreis_centres()
     kreise = data.kreise.sort_values("population", ascending=False)  # where names collide, the larger place wins
-    rows = [[round(centres[ags].y, 5), round(centres[ags].x, 5), short_name(name)]
-            for ags, name in zip(kreise["ags"], kreise["name"], strict=True)]  # fmt: skip
+    rows = [
+        [round(centres[ags].y, 5), round(centres[ags].x, 5), short_name(name)]
+        for ags, name in zip(kreise["ags"], kreise["name"], strict=True)
+    ]
     return Labels(rows, name="Namen der Kreise")
 
 
@@ -280,8 +318,10 @@ def _kiz_layer(view: MapView, data: MapData) -> Markers:
     """KIZ records at their point (else the Kreis centre), coloured by status."""
     size = 26 if view.large else 20
     # Anchored at its lower-right corner: the square sits beside a partner cluster at the same town.
-    styles = [marker_style("integra-kiz", _badge(KIZ_COLOURS[s], "K", True, size), size, (size + 4, size + 4))
-              for s in KIZ_STATUSES]  # fmt: skip
+    styles = [
+        marker_style("integra-kiz", _badge(KIZ_COLOURS[s], "K", True, size), size, (size + 4, size + 4))
+        for s in KIZ_STATUSES
+    ]
     style_of = {status: i for i, status in enumerate(KIZ_STATUSES)}
     centres = geodata.kreis_centres()
     rows: list[list[object]] = []
@@ -326,8 +366,23 @@ def _partner_extras(website: object, contact: object) -> str:
     return extras
 
 
-_PARTNER_COLUMNS = ("lat", "lon", "type", "name", "street", "plz", "city", "gemeinde", "kind_detail", "kreis",
-                    "precision", "website", "contact", "source_url", "confidence")  # fmt: skip
+_PARTNER_COLUMNS = (
+    "lat",
+    "lon",
+    "type",
+    "name",
+    "street",
+    "plz",
+    "city",
+    "gemeinde",
+    "kind_detail",
+    "kreis",
+    "precision",
+    "website",
+    "contact",
+    "source_url",
+    "confidence",
+)
 
 
 def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]]:
@@ -338,16 +393,39 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
     """
     texts = _Texts()
     kind_ref = texts.maker(lambda ptype, detail: "<br>" + esc(_joined((ptype, detail), " – ")))
-    kreis_ref = texts.maker(lambda kreis, precision: f"<br><small>{esc(kreis)}; Lage genau auf: {esc(precision)}</small>")
+    kreis_ref = texts.maker(
+        lambda kreis, precision: f"<br><small>{esc(kreis)}; Lage genau auf: {esc(precision)}</small>"
+    )
     extras_ref = texts.maker(_partner_extras)
     source_ref = texts.maker(lambda source, confidence: "<br>" + _source_line(source, confidence))
     type_index = {ptype: i for i, ptype in enumerate(PARTNER_TYPES)}
     rows = []
-    for lat, lon, ptype, name, street, plz, city, gemeinde, detail, kreis, precision, website, contact, source, \
-            confidence in zip(*(partners[column].tolist() for column in _PARTNER_COLUMNS), strict=True):  # fmt: skip
+    for (
+        lat,
+        lon,
+        ptype,
+        name,
+        street,
+        plz,
+        city,
+        gemeinde,
+        detail,
+        kreis,
+        precision,
+        website,
+        contact,
+        source,
+        confidence,
+    ) in zip(*(partners[column].tolist() for column in _PARTNER_COLUMNS), strict=True):
         address = _joined((street, _joined((plz, city), " ")), ", ") or gemeinde
-        popup = [f"<b>{esc(name)}</b>", kind_ref(ptype, detail), f"<br>{esc(address)}", kreis_ref(kreis, precision),
-                 extras_ref(website, contact), source_ref(source, confidence)]  # fmt: skip
+        popup = [
+            f"<b>{esc(name)}</b>",
+            kind_ref(ptype, detail),
+            f"<br>{esc(address)}",
+            kreis_ref(kreis, precision),
+            extras_ref(website, contact),
+            source_ref(source, confidence),
+        ]
         rows.append([round(lat, 5), round(lon, 5), type_index[ptype], str(name), popup])
     return rows, texts.values()
 
@@ -355,24 +433,43 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
 def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
     """An empty map of `bounds`, with or without OSM tiles and with the licence note."""
     (south, west), (north, east) = bounds
-    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None, maxZoom=18,
-                      minZoom=6, zoomSnap=0.25)  # fmt: skip
+    fmap = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=7,
+        tiles=None,
+        maxZoom=18,
+        minZoom=6,
+        zoomSnap=0.25,
+    )
     if basemap == BASEMAP_OSM:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
-                         ).add_to(fmap)  # fmt: skip
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
+        ).add_to(fmap)
     Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
     return fmap
 
 
 def _partner_layer(partners: pd.DataFrame, size: int) -> Markers:
     rows, texts = _partner_rows(partners)
-    styles = [marker_style("integra-partner", _badge(*PARTNER_STYLE[t], square=False, size=size), size,
-                           (size // 2, size // 2), suffix=f" ({t})") for t in PARTNER_TYPES]  # fmt: skip
+    styles = [
+        marker_style(
+            "integra-partner",
+            _badge(*PARTNER_STYLE[t], square=False, size=size),
+            size,
+            (size // 2, size // 2),
+            suffix=f" ({t})",
+        )
+        for t in PARTNER_TYPES
+    ]
     return Markers(rows, styles, texts, name="Partner (geclustert)", cluster={"maxClusterRadius": 40})
 
 
-def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX,
-              steckbrief_href: Callable[[str], str] | None = None) -> folium.Map:  # fmt: skip
+def build_map(
+    view: MapView,
+    data: MapData,
+    asset_prefix: str = STREAMLIT_PREFIX,
+    steckbrief_href: Callable[[str], str] | None = None,
+) -> folium.Map:
     """The complete map for one view, with local assets, layer control and legend.
 
     With `steckbrief_href` (Kreis name -> address; only the app has the page) every Kreis popup links to
@@ -387,7 +484,9 @@ def build_map(view: MapView, data: MapData, asset_prefix: str = STREAMLIT_PREFIX
         _label_layer(data).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
-    LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)]).add_to(fmap)
+    LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)]).add_to(
+        fmap
+    )
     Control(_legend_html(view, data, statuses, eligible), "integra-legend", toggle="Legende").add_to(fmap)
     Style(MAP_CSS + (PRESENTATION_CSS if view.large else "")).add_to(fmap)
     # Keep the area clear of the legend on the right (on a phone the legend starts folded).
@@ -400,8 +499,10 @@ def points_map(partners: pd.DataFrame, basemap: str, asset_prefix: str = STREAML
     bounds = geodata.bounds(ALL_BAVARIA)
     if len(partners):
         pad = 0.05
-        bounds = [[partners["lat"].min() - pad, partners["lon"].min() - pad],
-                  [partners["lat"].max() + pad, partners["lon"].max() + pad]]  # fmt: skip
+        bounds = [
+            [partners["lat"].min() - pad, partners["lon"].min() - pad],
+            [partners["lat"].max() + pad, partners["lon"].max() + pad],
+        ]
     fmap = _base_map(bounds, basemap)
     _partner_layer(partners, 18).add_to(fmap)
     View(bounds, legend_width=10).add_to(fmap)
@@ -425,8 +526,15 @@ def static_png(view: MapView, data: MapData, wide: bool = False, stand: str = ""
     if view.regbez != ALL_BAVARIA:
         outlines = outlines[outlines["name"] == view.regbez]
     title = f"Integrationskonzepte – {'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} ({view.level})"
-    subtitle = ((f"Stand: {stand} · " if stand else "") +
-                "Quelle: Integrationslandkarte Bayern, recherchierte Einträge mit Quellenangabe")  # fmt: skip
-    return staticmap.render(areas, data.partners, title=title, subtitle=subtitle, outlines=outlines,
-                            labels=view.regbez != ALL_BAVARIA and view.level != LEVEL_GEMEINDEN,
-                            size=staticmap.SLIDE_16_9 if wide else staticmap.SLIDE_4_3)  # fmt: skip
+    subtitle = (
+        f"Stand: {stand} · " if stand else ""
+    ) + "Quelle: Integrationslandkarte Bayern, recherchierte Einträge mit Quellenangabe"
+    return staticmap.render(
+        areas,
+        data.partners,
+        title=title,
+        subtitle=subtitle,
+        outlines=outlines,
+        labels=view.regbez != ALL_BAVARIA and view.level != LEVEL_GEMEINDEN,
+        size=staticmap.SLIDE_16_9 if wide else staticmap.SLIDE_4_3,
+    )

@@ -194,22 +194,44 @@ def editable_regions(engine: Engine) -> dict[str, str]:
     "Landkreis Erding (09177)", but "Erding (Große Kreisstadt, Gemeinde 09177117)": the town and the
     Kreis of one name must not read alike in the editors' chooser.
     """
-    statement = (select(Region.ags, Region.name, Region.level, Region.kind)
-                 .where(or_(Region.level == "kreis", and_(Region.level == "gemeinde", Region.is_gemeinde)))
-                 .order_by(Region.level.desc(), Region.name))  # fmt: skip
+    statement = (
+        select(Region.ags, Region.name, Region.level, Region.kind)
+        .where(or_(Region.level == "kreis", and_(Region.level == "gemeinde", Region.is_gemeinde)))
+        .order_by(Region.level.desc(), Region.name)
+    )
     with engine.connect() as conn:
-        return {(f"{name} ({ags})" if level == "kreis" else
-                 f"{name} ({'' if kind == 'Gemeinde' else kind + ', '}Gemeinde {ags})"): ags
-                for ags, name, level, kind in conn.execute(statement)}  # fmt: skip
+        return {
+            (
+                f"{name} ({ags})"
+                if level == "kreis"
+                else f"{name} ({'' if kind == 'Gemeinde' else kind + ', '}Gemeinde {ags})"
+            ): ags
+            for ags, name, level, kind in conn.execute(statement)
+        }
 
 
 def kiz_references(engine: Engine) -> pd.DataFrame:
     """The NRW model references, ready to show: German headers, first source link."""
-    frame = _frame(engine, select(KizReference.name, KizReference.kind, KizReference.place, KizReference.year,
-                                  KizReference.source_url, KizReference.confidence).order_by(KizReference.id))  # fmt: skip
+    frame = _frame(
+        engine,
+        select(
+            KizReference.name,
+            KizReference.kind,
+            KizReference.place,
+            KizReference.year,
+            KizReference.source_url,
+            KizReference.confidence,
+        ).order_by(KizReference.id),
+    )
     frame = frame.assign(Quelle=frame["source_url"].map(first_link), confidence=frame["confidence"].map(confidence_de))
-    columns = {"name": "Bezeichnung", "kind": "Art", "place": "Ort", "year": "Jahr", "Quelle": "Quelle",
-               "confidence": "Verlässlichkeit"}  # fmt: skip
+    columns = {
+        "name": "Bezeichnung",
+        "kind": "Art",
+        "place": "Ort",
+        "year": "Jahr",
+        "Quelle": "Quelle",
+        "confidence": "Verlässlichkeit",
+    }
     return frame[list(columns)].rename(columns=columns)
 
 
@@ -257,18 +279,20 @@ def figures_by_regbez(engine: Engine, types: Iterable[str] = PARTNER_TYPES) -> p
     rows = []
     for name in (*REGIERUNGSBEZIRKE, ALL_BAVARIA):
         f = _figures(_in_regbez(kreis, name), _in_regbez(gemeinde, name), _in_regbez(partner, name), types)
-        rows.append({
-            "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
-            "Kreise": f.kreise_total,
-            "Kreise mit Konzept": f.kreise_with_concept,
-            "in Erarbeitung": f.concept_status["in Erarbeitung"],
-            "unbekannt": f.concept_status["unbekannt"],
-            "Gemeinden": f.gemeinden_total,
-            "Gemeinden mit Konzept": f.gemeinden_with_concept,
-            **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
-            "KIZ förderfähig (A3)": f.kiz_eligible,
-            **{f"Partner {t}": n for t, n in f.partner_types.items()},
-        })  # fmt: skip
+        rows.append(
+            {
+                "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
+                "Kreise": f.kreise_total,
+                "Kreise mit Konzept": f.kreise_with_concept,
+                "in Erarbeitung": f.concept_status["in Erarbeitung"],
+                "unbekannt": f.concept_status["unbekannt"],
+                "Gemeinden": f.gemeinden_total,
+                "Gemeinden mit Konzept": f.gemeinden_with_concept,
+                **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
+                "KIZ förderfähig (A3)": f.kiz_eligible,
+                **{f"Partner {t}": n for t, n in f.partner_types.items()},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -293,10 +317,18 @@ def data_age(engine: Engine) -> DataAge:
 
 
 KREIS_COLUMNS = {
-    "name": "Kreis", "regbez": "Regierungsbezirk", "status": "Konzept", "title": "Titel", "year": "Jahr",
-    "Quelle": "Quelle", "Hinweis": "Hinweis", "confidence": "Verlässlichkeit", "KIZ": "KIZ", "partner": "Partner",
+    "name": "Kreis",
+    "regbez": "Regierungsbezirk",
+    "status": "Konzept",
+    "title": "Titel",
+    "year": "Jahr",
+    "Quelle": "Quelle",
+    "Hinweis": "Hinweis",
+    "confidence": "Verlässlichkeit",
+    "KIZ": "KIZ",
+    "partner": "Partner",
     "population": "Einwohner",
-}  # fmt: skip
+}
 
 
 def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSES) -> pd.DataFrame:
@@ -310,7 +342,7 @@ def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSE
         Hinweis=[
             UNSOURCED if status != "unbekannt" and not web_links(src) else None
             for status, src in zip(frame["status"], frame["source_url"], strict=True)
-        ],  # fmt: skip
+        ],
         confidence=frame["confidence"].map(confidence_de),
         KIZ=kiz,
         year=frame["year"].astype("Int64"),

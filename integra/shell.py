@@ -23,12 +23,16 @@ LOADING = "Integrationslandkarte Bayern wird geladen …"
 _REPLACEMENTS = (
     ('<html lang="en">', '<html lang="de">'),
     ("<title>Streamlit</title>", "<title>Integrationslandkarte Bayern</title>"),
-    ('<div id="root"></div>',  # React replaces the root's content when the app starts
-     '<div id="root"><p style="font:600 20px/1.4 sans-serif;color:#1d2730;text-align:center;padding:18vh 24px">'
-     f"{LOADING}</p></div>"),
+    (
+        '<div id="root"></div>',  # React replaces the root's content when the app starts
+        '<div id="root"><p style="font:600 20px/1.4 sans-serif;color:#1d2730;text-align:center;padding:18vh 24px">'
+        f"{LOADING}</p></div>",
+    ),
 )
 _NOSCRIPT = re.compile(r"<noscript>.*?</noscript>", re.S)
-_NOSCRIPT_DE = "<noscript><p>Die Integrationslandkarte Bayern braucht JavaScript. Bitte im Browser einschalten.</p></noscript>"
+_NOSCRIPT_DE = (
+    "<noscript><p>Die Integrationslandkarte Bayern braucht JavaScript. Bitte im Browser einschalten.</p></noscript>"
+)
 
 
 def german_shell(html: str) -> str:

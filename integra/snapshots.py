@@ -9,8 +9,9 @@ from sqlalchemy import Date, DateTime, Table
 
 
 def to_json(row: dict[str, object]) -> str:
-    return json.dumps(row, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v),
-                      ensure_ascii=False, sort_keys=True)  # fmt: skip
+    return json.dumps(
+        row, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v), ensure_ascii=False, sort_keys=True
+    )
 
 
 def revive(table: Table, values: dict[str, object]) -> dict[str, object]:

@@ -9,18 +9,17 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on servers and in CI
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from integra import geodata  # noqa: E402
-from integra.formatting import short_name  # noqa: E402
-from integra.vocab import CONCEPT_COLOURS, CONCEPT_STRIPES, PARTNER_STYLE, concept_phrase  # noqa: E402
-
+from integra import geodata
+from integra.formatting import short_name
+from integra.vocab import CONCEPT_COLOURS, CONCEPT_STRIPES, PARTNER_STYLE, concept_phrase
 
 SLIDE_4_3 = (10, 7.5)
 SLIDE_16_9 = (13.33, 7.5)
@@ -31,16 +30,30 @@ def _legend_handles(areas: gpd.GeoDataFrame, partners: pd.DataFrame) -> list[Art
     """Rows for what the picture shows: the statuses drawn (striped like the map) and the partner types."""
     drawn = set(areas["status"])
     handles: list[Artist] = [
-        Patch(facecolor=colour, edgecolor=CONCEPT_STRIPES.get(status, "#444"), hatch="////" if status in CONCEPT_STRIPES
-              else None, label=concept_phrase(status))
-        for status, colour in CONCEPT_COLOURS.items() if status in drawn
-    ]  # fmt: skip
+        Patch(
+            facecolor=colour,
+            edgecolor=CONCEPT_STRIPES.get(status, "#444"),
+            hatch="////" if status in CONCEPT_STRIPES else None,
+            label=concept_phrase(status),
+        )
+        for status, colour in CONCEPT_COLOURS.items()
+        if status in drawn
+    ]
     present = set(partners["type"]) if len(partners) else set()
     handles += [
-        Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=colour, markeredgecolor="#000",
-               label=f"Partner: {ptype} ({letter})")
-        for ptype, (colour, letter) in PARTNER_STYLE.items() if ptype in present
-    ]  # fmt: skip
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=8,
+            markerfacecolor=colour,
+            markeredgecolor="#000",
+            label=f"Partner: {ptype} ({letter})",
+        )
+        for ptype, (colour, letter) in PARTNER_STYLE.items()
+        if ptype in present
+    ]
     return handles
 
 
@@ -74,8 +87,13 @@ def render(
     top = 0.86 if title else 0.97
     handles = _legend_handles(areas, partners) if legend else []
     ax = fig.add_axes((0.02, 0.05, (0.70 if handles else 0.96), top - 0.05))
-    _draw(ax, areas if highlight is None else areas[areas["ags"] != highlight], "#444", 0.5,
-          0.85 if highlight is None else 0.5)  # fmt: skip
+    _draw(
+        ax,
+        areas if highlight is None else areas[areas["ags"] != highlight],
+        "#444",
+        0.5,
+        0.85 if highlight is None else 0.5,
+    )
     if highlight is not None:
         _draw(ax, areas[areas["ags"] == highlight], "#000", 2, 1)
     if outlines is not None:
@@ -83,9 +101,15 @@ def render(
     if labels:
         for rec in areas.itertuples():
             point = rec.geometry.representative_point()
-            ax.annotate(short_name(rec.name), (point.x, point.y), ha="center", fontsize=8 if rec.ags == highlight else 6,
-                        color="#111", weight="bold" if rec.ags == highlight else "normal",
-                        path_effects=[patheffects.withStroke(linewidth=2, foreground="#fff")])  # fmt: skip
+            ax.annotate(
+                short_name(rec.name),
+                (point.x, point.y),
+                ha="center",
+                fontsize=8 if rec.ags == highlight else 6,
+                color="#111",
+                weight="bold" if rec.ags == highlight else "normal",
+                path_effects=[patheffects.withStroke(linewidth=2, foreground="#fff")],
+            )
     for rec in partners.itertuples():
         colour, letter = PARTNER_STYLE[rec.type]
         ax.scatter(rec.lon, rec.lat, s=70, color=colour, edgecolor="#000", zorder=3)
@@ -95,8 +119,13 @@ def render(
     if handles:  # right beside the map as drawn (its aspect leaves part of the axes empty)
         ax.set_anchor("W")
         ax.apply_aspect()
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(ax.get_position().x1 + 0.02, top), fontsize=9,
-                   frameon=False)  # fmt: skip
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(ax.get_position().x1 + 0.02, top),
+            fontsize=9,
+            frameon=False,
+        )
     if title:
         fig.text(0.02, 0.95, title, fontsize=16, weight="bold", va="center")
     if subtitle:

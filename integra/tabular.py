@@ -207,12 +207,12 @@ def _csv_problem(exc: csv.Error, delimiter: str) -> str:
     """German text for the csv module's (strict mode) errors."""
     message = str(exc)
     if message.startswith("field larger than field limit"):
-        return f"eine Zelle ist länger als {_number(MAX_CELL)} Zeichen – fehlt ein schließendes Anführungszeichen (\")?"
+        return f'eine Zelle ist länger als {_number(MAX_CELL)} Zeichen – fehlt ein schließendes Anführungszeichen (")?'
     if message.startswith("unexpected end of data"):
-        return "ein Anführungszeichen (\") wird bis zum Dateiende nicht geschlossen."
+        return 'ein Anführungszeichen (") wird bis zum Dateiende nicht geschlossen.'
     if "expected after" in message:
         return (
-            f"nach einem schließenden Anführungszeichen (\") folgt kein Trennzeichen „{delimiter}“ – "
+            f'nach einem schließenden Anführungszeichen (") folgt kein Trennzeichen „{delimiter}“ – '
             'Anführungszeichen in einer Zelle bitte verdoppeln ("").'
         )
     return "CSV nicht lesbar."
@@ -235,7 +235,7 @@ def _read_csv(data: bytes, file_name: str) -> Table:
             if reader.line_num - start >= MAX_RECORD_LINES:
                 raise FileRejected(
                     f"{file_name}: Zeile {start}: ein Feld in Anführungszeichen reicht bis Zeile {reader.line_num} – "
-                    "vermutlich fehlt ein schließendes Anführungszeichen (\")."
+                    'vermutlich fehlt ein schließendes Anführungszeichen (").'
                 )
             raw.append((start, _cells(file_name, start, cells)))
             start = reader.line_num + 1
@@ -260,8 +260,10 @@ def _check_zip(archive: zipfile.ZipFile, file_name: str) -> None:
         )
     for m in members:
         if m.compress_type not in _ZIP_METHODS:
-            raise FileRejected(f"{file_name}: „{m.filename}“ ist ungewöhnlich komprimiert – bitte in Excel oder "
-                               "LibreOffice neu als .xlsx speichern.")  # fmt: skip
+            raise FileRejected(
+                f"{file_name}: „{m.filename}“ ist ungewöhnlich komprimiert – bitte in Excel oder "
+                "LibreOffice neu als .xlsx speichern."
+            )
         if m.file_size > RATIO_FROM and m.file_size > MAX_RATIO * m.compress_size:
             raise FileRejected(
                 f"{file_name}: „{m.filename}“ ist {m.file_size // max(m.compress_size, 1):,}-fach komprimiert – "
@@ -278,8 +280,10 @@ def _repacked(data: bytes, file_name: str) -> bytes:
     size (more fails the CRC check), and the copy holds exactly those bytes.
     """
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
-                                                                       compresslevel=1) as copy:  # fmt: skip
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as archive,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy,
+    ):
         _check_zip(archive, file_name)
         for member in archive.infolist():
             with archive.open(member) as source, copy.open(member.filename, "w", force_zip64=True) as target:
@@ -335,9 +339,7 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None) -> Table:
 def read_table(file_name: str, data: bytes, sheet: str | None = None) -> Table:
     """The table in an uploaded file; raises FileRejected (and nothing else) for anything that is not one."""
     if len(data) > MAX_BYTES:
-        raise FileRejected(
-            f"{file_name}: {_megabytes(len(data))} – erlaubt sind höchstens {MAX_BYTES // 2**20} MB."
-        )
+        raise FileRejected(f"{file_name}: {_megabytes(len(data))} – erlaubt sind höchstens {MAX_BYTES // 2**20} MB.")
     if not data.strip():
         raise FileRejected(f"{file_name}: die Datei ist leer.")
     suffix = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from urllib.parse import urlencode
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -68,9 +68,11 @@ def _engine(url: str) -> Engine:
             current, head = schema_revision(engine), head_revision()
             if current != head:  # the run command migrates; a page on an old schema would fail obscurely
                 engine.dispose()
-                st.error(f"Die Datenbank hat Schema {current or 'keins'}, diese Version braucht {head}. "
-                         "Bitte `python -m integra init` ausführen (oder `make run` neu starten) – vorhandene Daten "
-                         "bleiben.")  # fmt: skip
+                st.error(
+                    f"Die Datenbank hat Schema {current or 'keins'}, diese Version braucht {head}. "
+                    "Bitte `python -m integra init` ausführen (oder `make run` neu starten) – vorhandene Daten "
+                    "bleiben."
+                )
                 st.stop()
             _ENGINES[url] = engine
         return _ENGINES[url]
@@ -159,8 +161,9 @@ def map_data(view: MapView) -> MapData:
 def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
     log.info("Karte gebaut: %s, %s", view.regbez, view.level)  # how often, is visible in the server log
     # The map lives in the component's frame (<base>/component/<name>/index.html): two levels up is the app.
-    return mapframe.frame_of(maps.build_map(view, _map_data(key, view),
-                                            steckbrief_href=lambda name: "../../" + steckbrief_href(name)))  # fmt: skip
+    return mapframe.frame_of(
+        maps.build_map(view, _map_data(key, view), steckbrief_href=lambda name: "../../" + steckbrief_href(name))
+    )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -172,8 +175,10 @@ def _empty_map_hint(key: StoreKey, view: MapView) -> str | None:
     areas = data.gemeinden if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None else data.kreise
     if areas["status"].isin(view.statuses).any():
         return None
-    return (f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{status_label(s)}“' for s in view.statuses)} in "
-            f"{'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} – die Karte zeigt nur die Grenzen.")  # fmt: skip
+    return (
+        f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{status_label(s)}“' for s in view.statuses)} in "
+        f"{'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} – die Karte zeigt nur die Grenzen."
+    )
 
 
 def show_map(view: MapView, height: int) -> None:
@@ -201,15 +206,28 @@ def map_table(view: MapView) -> None:
         if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
             frame = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
             frame = frame.assign(status=frame["status"].map(status_label), year=frame["year"].astype("Int64"))
-            table(frame[list(_GEMEINDE_COLUMNS)].rename(columns=_GEMEINDE_COLUMNS), "map_table",
-                  empty="Keine Gemeinde im Filter.")  # fmt: skip
+            table(
+                frame[list(_GEMEINDE_COLUMNS)].rename(columns=_GEMEINDE_COLUMNS),
+                "map_table",
+                empty="Keine Gemeinde im Filter.",
+            )
         else:
-            table(queries.kreis_display(data.kreise, view.statuses), "map_table", links=["Quelle"],
-                  empty="Kein Kreis im Filter.")  # fmt: skip
+            table(
+                queries.kreis_display(data.kreise, view.statuses),
+                "map_table",
+                links=["Quelle"],
+                empty="Kein Kreis im Filter.",
+            )
 
 
-_URL_LABELS = {"regbez": "Regierungsbezirk", "typ": "Partnertyp", "status": "Konzeptstatus", "ebene": "Flächen",
-               "karte": "Hintergrund", "steckbrief": "Steckbrief-Kreis"}  # fmt: skip
+_URL_LABELS = {
+    "regbez": "Regierungsbezirk",
+    "typ": "Partnertyp",
+    "status": "Konzeptstatus",
+    "ebene": "Flächen",
+    "karte": "Hintergrund",
+    "steckbrief": "Steckbrief-Kreis",
+}
 
 
 def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
@@ -225,8 +243,10 @@ def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
         if value and value not in options
     ]
     if unknown:
-        st.info(f"Die Adresse enthält unbekannte Werte, sie werden nicht verwendet: {', '.join(unknown[:5])}"
-                f"{' …' if len(unknown) > 5 else ''}. Gezeigt wird stattdessen die Standardauswahl.")  # fmt: skip
+        st.info(
+            f"Die Adresse enthält unbekannte Werte, sie werden nicht verwendet: {', '.join(unknown[:5])}"
+            f"{' …' if len(unknown) > 5 else ''}. Gezeigt wird stattdessen die Standardauswahl."
+        )
 
 
 # The shared filters each page applies (by url_path); the others are hidden there, not dropped, so a
@@ -256,8 +276,15 @@ def _apply_status_preset() -> None:
 
 def sidebar_filters(page: str) -> Filters:
     """The shared filters (rendered by app.py before the page runs), shown where `page` applies them."""
-    url_note({"regbez": (ALL_BAVARIA, *REGIERUNGSBEZIRKE), "typ": PARTNER_TYPES, "status": tuple(_STATUS_OF),
-              "ebene": (LEVEL_KREISE, LEVEL_GEMEINDEN), "karte": BASEMAPS})  # one note for the whole address
+    url_note(
+        {
+            "regbez": (ALL_BAVARIA, *REGIERUNGSBEZIRKE),
+            "typ": PARTNER_TYPES,
+            "status": tuple(_STATUS_OF),
+            "ebene": (LEVEL_KREISE, LEVEL_GEMEINDEN),
+            "karte": BASEMAPS,
+        }
+    )  # one note for the whole address
     shown_here = PAGE_FILTERS.get(page, ())
     hidden = [f".st-key-filter_{name}" for name in ("regbez", "typ", "status") if name not in shown_here]
     if hidden:
@@ -266,16 +293,30 @@ def sidebar_filters(page: str) -> Filters:
         if shown_here:
             st.header("Filter")
         with st.container(key="filter_regbez"):
-            regbez = st.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez",
-                                  bind="query-params")  # fmt: skip
+            regbez = st.selectbox(
+                "Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez", bind="query-params"
+            )
         with st.container(key="filter_typ"):
-            types = st.multiselect("Partnertypen", PARTNER_TYPES, default=list(PARTNER_TYPES), key="typ",
-                                   bind="query-params", placeholder="Alle Typen abgewählt")  # fmt: skip
+            types = st.multiselect(
+                "Partnertypen",
+                PARTNER_TYPES,
+                default=list(PARTNER_TYPES),
+                key="typ",
+                bind="query-params",
+                placeholder="Alle Typen abgewählt",
+            )
         with st.container(key="filter_status"):
-            st.pills("Konzeptstatus – Schnellwahl", list(STATUS_PRESETS), key="status_preset",
-                     on_change=_apply_status_preset)  # fmt: skip
-            labels = st.multiselect("Konzeptstatus", list(_STATUS_OF), default=list(_STATUS_OF), key="status",
-                                    bind="query-params", placeholder="Alle Status abgewählt")  # fmt: skip
+            st.pills(
+                "Konzeptstatus – Schnellwahl", list(STATUS_PRESETS), key="status_preset", on_change=_apply_status_preset
+            )
+            labels = st.multiselect(
+                "Konzeptstatus",
+                list(_STATUS_OF),
+                default=list(_STATUS_OF),
+                key="status",
+                bind="query-params",
+                placeholder="Alle Status abgewählt",
+            )
     return Filters(regbez=regbez, partner_types=tuple(types), statuses=tuple(_STATUS_OF[label] for label in labels))
 
 
@@ -357,12 +398,24 @@ def presentation_header(caption: str) -> None:
 def _view_switches(prefix: str, regbez: DeltaGenerator, level: DeltaGenerator | None) -> None:
     """Regierungsbezirk (and Ebene) outside the sidebar, following and setting the shared filters."""
     st.session_state[f"{prefix}_regbez"] = st.session_state.get("regbez", ALL_BAVARIA)
-    regbez.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key=f"{prefix}_regbez",
-                     label_visibility="collapsed", on_change=_follow, args=(f"{prefix}_regbez", "regbez"))  # fmt: skip
+    regbez.selectbox(
+        "Regierungsbezirk",
+        (ALL_BAVARIA, *REGIERUNGSBEZIRKE),
+        key=f"{prefix}_regbez",
+        label_visibility="collapsed",
+        on_change=_follow,
+        args=(f"{prefix}_regbez", "regbez"),
+    )
     if level is not None:
         st.session_state[f"{prefix}_ebene"] = st.session_state.get("ebene", LEVEL_KREISE)
-        level.segmented_control("Ebene", (LEVEL_KREISE, LEVEL_GEMEINDEN), key=f"{prefix}_ebene",
-                                label_visibility="collapsed", on_change=_follow, args=(f"{prefix}_ebene", "ebene"))  # fmt: skip
+        level.segmented_control(
+            "Ebene",
+            (LEVEL_KREISE, LEVEL_GEMEINDEN),
+            key=f"{prefix}_ebene",
+            label_visibility="collapsed",
+            on_change=_follow,
+            args=(f"{prefix}_ebene", "ebene"),
+        )
 
 
 # Only on a phone (the sidebar covered 77 % of the screen and stayed open after a choice).
@@ -394,8 +447,13 @@ def map_switches() -> tuple[str, str, bool]:
             bind="query-params",
             help="„ohne Hintergrundkarte“ lädt nichts aus dem Internet.",
         )
-        st.toggle("Präsentationsmodus (Beamer)", value=presentation_mode(), key="praesentation_toggle",
-                  on_change=_switch_presentation, help="Seitenleiste zu, Karte über die ganze Breite, große Legende.")  # fmt: skip
+        st.toggle(
+            "Präsentationsmodus (Beamer)",
+            value=presentation_mode(),
+            key="praesentation_toggle",
+            on_change=_switch_presentation,
+            help="Seitenleiste zu, Karte über die ganze Breite, große Legende.",
+        )
         large = presentation_mode()
     return level, basemap, large
 
@@ -408,8 +466,9 @@ def current_basemap() -> str:
 
 def overview_view(filters: Filters) -> MapView:
     """The start page's map: the Kreise of the chosen area under the shared filters."""
-    return MapView(regbez=filters.regbez, statuses=filters.statuses, partner_types=filters.partner_types,
-                   basemap=current_basemap())  # fmt: skip
+    return MapView(
+        regbez=filters.regbez, statuses=filters.statuses, partner_types=filters.partner_types, basemap=current_basemap()
+    )
 
 
 def with_concept_line(filters: Filters) -> str:
@@ -470,17 +529,22 @@ CARD_COLUMNS = 3  # tables wider than this are shown as cards on a phone
 PLAIN_NUMBERS = ("Jahr", "Rang", "Zeile", "Nr.")  # numbers that are names, not amounts: no digit grouping
 
 
-def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None,
-          **options: object) -> None:  # fmt: skip
+def table(
+    frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None, **options: object
+) -> None:
     """Every table of the app: no index, "–" for missing values, `links` as link columns, and the
     hint `empty` above it when a filter left no row."""
     if empty and frame.empty:
         st.info(empty)
     display = shown(frame, links)
     # German digit grouping and decimal comma where the browser is German ("141.029", "0,6"); years stay "2019".
-    config = {column: st.column_config.NumberColumn(column, format="localized") for column in display.columns
-              if pd.api.types.is_numeric_dtype(display[column]) and not pd.api.types.is_bool_dtype(display[column])
-              and column not in PLAIN_NUMBERS}  # fmt: skip
+    config = {
+        column: st.column_config.NumberColumn(column, format="localized")
+        for column in display.columns
+        if pd.api.types.is_numeric_dtype(display[column])
+        and not pd.api.types.is_bool_dtype(display[column])
+        and column not in PLAIN_NUMBERS
+    }
     config.update({column: st.column_config.LinkColumn(column) for column in links if column in frame.columns})
     config.update(options.pop("column_config", None) or {})  # type: ignore[call-overload]
     if len(frame.columns) <= CARD_COLUMNS:  # narrow enough for a phone as it is
@@ -491,8 +555,9 @@ def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str |
         st.html(cards.cards_html(display, links))
 
 
-def table_section(frame: pd.DataFrame, summary: str, stem: str, key: str, links: Sequence[str] = (),
-                  **options: object) -> None:  # fmt: skip
+def table_section(
+    frame: pd.DataFrame, summary: str, stem: str, key: str, links: Sequence[str] = (), **options: object
+) -> None:
     """A list to take along: one line saying what it is, the table, and its CSV/Excel downloads."""
     if summary:
         st.write(summary)
@@ -503,11 +568,24 @@ def table_section(frame: pd.DataFrame, summary: str, stem: str, key: str, links:
 def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
     """CSV (German Excel) and XLSX buttons for a table as shown; formula cells are made inert."""
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("CSV", export.frame_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv",
-                         icon=":material/download:", on_click="ignore")  # fmt: skip
-    right.download_button("Excel", export.frame_xlsx(frame, stem), f"{stem}.xlsx", key=f"{key}_xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon=":material/download:", on_click="ignore")  # fmt: skip
+    left.download_button(
+        "CSV",
+        export.frame_csv(frame),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Excel",
+        export.frame_xlsx(frame, stem),
+        f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -557,13 +635,24 @@ def factsheet_chooser() -> None:
     kreise = kreis_options()
     url_note({STECKBRIEF: list(kreise)})
     left, right = st.columns([2, 1], vertical_alignment="bottom")
-    name = left.selectbox("Kreis-Steckbrief (PDF, eine Seite A4)", list(kreise), index=None, key=STECKBRIEF,
-                          placeholder="Kreis oder kreisfreie Stadt wählen", bind="query-params")  # fmt: skip
-    right.download_button("Steckbrief herunterladen",
-                          (lambda: factsheet.factsheet_pdf(engine(), kreise[name])) if name else b"",
-                          factsheet.file_name(name) if name else "steckbrief.pdf", "application/pdf",
-                          key="steckbrief_pdf", icon=":material/picture_as_pdf:", on_click="ignore",
-                          disabled=name is None)  # fmt: skip
+    name = left.selectbox(
+        "Kreis-Steckbrief (PDF, eine Seite A4)",
+        list(kreise),
+        index=None,
+        key=STECKBRIEF,
+        placeholder="Kreis oder kreisfreie Stadt wählen",
+        bind="query-params",
+    )
+    right.download_button(
+        "Steckbrief herunterladen",
+        (lambda: factsheet.factsheet_pdf(engine(), kreise[name])) if name else b"",
+        factsheet.file_name(name) if name else "steckbrief.pdf",
+        "application/pdf",
+        key="steckbrief_pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        disabled=name is None,
+    )
 
 
 def map_exports(view: MapView) -> None:
@@ -578,26 +667,64 @@ def map_exports(view: MapView) -> None:
     kreise = data.kreise[data.kreise["status"].isin(view.statuses)]
     with st.expander("Exportieren"):
         cols = st.columns(4)
-        cols[0].download_button("Partner CSV", lambda: export.to_csv(data.partners), f"partner_{stem}.csv", "text/csv",
-                                on_click="ignore")  # fmt: skip
-        cols[1].download_button("Partner Excel", lambda: export.to_xlsx(data.partners), f"partner_{stem}.xlsx",
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")  # fmt: skip
-        cols[2].download_button("Partner GeoJSON", lambda: export.to_geojson(data.partners), f"partner_{stem}.geojson",
-                                "application/geo+json", on_click="ignore")  # fmt: skip
-        cols[3].download_button("Kreise GeoJSON", lambda: export.areas_geojson(kreise), f"kreise_{stem}.geojson",
-                                "application/geo+json", on_click="ignore")  # fmt: skip
+        cols[0].download_button(
+            "Partner CSV", lambda: export.to_csv(data.partners), f"partner_{stem}.csv", "text/csv", on_click="ignore"
+        )
+        cols[1].download_button(
+            "Partner Excel",
+            lambda: export.to_xlsx(data.partners),
+            f"partner_{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+        )
+        cols[2].download_button(
+            "Partner GeoJSON",
+            lambda: export.to_geojson(data.partners),
+            f"partner_{stem}.geojson",
+            "application/geo+json",
+            on_click="ignore",
+        )
+        cols[3].download_button(
+            "Kreise GeoJSON",
+            lambda: export.areas_geojson(kreise),
+            f"kreise_{stem}.geojson",
+            "application/geo+json",
+            on_click="ignore",
+        )
         cols = st.columns(4)
-        cols[0].download_button("Kreise CSV", lambda: export.frame_csv(gaps.display(gaps.kreis_figures(engine(), view.regbez))),
-                                f"kreise_{stem}.csv", "text/csv", on_click="ignore")  # fmt: skip
-        cols[1].download_button("Karte als HTML (offline)", lambda: maps.standalone_html(view, data),
-                                f"karte_{stem}.html", "text/html", on_click="ignore")  # fmt: skip
+        cols[0].download_button(
+            "Kreise CSV",
+            lambda: export.frame_csv(gaps.display(gaps.kreis_figures(engine(), view.regbez))),
+            f"kreise_{stem}.csv",
+            "text/csv",
+            on_click="ignore",
+        )
+        cols[1].download_button(
+            "Karte als HTML (offline)",
+            lambda: maps.standalone_html(view, data),
+            f"karte_{stem}.html",
+            "text/html",
+            on_click="ignore",
+        )
         stand = data_stand()
-        cols[2].download_button("Karte als PNG (4:3)", lambda: maps.static_png(view, data, stand=stand),
-                                f"karte_{stem}.png", "image/png", on_click="ignore")  # fmt: skip
-        cols[3].download_button("Karte als PNG (16:9)", lambda: maps.static_png(view, data, wide=True, stand=stand),
-                                f"karte_{stem}_16x9.png", "image/png", on_click="ignore")  # fmt: skip
-        st.caption("Dateien entstehen beim Klick; Bilder und die HTML-Karte brauchen ein paar Sekunden, der Knopf ist "
-                   "so lange ausgegraut.")  # fmt: skip
+        cols[2].download_button(
+            "Karte als PNG (4:3)",
+            lambda: maps.static_png(view, data, stand=stand),
+            f"karte_{stem}.png",
+            "image/png",
+            on_click="ignore",
+        )
+        cols[3].download_button(
+            "Karte als PNG (16:9)",
+            lambda: maps.static_png(view, data, wide=True, stand=stand),
+            f"karte_{stem}_16x9.png",
+            "image/png",
+            on_click="ignore",
+        )
+        st.caption(
+            "Dateien entstehen beim Klick; Bilder und die HTML-Karte brauchen ein paar Sekunden, der Knopf ist "
+            "so lange ausgegraut."
+        )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

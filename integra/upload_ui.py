@@ -18,9 +18,9 @@ from integra import auth, export, importer, tabular, ui
 from integra.columns import FIELDS, guess_mapping, personal_columns
 from integra.config import default_basemap
 from integra.formatting import local_stamp, md_text
-from integra.store import db_failure
 from integra.maps import points_map
 from integra.models import ImportRun
+from integra.store import db_failure
 
 NOT_USED = "— nicht verwenden —"
 UPLOAD_GENERATION = "upload_generation"
@@ -90,28 +90,38 @@ def editor() -> str | None:
         if login.holds(proof, now):
             return login.name
         del st.session_state[LOGIN_KEY]
-        st.info("Die Anmeldung gilt nicht mehr (nach 8 Stunden oder aus einer anderen Verbindung) – "
-                "bitte erneut anmelden.")  # fmt: skip
+        st.info(
+            "Die Anmeldung gilt nicht mehr (nach 8 Stunden oder aus einer anderen Verbindung) – bitte erneut anmelden."
+        )
     try:
         stored = auth.configured_hash(_secrets_section())
     except auth.PasswordTooShort:
-        st.warning("Ändern ist gesperrt, weil das eingerichtete Redaktionspasswort zu kurz ist. Bitte die "
-                   "Administration fragen. Ansehen bleibt für alle offen.")  # fmt: skip
-        _setup_help(f"`INTEGRA_EDITOR_PASSWORD` ist kürzer als {auth.MIN_PASSWORD_LENGTH} Zeichen. Ein längeres "
-                    "Passwort setzen (oder mit `python -m integra hash-password` einen Hash erzeugen) und die App "
-                    "neu starten.")  # fmt: skip
+        st.warning(
+            "Ändern ist gesperrt, weil das eingerichtete Redaktionspasswort zu kurz ist. Bitte die "
+            "Administration fragen. Ansehen bleibt für alle offen."
+        )
+        _setup_help(
+            f"`INTEGRA_EDITOR_PASSWORD` ist kürzer als {auth.MIN_PASSWORD_LENGTH} Zeichen. Ein längeres "
+            "Passwort setzen (oder mit `python -m integra hash-password` einen Hash erzeugen) und die App "
+            "neu starten."
+        )
         return None
     if stored is None:
-        st.info("Ändern ist gesperrt: Für diese Installation ist noch kein Redaktionspasswort eingerichtet. Bitte die "
-                "Administration fragen. Ansehen bleibt für alle offen.")  # fmt: skip
-        _setup_help("`python -m integra hash-password` ausführen und die ausgegebenen Zeilen in "
-                    "`.streamlit/secrets.toml` eintragen – oder die Umgebungsvariable `INTEGRA_EDITOR_PASSWORD` "
-                    "setzen, dann die App neu starten.")  # fmt: skip
+        st.info(
+            "Ändern ist gesperrt: Für diese Installation ist noch kein Redaktionspasswort eingerichtet. Bitte die "
+            "Administration fragen. Ansehen bleibt für alle offen."
+        )
+        _setup_help(
+            "`python -m integra hash-password` ausführen und die ausgegebenen Zeilen in "
+            "`.streamlit/secrets.toml` eintragen – oder die Umgebungsvariable `INTEGRA_EDITOR_PASSWORD` "
+            "setzen, dann die App neu starten."
+        )
         return None
     with st.form("login"):
         st.write("Ändern der Daten nur für die Redaktion.")
-        name = st.text_input("Ihr Name (wird bei Ihren Änderungen vermerkt)", key="login_name",
-                             max_chars=auth.MAX_NAME_LENGTH)  # fmt: skip
+        name = st.text_input(
+            "Ihr Name (wird bei Ihren Änderungen vermerkt)", key="login_name", max_chars=auth.MAX_NAME_LENGTH
+        )
         password = st.text_input("Redaktionspasswort", type="password", key="login_password")
         submitted = st.form_submit_button("Anmelden", type="primary")
     if submitted:
@@ -129,8 +139,12 @@ def editor() -> str | None:
 def templates() -> None:
     left, right = st.columns(2)
     left.download_button("Vorlage als CSV", export.template_csv(), "partner_vorlage.csv", "text/csv")
-    right.download_button("Vorlage als Excel", export.template_xlsx(), "partner_vorlage.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    right.download_button(
+        "Vorlage als Excel",
+        export.template_xlsx(),
+        "partner_vorlage.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 # Every click on the page reruns it; reading and checking a 10,000-row file takes 1–2 s, so the
@@ -141,8 +155,18 @@ def _table(name: str, digest: str, sheet: str | None, _data: bytes) -> tabular.T
 
 
 @st.cache_data(max_entries=8, show_spinner="Datei wird geprüft und mit dem Bestand verglichen …")
-def _plan(key: ui.StoreKey, name: str, digest: str, sheet: str | None, mapping: tuple[tuple[str, str | None], ...],
-          mode: str, scope: str | None, consent: bool, only_valid: bool, _data: bytes) -> importer.Plan:  # fmt: skip
+def _plan(
+    key: ui.StoreKey,
+    name: str,
+    digest: str,
+    sheet: str | None,
+    mapping: tuple[tuple[str, str | None], ...],
+    mode: str,
+    scope: str | None,
+    consent: bool,
+    only_valid: bool,
+    _data: bytes,
+) -> importer.Plan:
     table = _table(name, digest, sheet, _data)
     return importer.plan_import(ui.engine(), table, _data, dict(mapping), mode, scope, consent, only_valid)
 
@@ -182,8 +206,12 @@ def mapping_editor(table: tabular.Table, guessed: dict[str, str | None]) -> dict
         if i % 4 == 0:  # a row of four: on a phone the rows stack in reading order (columns stacked scrambled it)
             cols = st.columns(4)
         guess = guessed.get(field)
-        choice = cols[i % 4].selectbox(label + (" *" if field == "name" else ""), options,
-                                       index=options.index(guess) if guess in options else 0, key=f"map_{field}")  # fmt: skip
+        choice = cols[i % 4].selectbox(
+            label + (" *" if field == "name" else ""),
+            options,
+            index=options.index(guess) if guess in options else 0,
+            key=f"map_{field}",
+        )
         mapping[field] = None if choice == NOT_USED else choice
     return mapping
 
@@ -193,10 +221,12 @@ def consent(table: tabular.Table, mapping: dict[str, str | None]) -> bool:
     if not personal:
         return False
     st.warning(
-        f"Diese Spalten sehen nach persönlichen Daten aus und werden **nicht** gespeichert: {md_text(', '.join(personal))}."
+        "Diese Spalten sehen nach persönlichen Daten aus und werden **nicht** gespeichert: "
+        f"{md_text(', '.join(personal))}."
     )
-    return st.checkbox("Die genannten Personen haben der Veröffentlichung zugestimmt – Spalten als Kontakt speichern",
-                       key="consent")  # fmt: skip
+    return st.checkbox(
+        "Die genannten Personen haben der Veröffentlichung zugestimmt – Spalten als Kontakt speichern", key="consent"
+    )
 
 
 def show_plan(plan: importer.Plan) -> None:
@@ -211,11 +241,15 @@ def show_plan(plan: importer.Plan) -> None:
     if plan.errors:
         rows = len({p.row for p in plan.errors})
         if plan.only_valid:
-            st.warning(f"{rows} {'Zeile' if rows == 1 else 'Zeilen'} mit Fehlern in {md_text(plan.file_name)} werden "
-                       "übersprungen, alle anderen übernommen.")  # fmt: skip
+            st.warning(
+                f"{rows} {'Zeile' if rows == 1 else 'Zeilen'} mit Fehlern in {md_text(plan.file_name)} werden "
+                "übersprungen, alle anderen übernommen."
+            )
         else:
-            st.error(f"{len(plan.errors)} Fehler in {md_text(plan.file_name)}. Ohne „nur gültige Zeilen übernehmen“ "
-                     "wird nichts übernommen.")  # fmt: skip
+            st.error(
+                f"{len(plan.errors)} Fehler in {md_text(plan.file_name)}. Ohne „nur gültige Zeilen übernehmen“ "
+                "wird nichts übernommen."
+            )
         ui.table(importer.problems_frame(plan.errors), "errors_table")
     if plan.warnings:
         with st.expander(f"{len(plan.warnings)} {'Hinweis' if len(plan.warnings) == 1 else 'Hinweise'}"):
@@ -225,8 +259,13 @@ def show_plan(plan: importer.Plan) -> None:
         frame = importer.preview_frame(plan.inserts)
         ui.table(_shown(frame), "new_table")
         if len(frame):
-            st_folium(points_map(frame, default_basemap()), key="preview_map", height=320, use_container_width=True,
-                      returned_objects=[])  # fmt: skip
+            st_folium(
+                points_map(frame, default_basemap()),
+                key="preview_map",
+                height=320,
+                use_container_width=True,
+                returned_objects=[],
+            )
     with changed:
         ui.table(importer.changes_frame(plan), "changed_table")
     with same:
@@ -236,8 +275,18 @@ def show_plan(plan: importer.Plan) -> None:
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    columns = {"name": "Name", "type": "Partnertyp", "street": "Straße", "plz": "PLZ", "city": "Ort", "gemeinde": "Gemeinde",
-               "kreis": "Kreis", "precision": "Lage genau auf", "website": "Webseite", "source_url": "Quelle"}  # fmt: skip
+    columns = {
+        "name": "Name",
+        "type": "Partnertyp",
+        "street": "Straße",
+        "plz": "PLZ",
+        "city": "Ort",
+        "gemeinde": "Gemeinde",
+        "kreis": "Kreis",
+        "precision": "Lage genau auf",
+        "website": "Webseite",
+        "source_url": "Quelle",
+    }
     shown = (["Zeile"] if "Zeile" in frame.columns else []) + list(columns)
     return frame.reindex(columns=shown).rename(columns=columns)
 
@@ -248,21 +297,39 @@ def history(user: str) -> None:
     if not runs:
         st.caption("Noch keine Importe.")
         return
-    ui.table(pd.DataFrame([{
-        "Nr.": r.id, "Datei": r.file_name, "Zeit": local_stamp(r.created_at), "wer": r.user_name,
-        "Modus": importer.MODE_LABELS.get(r.mode, r.mode), "neu": r.inserted, "geändert": r.updated,
-        "entfernt": r.removed, "übersprungen": r.skipped,
-        "rückgängig": f"{local_stamp(r.undone_at)} ({r.undone_by})" if r.undone_at else None,
-        "SHA-256": r.sha256[:12],
-    } for r in runs]), "history_table")  # fmt: skip
+    ui.table(
+        pd.DataFrame(
+            [
+                {
+                    "Nr.": r.id,
+                    "Datei": r.file_name,
+                    "Zeit": local_stamp(r.created_at),
+                    "wer": r.user_name,
+                    "Modus": importer.MODE_LABELS.get(r.mode, r.mode),
+                    "neu": r.inserted,
+                    "geändert": r.updated,
+                    "entfernt": r.removed,
+                    "übersprungen": r.skipped,
+                    "rückgängig": f"{local_stamp(r.undone_at)} ({r.undone_by})" if r.undone_at else None,
+                    "SHA-256": r.sha256[:12],
+                }
+                for r in runs
+            ]
+        ),
+        "history_table",
+    )
     open_runs = {r.id: r for r in runs if r.undone_at is None}  # newest first
     if not open_runs:
         return
     newest = next(iter(open_runs))
     # The key names the newest import: after every import the choice starts at the newest again
     # (it used to keep an older pre-selected one, and one click reverted the wrong import).
-    chosen = st.selectbox("Import rückgängig machen", list(open_runs), key=f"undo_id_{newest}",
-                          format_func=lambda run_id: _run_label(open_runs[run_id]))  # fmt: skip
+    chosen = st.selectbox(
+        "Import rückgängig machen",
+        list(open_runs),
+        key=f"undo_id_{newest}",
+        format_func=lambda run_id: _run_label(open_runs[run_id]),
+    )
     confirmed = st.checkbox(f"Ja, Import Nr. {chosen} rückgängig machen", key=f"undo_confirm_{chosen}_{newest}")
     if st.button("Rückgängig machen", key="undo_button", disabled=not confirmed):
         try:
@@ -274,15 +341,23 @@ def history(user: str) -> None:
 
 
 def _run_label(run: ImportRun) -> str:
-    return (f"Nr. {run.id} – {run.file_name} – {local_stamp(run.created_at)} – {run.inserted} neu, "
-            f"{run.updated} geändert, {run.removed} entfernt")  # fmt: skip
+    return (
+        f"Nr. {run.id} – {run.file_name} – {local_stamp(run.created_at)} – {run.inserted} neu, "
+        f"{run.updated} geändert, {run.removed} entfernt"
+    )
 
 
 def options() -> tuple[str, str | None, bool]:
     """Mode, replace scope (a Kreis AGS or None for the file's types) and the skip-errors choice."""
     st.subheader("3. Übernahme")
-    mode = st.radio("Modus", list(importer.MODE_LABELS), format_func=importer.MODE_LABELS.get, horizontal=True,
-                    key="mode", help="„Liste ersetzen“ entfernt Partner, die in der Liste fehlen.")  # fmt: skip
+    mode = st.radio(
+        "Modus",
+        list(importer.MODE_LABELS),
+        format_func=importer.MODE_LABELS.get,
+        horizontal=True,
+        key="mode",
+        help="„Liste ersetzen“ entfernt Partner, die in der Liste fehlen.",
+    )
     scope = None
     if mode == importer.MODE_REPLACE:
         kreise = ui.kreis_options()
@@ -297,8 +372,10 @@ def apply_button(plan: importer.Plan, user: str) -> None:
     if st.button("Übernehmen", type="primary", disabled=not plan.can_apply, key="apply"):
         try:
             if previewed is not None and previewed != plan.base_version:
-                raise importer.ImportRefused("Die Daten wurden inzwischen geändert – die Vorschau ist jetzt "
-                                             "aktualisiert, bitte prüfen und erneut übernehmen.")  # fmt: skip
+                raise importer.ImportRefused(
+                    "Die Daten wurden inzwischen geändert – die Vorschau ist jetzt "
+                    "aktualisiert, bitte prüfen und erneut übernehmen."
+                )
             run_id = importer.apply_import(ui.engine(), plan, user)
         except importer.ImportRefused as exc:
             st.error(md_text(exc))
@@ -308,6 +385,8 @@ def apply_button(plan: importer.Plan, user: str) -> None:
             st.session_state.pop("previewed_version", None)
             # A new file chooser: the applied preview is gone, and a second click cannot apply it again.
             st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1
-            ui.saved(f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "
-                     f"{len(plan.removals)} entfernt. Karte und Tabellen zeigen die neuen Daten.")  # fmt: skip
+            ui.saved(
+                f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "
+                f"{len(plan.removals)} entfernt. Karte und Tabellen zeigen die neuen Daten."
+            )
     st.session_state["previewed_version"] = plan.base_version

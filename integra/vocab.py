@@ -29,8 +29,12 @@ ALL_BAVARIA = "Ganz Bayern"
 # Glossary: one German term per idea, wherever the app shows it. The store keeps the short
 # status words (they are in addresses such as `?status=keines` and in uploaded files).
 _STATUS_LABELS = {"keines": "kein Konzept"}
-_CONCEPT_PHRASES = {"vorhanden": "Konzept vorhanden", "in Erarbeitung": "Konzept in Erarbeitung",
-                    "keines": "kein Konzept", "unbekannt": "Konzept unbekannt"}  # fmt: skip
+_CONCEPT_PHRASES = {
+    "vorhanden": "Konzept vorhanden",
+    "in Erarbeitung": "Konzept in Erarbeitung",
+    "keines": "kein Konzept",
+    "unbekannt": "Konzept unbekannt",
+}
 PARTNER_TYPE_LABEL = "Partnertyp"  # not Typ, Art or Träger: "Art laut Quelle" is the source's own word
 PARTNER_COUNT_NOTE = "Zahl im dunklen Kreis = so viele Partner an diesem Ort"
 

@@ -91,8 +91,12 @@ def page(tmp_path: Path):
 
     require_chromium()
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                        headless=True, args=FLAGS,
-                                                        viewport={"width": 1400, "height": 1000})  # fmt: skip
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1000},
+        )
         yield context.pages[0]
         context.close()

@@ -34,9 +34,16 @@ def _map_args(at: AppTest) -> dict:
 
 
 @pytest.mark.parametrize(
-    "page", ["views/uebersicht.py", "views/karte.py", "views/partner.py", "views/luecken.py", "views/hochladen.py",
-             "views/redaktion.py"],
-)  # fmt: skip
+    "page",
+    [
+        "views/uebersicht.py",
+        "views/karte.py",
+        "views/partner.py",
+        "views/luecken.py",
+        "views/hochladen.py",
+        "views/redaktion.py",
+    ],
+)
 def test_every_page_renders(db_url, page):
     at = _app().run()
     at.switch_page(page).run()
@@ -80,9 +87,7 @@ def test_karte_page_sends_a_local_only_map(db_url):
     at.radio(key="karte").set_value("ohne Hintergrundkarte").run()
     assert "tile.openstreetmap" not in _map_args(at)["script"]
     at.radio(key="ebene").set_value("Gemeinden").run()
-    assert (
-        _map_args(at)["script"].count('"k":"094') == 214 + 40
-    )  # Gemeinden and gemeindefreie Gebiete of Oberfranken
+    assert _map_args(at)["script"].count('"k":"094') == 214 + 40  # Gemeinden and gemeindefreie Gebiete of Oberfranken
 
 
 def test_partner_search_narrows_the_table(db_url):
@@ -138,8 +143,16 @@ def test_karte_offers_every_export(db_url):
     at = _app(regbez="Oberfranken").run()
     at.switch_page("views/karte.py").run()
     labels = {b.proto.label for b in at.get("download_button")}
-    assert {"Partner CSV", "Partner Excel", "Partner GeoJSON", "Kreise GeoJSON", "Kreise CSV",
-            "Karte als HTML (offline)", "Karte als PNG (4:3)", "Karte als PNG (16:9)"} <= labels  # fmt: skip
+    assert {
+        "Partner CSV",
+        "Partner Excel",
+        "Partner GeoJSON",
+        "Kreise GeoJSON",
+        "Kreise CSV",
+        "Karte als HTML (offline)",
+        "Karte als PNG (4:3)",
+        "Karte als PNG (16:9)",
+    } <= labels
 
 
 def test_long_lived_objects_are_hidden_from_the_garbage_collector(db_url):
@@ -181,8 +194,15 @@ def test_shown_turns_gaps_into_one_placeholder():
 
     from integra.formatting import shown
 
-    frame = pd.DataFrame({"Titel": ["A", None], "Jahr": [2018.0, float("nan")], "Quelle": ["https://a.de", None],
-                          "Rate": [1.5, float("nan")], "Zahl": [1, 2]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "Titel": ["A", None],
+            "Jahr": [2018.0, float("nan")],
+            "Quelle": ["https://a.de", None],
+            "Rate": [1.5, float("nan")],
+            "Zahl": [1, 2],
+        }
+    )
     out = shown(frame, links=["Quelle"])
     assert list(out["Titel"]) == ["A", "–"] and list(out["Jahr"]) == ["2018", "–"]
     assert list(out["Quelle"]) == ["https://a.de", ""] and list(out["Zahl"]) == [1, 2]
@@ -194,11 +214,17 @@ def _hidden_filters(at: AppTest) -> set[str]:
     return {name for name in ("regbez", "typ", "status") for rule in rules if f".st-key-filter_{name}" in rule}
 
 
-@pytest.mark.parametrize(("page", "hidden"), [
-    ("views/uebersicht.py", set()), ("views/karte.py", set()), ("views/partner.py", {"status"}),
-    ("views/luecken.py", {"typ"}), ("views/hochladen.py", {"regbez", "typ", "status"}),
-    ("views/redaktion.py", {"regbez", "typ", "status"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("page", "hidden"),
+    [
+        ("views/uebersicht.py", set()),
+        ("views/karte.py", set()),
+        ("views/partner.py", {"status"}),
+        ("views/luecken.py", {"typ"}),
+        ("views/hochladen.py", {"regbez", "typ", "status"}),
+        ("views/redaktion.py", {"regbez", "typ", "status"}),
+    ],
+)
 def test_each_page_shows_only_the_filters_it_applies(db_url, page, hidden):
     """UX review #16: Konzeptstatus on Partner, all filters on Hochladen and Redaktion did nothing."""
     at = _app(regbez="Schwaben", status="vorhanden").run()

@@ -19,8 +19,14 @@ from integra.config import BASEMAPS, PROJECT_DIR
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
 
-PAGES = ["views/uebersicht.py", "views/karte.py", "views/partner.py", "views/luecken.py", "views/hochladen.py",
-         "views/redaktion.py"]  # fmt: skip
+PAGES = [
+    "views/uebersicht.py",
+    "views/karte.py",
+    "views/partner.py",
+    "views/luecken.py",
+    "views/hochladen.py",
+    "views/redaktion.py",
+]
 JUNK = st.one_of(
     st.sampled_from(["", "Mars", "<script>alert(1)</script>", "{{7*7}}", "%C3%28", "x" * 2_000, "Ober bayern"]),
     st.text(max_size=30),

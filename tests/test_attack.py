@@ -132,8 +132,10 @@ def test_corpus_is_large_and_stored_literally(hostile):
     with transaction(engine) as session:
         names = set(session.scalars(select(Partner.name)))
     # XML (and so XLSX) stores a carriage return as a line feed; everything else arrives as typed.
-    expected = [f"P{i} {with_canary(p, str(canary))}".replace("\r\n", "\n").replace("\r", "\n").strip()
-                for i, p in enumerate(PAYLOADS)]  # fmt: skip
+    expected = [
+        f"P{i} {with_canary(p, str(canary))}".replace("\r\n", "\n").replace("\r", "\n").strip()
+        for i, p in enumerate(PAYLOADS)
+    ]
     assert [name for name in expected if name not in names] == []
 
 
@@ -195,7 +197,9 @@ _OPEN_EVERYTHING = """async () => {
             if (!item) continue;
             let content = item._content;
             if (typeof content === 'function') content = content(layer);
-            if (typeof content === 'string') { const d = document.createElement('div'); d.innerHTML = content; content = d; }
+            if (typeof content === 'string') {
+                const d = document.createElement('div'); d.innerHTML = content; content = d;
+            }
             box.appendChild(content);
             kind === 'popup' ? popups++ : tooltips++;
         }
@@ -204,7 +208,8 @@ _OPEN_EVERYTHING = """async () => {
     map.eachLayer(visit);
     await new Promise(r => setTimeout(r, 1500));
     return {popups, tooltips, opened, text: box.textContent, pwned: window.__pwned === undefined ? null : 1,
-            injected: box.querySelectorAll('#pwned, img, svg, iframe, script, details, style, math, a[href^="javascript"]').length};
+            injected: box.querySelectorAll(
+                '#pwned, img, svg, iframe, script, details, style, math, a[href^="javascript"]').length};
 }"""
 
 
@@ -238,8 +243,8 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
     """Every page and map mode of the real app on the hostile store, in Chromium, logged in under a hostile name."""
     from playwright.sync_api import expect
 
-    from tests.browser import MAP_FRAME, OFFLINE, log_in, require_chromium
     from integra.devserver import running_app
+    from tests.browser import MAP_FRAME, OFFLINE, log_in, require_chromium
 
     require_chromium()
     engine, canary = hostile
@@ -255,7 +260,8 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
         for query in ("regbez=Oberfranken", "regbez=Oberfranken&ebene=Gemeinden", "regbez=Oberfranken&praesentation=1"):
             page.goto(f"{app.url}/karte?{query}&{OFFLINE}")
             expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(
-                timeout=60_000)  # fmt: skip
+                timeout=60_000
+            )
             frame = next(f for f in page.frames if "st_folium" in f.url)
             _assert_inert(frame.evaluate(_OPEN_EVERYTHING), dialogs, errors)
             assert page.locator("#pwned").count() == 0

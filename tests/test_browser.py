@@ -51,7 +51,9 @@ def test_karte_shows_all_kreise_markers_and_legend_offline(server, seeded_templa
     expect(fmap.locator(".integra-legend")).to_be_visible()
     expect(fmap.locator(".integra-legend")).to_contain_text("vorhanden (25)")
     expect(fmap.locator('path[aria-label^="Landkreis Hof: Konzept"]')).to_have_count(1)  # named for screen readers
-    expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(_eligible(seeded_template, "Ganz Bayern"))
+    expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(
+        _eligible(seeded_template, "Ganz Bayern")
+    )
     expect(fmap.locator(".integra-kiz")).to_have_count(0)  # the seed has no KIZ record yet
     expect(fmap.locator(".marker-cluster, .integra-partner").first).to_be_visible()
     expect(fmap.locator(".leaflet-control-layers")).to_contain_text("Partner")
@@ -88,7 +90,9 @@ def test_url_filter_zooms_to_oberfranken(server, seeded_template, page, tmp_path
     fmap = page.frame_locator(MAP_FRAME)
     expect(fmap.locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
     # Bamberg: Caritas and the Integrationsbeirat share one point -> a cluster of 2
-    expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(_eligible(seeded_template, "Oberfranken"))
+    expect(fmap.locator("path.leaflet-interactive[stroke-dasharray]")).to_have_count(
+        _eligible(seeded_template, "Oberfranken")
+    )
     expect(fmap.locator(".marker-cluster").first).to_contain_text("2")
     _click_spiderfied_partner(fmap)
     expect(fmap.locator(".leaflet-popup-content")).to_contain_text("Bamberg")
@@ -170,7 +174,8 @@ def test_map_is_named_striped_tabled_and_links_to_the_steckbrief(server, seeded_
     page.get_by_text("Tabelle statt Karte").click()
     expect(page.locator(".st-key-map_table, [data-testid='stDataFrame']").first).to_be_visible()
     fmap.locator("body").evaluate(
-        "() => window.map.eachLayer(l => { if (l.feature && l.feature.properties.k === '09177') l.openPopup(); })")
+        "() => window.map.eachLayer(l => { if (l.feature && l.feature.properties.k === '09177') l.openPopup(); })"
+    )
     link = fmap.get_by_role("link", name="Kreis-Steckbrief (PDF) öffnen")
     with page.context.expect_page() as opened:
         link.click()

@@ -9,8 +9,13 @@ from integra.formatting import PLACEHOLDER
 
 
 def test_cards_escape_values_link_only_web_addresses_and_skip_blanks():
-    frame = pd.DataFrame({"Name": ['<img src=x onerror=alert(1)>', "Caritas"], "Ort": ["Hof", PLACEHOLDER],
-                          "Webseite": ["javascript:alert(1)", "https://www.caritas.de/x"]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "Name": ["<img src=x onerror=alert(1)>", "Caritas"],
+            "Ort": ["Hof", PLACEHOLDER],
+            "Webseite": ["javascript:alert(1)", "https://www.caritas.de/x"],
+        }
+    )
     html = cards_html(frame, links=["Webseite"])
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "javascript:" not in html and '<a href="https://www.caritas.de/x"' in html and ">www.caritas.de</a>" in html

@@ -19,8 +19,9 @@ from integra import backup, cli, store
 from tests.test_import import snapshot
 
 KEY = "cli-test-sicherungsschluessel-0123"
-SQLITE_ONLY = pytest.mark.skipif(bool(os.environ.get("INTEGRA_TEST_DATABASE_URL")),
-                                 reason="PRAGMA max_page_count is SQLite's way to fill a database")  # fmt: skip
+SQLITE_ONLY = pytest.mark.skipif(
+    bool(os.environ.get("INTEGRA_TEST_DATABASE_URL")), reason="PRAGMA max_page_count is SQLite's way to fill a database"
+)
 LEAKS = ("INSERT", "parameters", "psycopg", "sqlalchemy", "\\u0000")
 
 
@@ -65,8 +66,9 @@ def test_import_into_a_full_database_gives_the_json_error_and_changes_nothing(en
 
 
 @SQLITE_ONLY
-def test_restore_into_a_full_database_says_so_in_one_line(engine, db_url, tmp_path, seeded_template, monkeypatch,
-                                                          capsys):  # fmt: skip
+def test_restore_into_a_full_database_says_so_in_one_line(
+    engine, db_url, tmp_path, seeded_template, monkeypatch, capsys
+):
     assert cli.main(["import-partners", str(partner_list(tmp_path, 3000))]) == 0
     saved = tmp_path / "gross.json.gz"
     assert cli.main(["backup", str(saved)]) == 0
@@ -94,8 +96,11 @@ def test_restore_refusals_are_one_german_line(engine, tmp_path, capsys):
     unsigned.write_bytes(gzip.compress(json.dumps(payload).encode()))
     state = snapshot(engine)
     assert cli.main(["restore", str(broken)]) == 1
-    assert capsys.readouterr() == ("", f"{broken}: Die Sicherung ist beschädigt (Tabelle partners, Zeile 17): "
-                                       "Spalte kreis_ags verweist auf einen fehlenden Eintrag. Nichts geändert.\n")
+    assert capsys.readouterr() == (
+        "",
+        f"{broken}: Die Sicherung ist beschädigt (Tabelle partners, Zeile 17): "
+        "Spalte kreis_ags verweist auf einen fehlenden Eintrag. Nichts geändert.\n",
+    )
     assert cli.main(["restore", str(unsigned)]) == 1
     out, err = capsys.readouterr()
     assert "nicht signiert" in err and "--unsigned-ok" in err and err.count("\n") == 1 and out == ""
@@ -108,7 +113,7 @@ def test_restore_refusals_are_one_german_line(engine, tmp_path, capsys):
 def test_import_with_a_nul_byte_never_shows_the_database_error(engine, tmp_path, capsys):
     """On PostgreSQL a NUL reaches the driver as DataError unless the reader refuses it first; either way: German."""
     path = partner_list(tmp_path, 200)
-    path.write_bytes(path.read_bytes() + "Helfer\x00kreis;Helferkreis;;96047;Bamberg\n".encode())
+    path.write_bytes(path.read_bytes() + b"Helfer\x00kreis;Helferkreis;;96047;Bamberg\n")
     state = snapshot(engine)
     code = cli.main(["import-partners", str(path), "--json"])
     out, err = capsys.readouterr()
@@ -126,8 +131,9 @@ def test_a_postgresql_data_error_becomes_a_german_line(engine):
 
     with pytest.raises(DataError) as error, engine.connect() as conn:
         conn.execute(text("SELECT CAST(:value AS text)"), {"value": "Helfer\x00kreis"})
-    assert store.db_failure(error.value) == ("Die Datenbank kann einen Wert nicht speichern "
-                                           "(z. B. ein NUL-Zeichen im Text).")
+    assert store.db_failure(error.value) == (
+        "Die Datenbank kann einen Wert nicht speichern (z. B. ein NUL-Zeichen im Text)."
+    )
 
 
 @pytest.mark.parametrize("command", ["undo-import 1", "backup sicherung.json.gz", "init"])

@@ -19,16 +19,24 @@ FILES = Path(__file__).parent / "files"
 
 def cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "integra", *args], cwd=PROJECT_DIR, env=env, capture_output=True,
-                          timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "integra", *args], cwd=PROJECT_DIR, env=env, capture_output=True, timeout=120
+    )
 
 
 def test_import_json_dry_run_apply_and_undo(db_url, tmp_path):
     file = str(FILES / "partner_cp1252_semikolon.csv")
     dry = cli(db_url, "import-partners", file, "--dry-run", "--json")
     assert dry.returncode == 0, dry.stderr
-    assert json.loads(dry.stdout) == {"inserted": 3, "updated": 0, "unchanged": 0, "removed": 0, "errors": [],
-                                      "warnings": [], "applied": False}  # fmt: skip
+    assert json.loads(dry.stdout) == {
+        "inserted": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "removed": 0,
+        "errors": [],
+        "warnings": [],
+        "applied": False,
+    }
     applied = json.loads(cli(db_url, "import-partners", file, "--json", "--user", "kv-wuerzburg").stdout)
     assert applied["applied"] and applied["inserted"] == 3
     changed = tmp_path / "geaendert.csv"
@@ -98,8 +106,16 @@ def test_two_imports_at_the_same_time_both_land(db_url, tmp_path):
         path.write_text("Name;Träger;Straße;PLZ;Ort\n" + rows, encoding="utf-8")
         files.append(path)
     env = {"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
-    procs = [subprocess.Popen([sys.executable, "-m", "integra", "import-partners", str(f), "--json"], cwd=PROJECT_DIR,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "integra", "import-partners", str(f), "--json"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for f in files
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert all(json.loads(out)["inserted"] == 300 for out, _ in results)

@@ -6,8 +6,18 @@ from integra.columns import guess_mapping, personal_columns
 
 
 def test_german_and_english_headers():
-    headers = ["Organisation", "Träger", "Str.", "Postleitzahl", "Ort", "Homepage", "E-Mail", "Telefon", "Breite",
-               "Länge"]  # fmt: skip
+    headers = [
+        "Organisation",
+        "Träger",
+        "Str.",
+        "Postleitzahl",
+        "Ort",
+        "Homepage",
+        "E-Mail",
+        "Telefon",
+        "Breite",
+        "Länge",
+    ]
     mapping = guess_mapping(headers)
     assert mapping["name"] == "Organisation" and mapping["type"] == "Träger" and mapping["street"] == "Str."
     assert mapping["plz"] == "Postleitzahl" and mapping["city"] == "Ort" and mapping["website"] == "Homepage"

@@ -36,9 +36,13 @@ def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
     at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
     assert _cached_partner_total(at) == 24
     at.run()  # answered from the cache now
-    done = subprocess.run([sys.executable, "-m", "integra", "import-partners", str(FILES / "partner_cp1252_semikolon.csv")],
-                          cwd=PROJECT_DIR, env={"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"},
-                          capture_output=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "integra", "import-partners", str(FILES / "partner_cp1252_semikolon.csv")],
+        cwd=PROJECT_DIR,
+        env={"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     at.run()
     assert _cached_partner_total(at) == 27

@@ -21,8 +21,11 @@ def _concept(engine, ags: str):
 
 def test_change_is_logged_with_old_value_and_undone_exactly(engine):
     before = snapshot(engine)
-    batch = editing.set_concept(engine, ConceptChange("09471", "vorhanden", "Integrationskonzept LK Bamberg", 2025,
-                                                      None, "Kreistag 12.03.2025"), "Erika")  # fmt: skip
+    batch = editing.set_concept(
+        engine,
+        ConceptChange("09471", "vorhanden", "Integrationskonzept LK Bamberg", 2025, None, "Kreistag 12.03.2025"),
+        "Erika",
+    )
     row = _concept(engine, "09471")
     assert (row.status, row.year, row.source_url, row.confidence) == ("vorhanden", 2025, None, "laut Redaktion (Erika)")
     kreis = queries.kreise(engine, "Oberfranken").set_index("ags").loc["09471"]
@@ -40,9 +43,12 @@ def test_change_is_logged_with_old_value_and_undone_exactly(engine):
 def test_new_gemeinde_concept_and_bad_values(engine):
     editing.set_concept(engine, ConceptChange("09471111", "in Erarbeitung"), "E")
     assert _concept(engine, "09471111").status == "in Erarbeitung"
-    for change, message in [(ConceptChange("09471", "gut"), "Status"), (ConceptChange("09471", "vorhanden", year=1800), "Jahr"),
-                            (ConceptChange("09471", "vorhanden", source_url="javascript:x"), "http"),
-                            (ConceptChange("091", "vorhanden"), "AGS")]:  # fmt: skip
+    for change, message in [
+        (ConceptChange("09471", "gut"), "Status"),
+        (ConceptChange("09471", "vorhanden", year=1800), "Jahr"),
+        (ConceptChange("09471", "vorhanden", source_url="javascript:x"), "http"),
+        (ConceptChange("091", "vorhanden"), "AGS"),
+    ]:
         with pytest.raises(ImportRefused, match=message):
             editing.set_concept(engine, change, "E")
 
@@ -64,11 +70,13 @@ def test_kiz_proposal_and_undo_order(engine):
 
 
 def test_concept_list_by_ags_and_name_all_or_nothing(engine):
-    body = ("AGS;Name;Status;Titel;Jahr;Quelle\n"
-            "09471;;vorhanden;Konzept LK Bamberg;2024;https://www.landkreis-bamberg.de\n"
-            ";Landkreis Forchheim;in Arbeit;;;\n"
-            ";Stadt Coburg;nein;;;\n"
-            ";Hallstadt;vorhanden;Hallstädter Leitbild;2023;\n")  # fmt: skip
+    body = (
+        "AGS;Name;Status;Titel;Jahr;Quelle\n"
+        "09471;;vorhanden;Konzept LK Bamberg;2024;https://www.landkreis-bamberg.de\n"
+        ";Landkreis Forchheim;in Arbeit;;;\n"
+        ";Stadt Coburg;nein;;;\n"
+        ";Hallstadt;vorhanden;Hallstädter Leitbild;2023;\n"
+    )
     table = read_table("konzepte.csv", body.encode())
     changes, errors = editing.read_concept_list(engine, table)
     assert errors == [] and [c.region_ags for c in changes] == ["09471", "09474", "09463", "09471140"]

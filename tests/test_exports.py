@@ -16,8 +16,12 @@ from integra.maps import MapData, MapView
 
 
 def _data(engine, regbez: str) -> MapData:
-    return MapData(kreise=queries.kreise(engine, regbez), partners=queries.partners(engine, regbez),
-                   centres=queries.integration_centres(engine, regbez), structures=queries.structures(engine))  # fmt: skip
+    return MapData(
+        kreise=queries.kreise(engine, regbez),
+        partners=queries.partners(engine, regbez),
+        centres=queries.integration_centres(engine, regbez),
+        structures=queries.structures(engine),
+    )
 
 
 def test_tables_neutralise_formulas_in_csv_and_xlsx():
@@ -31,11 +35,18 @@ def test_tables_neutralise_formulas_in_csv_and_xlsx():
 
 def test_excel_sheets_are_ready_to_read_and_csv_numbers_are_german():
     """UX review #12: a plain sheet (no bold header, filter or frozen row); "." decimals in a ";" CSV."""
-    frame = pd.DataFrame({"Kreis": ["Hof", "Coburg"], "Partner je 100.000 Einw.": [1.5, 12.25],
-                          "Jahr": pd.array([2019, None], dtype="Int64")})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "Kreis": ["Hof", "Coburg"],
+            "Partner je 100.000 Einw.": [1.5, 12.25],
+            "Jahr": pd.array([2019, None], dtype="Int64"),
+        }
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(export.frame_xlsx(frame, "Kreise"))).active
     assert sheet.title == "Kreise" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:C3"
-    assert all(cell.font.b for cell in sheet[1]) and sheet.column_dimensions["B"].width >= len("Partner je 100.000 Einw.")
+    assert all(cell.font.b for cell in sheet[1]) and sheet.column_dimensions["B"].width >= len(
+        "Partner je 100.000 Einw."
+    )
     assert [c.value for c in sheet["C"]] == ["Jahr", 2019, None]
     lines = export.frame_csv(frame).decode("utf-8-sig").splitlines()
     assert lines[1:] == ['"Hof";"1,5";2019', '"Coburg";"12,25";""']

@@ -36,12 +36,22 @@ def test_steckbrief_without_concept_names_nearby_models(engine):
 def test_command_line_writes_the_pdf(db_url, tmp_path):
     out = tmp_path / "hof.pdf"
     env = {"INTEGRA_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "integra", "steckbrief", "09464", "--out", str(out)], cwd=PROJECT_DIR,
-                          env=env, capture_output=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "integra", "steckbrief", "09464", "--out", str(out)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Kreisfreie Stadt Hof" in _text(out.read_bytes())
-    bad = subprocess.run([sys.executable, "-m", "integra", "steckbrief", "12345", "--out", str(out)], cwd=PROJECT_DIR,
-                         env=env, capture_output=True, timeout=120)  # fmt: skip
+    bad = subprocess.run(
+        [sys.executable, "-m", "integra", "steckbrief", "12345", "--out", str(out)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert bad.returncode == 1
 
 
@@ -51,8 +61,13 @@ def test_long_texts_never_push_sections_into_the_footer_or_off_the_page(engine, 
     from integra import editing
     from integra.editing import ConceptChange
 
-    editing.set_concept(engine, ConceptChange("09471", "vorhanden", "Sehr langer Titel " * (length // 18), 2020,
-                                              "https://www.example.org", None), "Test")  # fmt: skip
+    editing.set_concept(
+        engine,
+        ConceptChange(
+            "09471", "vorhanden", "Sehr langer Titel " * (length // 18), 2020, "https://www.example.org", None
+        ),
+        "Test",
+    )
     reader = pypdf.PdfReader(io.BytesIO(factsheet.factsheet_pdf(engine, "09471")))
     assert len(reader.pages) == 1
     placed: list[tuple[float, str]] = []

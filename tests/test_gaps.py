@@ -42,7 +42,7 @@ def test_nearby_models(engine):
     near = gaps.nearby_models(engine, "Oberfranken")
     assert set(near["ags"]) == set(gaps.without_concept(gaps.kreis_figures(engine, "Oberfranken"))["ags"])
     lk_bamberg = near[near["Kreis"] == "Landkreis Bamberg"].sort_values("Rang")
-    assert list(lk_bamberg["Vorbild"])[0] == "Kreisfreie Stadt Bamberg"
+    assert lk_bamberg["Vorbild"].iloc[0] == "Kreisfreie Stadt Bamberg"
     assert 5 < lk_bamberg["Entfernung (km)"].iloc[0] < 25
     assert list(lk_bamberg["Entfernung (km)"]) == sorted(lk_bamberg["Entfernung (km)"])
 

@@ -96,7 +96,7 @@ def test_failure_inside_the_transaction_changes_nothing(engine):
     result = plan(engine, "Neu A;Caritas;;96052;Bamberg;\nNeu B;AWO;;96047;Bamberg;\n")
     result.candidates[1].values["type"] = "Unbekannt"  # violates the CHECK constraint on the second insert
     before = snapshot(engine)
-    with pytest.raises(Exception, match="CHECK|constraint"):
+    with pytest.raises(Exception, match=r"CHECK|constraint"):
         apply_import(engine, result, "test")
     assert snapshot(engine) == before
 
@@ -112,8 +112,11 @@ def test_text_is_stored_as_typed_html_and_formulas_included(engine):
 
 def test_formula_and_markup_names_are_stored_as_text_with_a_warning(engine):
     """UX review #15: such names were accepted silently; they stay text, and the editor is asked to check."""
-    planned = plan(engine, "=HYPERLINK(1);AWO;;96047;Bamberg;\n<b>Helfer</b>;Helferkreis;;96047;Bamberg;\n"
-                           "Caritas Bamberg;Caritas;;96047;Bamberg;\n")  # fmt: skip
+    planned = plan(
+        engine,
+        "=HYPERLINK(1);AWO;;96047;Bamberg;\n<b>Helfer</b>;Helferkreis;;96047;Bamberg;\n"
+        "Caritas Bamberg;Caritas;;96047;Bamberg;\n",
+    )
     warned = {(w.row, w.column): w.message for w in planned.warnings}
     assert "Tabellenformel" in warned[(2, "Name")] and "HTML" in warned[(3, "Name")]
     assert (4, "Name") not in warned and not planned.errors
@@ -139,8 +142,12 @@ def test_replace_mode_removes_partners_of_the_uploaded_types_and_undo_restores_a
     with engine.connect() as conn:
         awo_before = conn.scalar(select(func.count()).where(Partner.type == "AWO"))
     assert awo_before == 6
-    result = plan(engine, "AWO Landesverband Bayern e.V.;AWO;Edelsbergstraße 10;80686;München;\n"
-                  "AWO Kreisverband Bamberg;AWO;;96047;Bamberg;\n", mode=importer.MODE_REPLACE)  # fmt: skip
+    result = plan(
+        engine,
+        "AWO Landesverband Bayern e.V.;AWO;Edelsbergstraße 10;80686;München;\n"
+        "AWO Kreisverband Bamberg;AWO;;96047;Bamberg;\n",
+        mode=importer.MODE_REPLACE,
+    )
     assert len(result.removals) == 5 and len(result.updates) == 1 and len(result.inserts) == 1
     assert {p["type"] for p in result.removals} == {"AWO"}
     run_id = apply_import(engine, result, "t")
@@ -155,14 +162,16 @@ def test_replace_mode_removes_partners_of_the_uploaded_types_and_undo_restores_a
 
 
 def test_replace_within_one_kreis(engine):
-    result = plan(engine, "Caritas Bamberg neu;Caritas;;96047;Bamberg;\n", mode=importer.MODE_REPLACE,
-                  scope_kreis="09461")  # fmt: skip
+    result = plan(
+        engine, "Caritas Bamberg neu;Caritas;;96047;Bamberg;\n", mode=importer.MODE_REPLACE, scope_kreis="09461"
+    )
     assert {p["name"] for p in result.removals} == {
         "Caritasverband für die Erzdiözese Bamberg e.V.",
         "Migranten- und Integrationsbeirat der Stadt Bamberg (MIB)",
     }
-    outside = plan(engine, "Caritas Forchheim;Caritas;;91301;Forchheim;\n", mode=importer.MODE_REPLACE,
-                   scope_kreis="09461")  # fmt: skip
+    outside = plan(
+        engine, "Caritas Forchheim;Caritas;;91301;Forchheim;\n", mode=importer.MODE_REPLACE, scope_kreis="09461"
+    )
     assert [p.message for p in outside.errors] == ["liegt nicht im gewählten Kreis"]
 
 
@@ -197,7 +206,10 @@ def test_coordinates_are_checked(engine):
     result = plan(engine, body, header="Name;Ort;Lat;Lon\n")
     assert [c.values["precision"] for c in result.candidates] == ["Adresse"]
     assert [(p.row, p.column, p.message.split(" ")[0]) for p in result.errors] == [
-        (3, "Lat", "Breite"), (4, "Lat", "Koordinaten"), (5, "Lat", "Koordinate")]  # fmt: skip
+        (3, "Lat", "Breite"),
+        (4, "Lat", "Koordinaten"),
+        (5, "Lat", "Koordinate"),
+    ]
 
 
 def test_cells_longer_than_their_column_are_errors_of_their_row(engine):

@@ -11,18 +11,22 @@ from integra.locate import LocationError
 @pytest.mark.parametrize(
     ("written", "ags"),
     [
-        ("Weiden in der Oberpfalz", "09363000"), ("Weiden i.d.OPf.", "09363000"), ("Mühldorf am Inn", "09183128"),
-        ("Muehldorf a. Inn", "09183128"), ("Pfaffenhofen an der Ilm", "09186143"), ("Kempten", "09763000"),
+        ("Weiden in der Oberpfalz", "09363000"),
+        ("Weiden i.d.OPf.", "09363000"),
+        ("Mühldorf am Inn", "09183128"),
+        ("Muehldorf a. Inn", "09183128"),
+        ("Pfaffenhofen an der Ilm", "09186143"),
+        ("Kempten", "09763000"),
         ("MÜNCHEN", "09162000"),
     ],
-)  # fmt: skip
+)
 def test_gemeinde_names_are_tolerant(written, ags):
     place = locate.by_name(written)
     assert place.gemeinde_ags == ags and place.precision == "Gemeinde"
 
 
 def test_ambiguous_and_unknown_names_are_errors():
-    with pytest.raises(LocationError, match="mehrmals.*PLZ angeben"):
+    with pytest.raises(LocationError, match=r"mehrmals.*PLZ angeben"):
         locate.by_name("Altendorf")
     with pytest.raises(LocationError, match="nicht in Bayern"):
         locate.by_name("Hamburg")

@@ -155,8 +155,13 @@ def test_map_frame_sends_what_st_folium_sends(engine, monkeypatch):
     sent = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
     data = _data(engine, "Oberfranken")
-    streamlit_folium.st_folium(build_map(MapView(regbez="Oberfranken"), data), key="karte", height=640,
-                               use_container_width=True, returned_objects=[])  # fmt: skip
+    streamlit_folium.st_folium(
+        build_map(MapView(regbez="Oberfranken"), data),
+        key="karte",
+        height=640,
+        use_container_width=True,
+        returned_objects=[],
+    )
     mapframe.show(mapframe.frame_of(build_map(MapView(regbez="Oberfranken"), data)), key="karte", height=640)
     theirs, ours = sent
     theirs.pop("on_change")  # only used when the map returns values; ours returns none
@@ -174,16 +179,29 @@ def test_map_frame_sends_what_st_folium_sends(engine, monkeypatch):
 def test_names_survive_streamlit_folium_rewriting_the_script(engine):
     """Review: streamlit-folium deletes `alert(coords);` from the script text, also inside a partner's name."""
     with transaction(engine) as session:
-        session.add(Partner(name="R0 alert(coords); X {{'map_div'}}", type="Helferkreis", city="Bamberg",
-                            gemeinde_ags="09461000", kreis_ags="09461", lat=49.887, lon=10.9, precision="Gemeinde"))  # fmt: skip
+        session.add(
+            Partner(
+                name="R0 alert(coords); X {{'map_div'}}",
+                type="Helferkreis",
+                city="Bamberg",
+                gemeinde_ags="09461000",
+                kreis_ags="09461",
+                lat=49.887,
+                lon=10.9,
+                precision="Gemeinde",
+            )
+        )
     frame = mapframe.frame_of(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")))
     assert "R0 alert(coords); X {{'map_div'}}" in [row[3] for row in _partner_rows(frame.script)]
 
 
 def test_kreis_names_are_written_on_the_map_of_a_regierungsbezirk(engine):
     """UX review #6: "Which one is Kulmbach?" could only be answered by hovering."""
-    labels = [d["rows"] for d in layer_data(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken"))
-                                            .get_root().render()) if "rows" in d and "styles" not in d]  # fmt: skip
+    labels = [
+        d["rows"]
+        for d in layer_data(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")).get_root().render())
+        if "rows" in d and "styles" not in d
+    ]
     assert len(labels) == 1 and "Lkr. Kulmbach" in [row[2] for row in labels[0]]
     assert len(labels[0]) == len(queries.kreise(engine, "Oberfranken"))
     bavaria = build_map(MapView(), _data(engine, "Ganz Bayern")).get_root().render()
@@ -195,7 +213,10 @@ def test_kreis_popups_link_to_the_steckbrief_only_in_the_app(engine):
     data = _data(engine, "Oberfranken")
     linked = _area_features(build_map(MapView(regbez="Oberfranken"), data, steckbrief_href=lambda name: f"x?s={name}"))
     hof = next(f for f in linked if f["properties"]["k"] == "09464")
-    assert '<a href="x?s=Kreisfreie Stadt Hof" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>' in hof["properties"]["p"]
+    assert (
+        '<a href="x?s=Kreisfreie Stadt Hof" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>'
+        in hof["properties"]["p"]
+    )
     plain = _area_features(build_map(MapView(regbez="Oberfranken"), data))
     assert not any("Steckbrief" in f["properties"]["p"] for f in plain)
 
@@ -210,6 +231,7 @@ def test_in_erarbeitung_is_striped_not_colour_alone(engine):
     (pattern,) = data["patterns"]
     assert data["styles"]["in Erarbeitung"]["fillColor"] == f"url(#{pattern['id']})"
     assert {f["properties"]["s"] for f in data["areas"]["features"] if f["properties"]["k"] in set(working)} == {
-        "in Erarbeitung"}
+        "in Erarbeitung"
+    }
     legend = next(d["html"] for d in layer_data(fmap.get_root().render()) if d.get("cls") == "integra-legend")
     assert "repeating-linear-gradient" in legend and "kein Konzept" in legend and "keines" not in legend

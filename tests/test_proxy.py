@@ -100,12 +100,34 @@ def cluster(pg_template: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
     database_url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     # as README „Betrieb mit mehreren Instanzen“: same password hash and cookie secret everywhere
-    env = {"INTEGRA_EDITOR_PASSWORD_HASH": hash_password(PASSWORD), "INTEGRA_BASEMAP": "ohne",
-           "STREAMLIT_SERVER_COOKIE_SECRET": os.urandom(32).hex(), "INTEGRA_TRUSTED_PROXY": "1"}  # fmt: skip
+    env = {
+        "INTEGRA_EDITOR_PASSWORD_HASH": hash_password(PASSWORD),
+        "INTEGRA_BASEMAP": "ohne",
+        "STREAMLIT_SERVER_COOKIE_SECRET": os.urandom(32).hex(),
+        "INTEGRA_TRUSTED_PROXY": "1",
+    }
     pem = folder / "integra.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-                   check=True, capture_output=True, timeout=60)  # fmt: skip
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     pem.write_bytes((folder / "cert.pem").read_bytes() + (folder / "key.pem").read_bytes())
     try:
         with ExitStack() as stack:
@@ -118,8 +140,9 @@ def cluster(pg_template: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
             (folder / "haproxy.cfg").write_text(config, encoding="utf-8")
             log = folder / "haproxy.log"
             with open(log, "w") as out:
-                proxy = subprocess.Popen([HAPROXY, "-db", "-f", str(folder / "haproxy.cfg")], stdout=out,
-                                         stderr=subprocess.STDOUT)  # fmt: skip
+                proxy = subprocess.Popen(
+                    [HAPROXY, "-db", "-f", str(folder / "haproxy.cfg")], stdout=out, stderr=subprocess.STDOUT
+                )
             stack.callback(lambda: (proxy.terminate(), proxy.wait(timeout=15)))
             url = f"https://127.0.0.1:{https_port}"
             _wait_for(lambda: _status(url, "/_stcore/health") == 200 or proxy.poll() is not None, 30, "HAProxy startet")
@@ -181,8 +204,11 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
             expect(a.locator(PARTNERS)).to_have_text("24", timeout=60_000)
             assert _instance(ctx_a) == home
         # only A has talked to the proxy so far: every request of it went to its replica
-        _wait_for(lambda: sum("/_stcore/stream" in r for _, r in _requests(cluster.log, earlier)) >= 3, 15,
-                  "drei geschlossene Websockets im HAProxy-Log")  # fmt: skip
+        _wait_for(
+            lambda: sum("/_stcore/stream" in r for _, r in _requests(cluster.log, earlier)) >= 3,
+            15,
+            "drei geschlossene Websockets im HAProxy-Log",
+        )
         seen = _requests(cluster.log, earlier)
         assert {server for server, _ in seen} == {home}, seen
         figures.append(f"Sitzung A: Cookie {COOKIE}={home}, 4 Seitenaufrufe, {len(seen)} Anfragen, alle an {home}")
@@ -215,8 +241,10 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
         started = time.monotonic()
         _choose(b, "Unterfranken")
         expect(b.locator(PARTNERS)).to_have_text(str(before + 3), timeout=30_000)
-        figures.append(f"Import über {home}, sichtbar auf {other} beim nächsten Klick: Unterfranken {before} -> "
-                       f"{before + 3} nach {time.monotonic() - started:.2f} s")  # fmt: skip
+        figures.append(
+            f"Import über {home}, sichtbar auf {other} beim nächsten Klick: Unterfranken {before} -> "
+            f"{before + 3} nach {time.monotonic() - started:.2f} s"
+        )
         _choose(b, "Ganz Bayern")
         expect(b.locator(PARTNERS)).to_have_text("27", timeout=30_000)
 
@@ -227,8 +255,9 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
             killed = time.monotonic()
             os.kill(cluster.apps[home].pid, signal.SIGKILL)
         reconnected = time.monotonic() - killed
-        _wait_for(lambda: f"Server integra/{home} is DOWN" in cluster.log.read_text(), 30,
-                  f"HAProxy meldet {home} DOWN")  # fmt: skip
+        _wait_for(
+            lambda: f"Server integra/{home} is DOWN" in cluster.log.read_text(), 30, f"HAProxy meldet {home} DOWN"
+        )
         marked_down = time.monotonic() - killed
         started = time.monotonic()
         a.reload()
@@ -237,8 +266,10 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
         assert _instance(ctx_a) == other
         a.goto(f"{cluster.url}/?regbez=Unterfranken&{OFFLINE}")
         expect(a.locator(PARTNERS)).to_have_text(str(before + 3), timeout=60_000)  # nothing lost
-        figures.append(f"SIGKILL {home}: A nach {reconnected:.2f} s neu verbunden (über {other}), HAProxy meldet DOWN "
-                       f"nach {marked_down:.2f} s; Neuladen bis Anmeldeformular {login_again:.2f} s, Import erhalten")
+        figures.append(
+            f"SIGKILL {home}: A nach {reconnected:.2f} s neu verbunden (über {other}), HAProxy meldet DOWN "
+            f"nach {marked_down:.2f} s; Neuladen bis Anmeldeformular {login_again:.2f} s, Import erhalten"
+        )
         b.reload()
         expect(b.locator(PARTNERS)).to_have_text("27", timeout=60_000)
         browser.close()
@@ -290,5 +321,7 @@ def test_proxy_limits(cluster: Cluster, capsys):
         sock.close()
     assert refused >= 20, refused
     with capsys.disabled():
-        print(f"\n[proxy] {limit + 20} gleichzeitige Verbindungen von einer Adresse: {refused} abgewiesen "
-              f"(Grenze {limit}); /_stcore/metrics 404, Body > 11 MB 413, HSTS gesetzt")  # fmt: skip
+        print(
+            f"\n[proxy] {limit + 20} gleichzeitige Verbindungen von einer Adresse: {refused} abgewiesen "
+            f"(Grenze {limit}); /_stcore/metrics 404, Body > 11 MB 413, HSTS gesetzt"
+        )

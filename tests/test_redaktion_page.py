@@ -50,8 +50,11 @@ def test_concept_form_saves_logs_and_undoes(editor_page, engine):
 def test_concept_form_loads_the_entry_and_never_wipes_it(editor_page, engine):
     """UX review #4: saving a status used to wipe the researched title, year and source."""
     with engine.connect() as conn:
-        stored = next(c for c in conn.execute(select(Concept).where(Concept.status == "vorhanden")).all()
-                      if len(c.region_ags) == 5 and c.source_url and c.title)  # a researched Kreis entry
+        stored = next(
+            c
+            for c in conn.execute(select(Concept).where(Concept.status == "vorhanden")).all()
+            if len(c.region_ags) == 5 and c.source_url and c.title
+        )  # a researched Kreis entry
         name = conn.execute(select(Region.name).where(Region.ags == stored.region_ags)).scalar()
     at = editor_page
     at.selectbox(key="concept_region").select(f"{name} ({stored.region_ags})").run()

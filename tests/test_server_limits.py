@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from websockets.sync.client import connect
 from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from websockets.sync.client import connect
 
 from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
 

@@ -60,8 +60,9 @@ def _rerun_as(url: str, session_id: str, xsrf: str, cookie: str | None) -> list[
     """Resume `session_id` over a new websocket, rerun /redaktion, return what the script showed."""
     headers = {"Cookie": cookie} if cookie else None
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-    with connect(ws_url, subprotocols=["streamlit", xsrf, session_id], additional_headers=headers,
-                 max_size=None, open_timeout=20) as ws:  # fmt: skip
+    with connect(
+        ws_url, subprotocols=["streamlit", xsrf, session_id], additional_headers=headers, max_size=None, open_timeout=20
+    ) as ws:
         back = BackMsg()
         back.rerun_script.page_name = "redaktion"
         back.rerun_script.query_string = OFFLINE
@@ -85,8 +86,9 @@ def _writes(db: Path) -> tuple[int, list]:
     try:
         with engine.connect() as conn:
             edits = conn.scalar(select(func.count()).select_from(Edit))
-            concepts = conn.execute(select(Concept.region_ags, Concept.status, Concept.title)
-                                    .order_by(Concept.id)).all()  # fmt: skip
+            concepts = conn.execute(
+                select(Concept.region_ags, Concept.status, Concept.title).order_by(Concept.id)
+            ).all()
         return edits, concepts
     finally:
         engine.dispose()
@@ -111,7 +113,8 @@ def test_only_the_browser_that_logged_in_keeps_the_login(served, page: Page, tmp
     # The session id as an attacker sees it: in the URL of any upload.
     with page.expect_request(lambda r: "/_stcore/upload_file/" in r.url, timeout=30_000) as upload:
         page.locator('input[type="file"]').first.set_input_files(
-            files=[{"name": "x.csv", "mimeType": "text/csv", "buffer": b"Titel\n"}])  # fmt: skip
+            files=[{"name": "x.csv", "mimeType": "text/csv", "buffer": b"Titel\n"}]
+        )
     session_id = re.search(r"/_stcore/upload_file/([^/]+)/", upload.value.url).group(1)
     cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "_streamlit_xsrf")
     before = _writes(db)

@@ -17,4 +17,3 @@ def test_streamlits_index_becomes_the_german_shell():
     assert '<html lang="de">' in html and "<title>Integrationslandkarte Bayern</title>" in html
     assert f"{LOADING}</p></div>" in html and "You need to enable JavaScript" not in html
     assert 'lang="en"' not in html
-

@@ -83,8 +83,9 @@ def test_absurd_compression_ratio_is_refused():
 
 
 def test_dimension_is_not_trusted_and_rows_are_not_padded(monkeypatch):
-    data = hostile.xlsx(hostile.sheet_xml([hostile.row_xml(1, "Name", "Ort"), *hostile.partner_rows(50)],
-                                          "A1:XFD49000"))  # fmt: skip
+    data = hostile.xlsx(
+        hostile.sheet_xml([hostile.row_xml(1, "Name", "Ort"), *hostile.partner_rows(50)], "A1:XFD49000")
+    )
     padded, real = [], tabular._cells
     monkeypatch.setattr(tabular, "_cells", lambda where, n, cells: padded.append(len(cells)) or real(where, n, cells))
     read_table("dim.xlsx", data)
@@ -92,8 +93,9 @@ def test_dimension_is_not_trusted_and_rows_are_not_padded(monkeypatch):
 
 
 def test_more_than_200_columns_are_refused_naming_row_and_column():
-    wide = hostile.xlsx(hostile.sheet_xml([hostile.row_xml(1, "Name", "Ort"),
-                                           hostile.row_xml(2, "a", "x", columns=["A", "XFD"])]))  # fmt: skip
+    wide = hostile.xlsx(
+        hostile.sheet_xml([hostile.row_xml(1, "Name", "Ort"), hostile.row_xml(2, "a", "x", columns=["A", "XFD"])])
+    )
     assert "Zeile 2 hat Werte bis Spalte XFD (16.384 Spalten) – erlaubt sind höchstens 200" in rejected("w.xlsx", wide)
     header = ";".join(f"S{i}" for i in range(201))
     assert "Zeile 1 hat Werte bis Spalte GS" in rejected("w.csv", f"{header}\n1;2\n".encode())
@@ -115,7 +117,7 @@ def test_long_cells_are_refused_naming_row_and_column():
 def test_csv_field_limit_message_is_german_and_names_the_row():
     message = rejected("riesig.csv", ("Name;Ort\na;b\nc;" + "x" * 200_000 + "\n").encode())
     assert message == (
-        "riesig.csv: Zeile 3: eine Zelle ist länger als 5.000 Zeichen – fehlt ein schließendes Anführungszeichen (\")?"
+        'riesig.csv: Zeile 3: eine Zelle ist länger als 5.000 Zeichen – fehlt ein schließendes Anführungszeichen (")?'
     )
 
 
@@ -158,7 +160,7 @@ def test_stale_dimension_reads_every_row():
 
 def test_unbalanced_quote_is_refused_at_the_line_where_it_opens():
     assert rejected("q.csv", hostile.unbalanced_quote()) == (
-        "q.csv: Zeile 6: ein Anführungszeichen (\") wird bis zum Dateiende nicht geschlossen."
+        'q.csv: Zeile 6: ein Anführungszeichen (") wird bis zum Dateiende nicht geschlossen.'
     )
 
 
@@ -171,7 +173,7 @@ def test_quote_closed_far_below_is_refused():
 
 
 def test_quoted_line_breaks_and_doubled_quotes_still_work():
-    data = 'Name;Ort\r\n"Caritas\r\nHaus ""Nord""";Bamberg\r\nAWO;Hof\r\n'.encode()
+    data = b'Name;Ort\r\n"Caritas\r\nHaus ""Nord""";Bamberg\r\nAWO;Hof\r\n'
     table = read_table("ok.csv", data)
     assert table.rows == [['Caritas\r\nHaus "Nord"', "Bamberg"], ["AWO", "Hof"]] and table.row_numbers == [2, 4]
     message = rejected("q.csv", b'Name;Ort\n"Caritas" Nord;Bamberg\n')
@@ -195,22 +197,30 @@ def test_one_encoding_per_file_keeps_working(encoding):
 # L2: malformed XML ------------------------------------------------------------------------------
 
 DOCTYPE = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY h SYSTEM "file:///etc/hostname">]>'
-LAUGHS = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">' + b"".join(
-    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
-) + b"]>"
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9))
+    + b"]>"
+)
 
 
 @pytest.mark.parametrize(
     "sheet",
     [
         [b'<?xml version="1.0"?><worksheet xmlns="' + hostile.MAIN + b'"><sheetData><row r="1"><c r="A1" t="inl'],
-        [DOCTYPE, b'<worksheet xmlns="' + hostile.MAIN + b'"><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
-         b"<t>&h;</t></is></c></row></sheetData></worksheet>"],
-        [LAUGHS, b'<worksheet xmlns="' + hostile.MAIN + b'"><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
-         b"<t>&j;</t></is></c></row></sheetData></worksheet>"],
+        [
+            DOCTYPE,
+            b'<worksheet xmlns="' + hostile.MAIN + b'"><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+            b"<t>&h;</t></is></c></row></sheetData></worksheet>",
+        ],
+        [
+            LAUGHS,
+            b'<worksheet xmlns="' + hostile.MAIN + b'"><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+            b"<t>&j;</t></is></c></row></sheetData></worksheet>",
+        ],
     ],
     ids=["truncated", "xxe", "billion-laughs"],
-)  # fmt: skip
+)
 def test_malformed_sheet_xml_is_a_german_refusal(sheet):
     data = hostile.xlsx(sheet)
     try:
@@ -228,7 +238,7 @@ def test_malformed_workbook_xml_is_a_german_refusal_in_excel_sheets_too():
             for item in src.infolist():
                 body = src.read(item)
                 dst.writestr(item, body[: len(body) // 2] if item.filename == "xl/workbook.xml" else body)
-    with pytest.raises(FileRejected, match="^kaputt.xlsx: keine gültige Excel-Datei"):
+    with pytest.raises(FileRejected, match=r"^kaputt\.xlsx: keine gültige Excel-Datei"):
         tabular.excel_sheets(buffer.getvalue(), "kaputt.xlsx")
     rejected("kaputt.xlsx", buffer.getvalue())
 

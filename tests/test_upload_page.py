@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest
@@ -105,8 +104,9 @@ def test_undo_offers_the_newest_import_and_an_unchanged_file_is_no_import(logged
         _button(at, "Übernehmen").click().run()
     (undo,) = [s for s in at.selectbox if s.label == "Import rückgängig machen"]
     assert undo.value == 2 and undo.options[0].startswith("Nr. 2 – b.csv – ")
-    at.file_uploader(key="upload_2").set_value(("b.csv", "Name;PLZ;Ort\nHelferkreis b.csv;96047;Bamberg\n".encode(),
-                                                "text/csv")).run()  # fmt: skip
+    at.file_uploader(key="upload_2").set_value(
+        ("b.csv", b"Name;PLZ;Ort\nHelferkreis b.csv;96047;Bamberg\n", "text/csv")
+    ).run()
     assert _button(at, "Übernehmen").disabled
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(ImportRun)) == 2

@@ -13,8 +13,9 @@ user = upload_ui.editor_page(
 ui.flash()
 st.subheader("1. Datei wählen")
 upload_ui.templates()
-uploaded = st.file_uploader("Partnerliste (CSV oder XLSX, höchstens 10 MB)", type=["csv", "xlsx"],
-                            key=upload_ui.uploader_key())
+uploaded = st.file_uploader(
+    "Partnerliste (CSV oder XLSX, höchstens 10 MB)", type=["csv", "xlsx"], key=upload_ui.uploader_key()
+)
 if uploaded is not None:
     upload_ui.check_upload(uploaded.name, uploaded.getvalue(), user)
 upload_ui.history(user)

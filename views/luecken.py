@@ -14,25 +14,44 @@ with st.container(border=True):
 
 figures = ui.kreis_figures(filters)
 missing, demand, partnerless, models = st.tabs(
-    ["Ohne beschlossenes Konzept", "Konzept, aber kein KIZ (Forderung)", "Ohne Partner eines Typs", "Vorbild in der Nähe"]
+    [
+        "Ohne beschlossenes Konzept",
+        "Konzept, aber kein KIZ (Forderung)",
+        "Ohne Partner eines Typs",
+        "Vorbild in der Nähe",
+    ]
 )
 with missing:
     table = gaps.display(gaps.without_concept(figures))
-    ui.table_section(table, f"**{len(table)}** Kreise und kreisfreie Städte ohne bekanntes beschlossenes Konzept.",
-                     "ohne_konzept", "missing")  # fmt: skip
+    ui.table_section(
+        table,
+        f"**{len(table)}** Kreise und kreisfreie Städte ohne bekanntes beschlossenes Konzept.",
+        "ohne_konzept",
+        "missing",
+    )
 with demand:
     table = gaps.display(gaps.demand_list(figures))
-    ui.table_section(table, f"**{len(table)}** Kreise mit Konzept und ohne KIZ: hier fordert der Antrag A3 ein KIZ.",
-                     "forderung_kiz", "demand")  # fmt: skip
+    ui.table_section(
+        table,
+        f"**{len(table)}** Kreise mit Konzept und ohne KIZ: hier fordert der Antrag A3 ein KIZ.",
+        "forderung_kiz",
+        "demand",
+    )
 with partnerless:
     partner_type = st.selectbox("Partnertyp", PARTNER_TYPES, key="gap_type")
     table = gaps.display(gaps.without_partner(figures, partner_type))
-    ui.table_section(table, f"**{len(table)}** Kreise ohne bekannten Partner vom Typ {partner_type}.",
-                     f"ohne_{partner_type.lower()}", "partnerless")  # fmt: skip
+    ui.table_section(
+        table,
+        f"**{len(table)}** Kreise ohne bekannten Partner vom Typ {partner_type}.",
+        f"ohne_{partner_type.lower()}",
+        "partnerless",
+    )
 with models:
     near = ui.nearby_models(filters)
-    st.write("Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den Kreismitten). "
-             "„Steckbrief“ öffnet die Seite in einem neuen Tab, mit dem Kreis zum Herunterladen gewählt.")
+    st.write(
+        "Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den Kreismitten). "
+        "„Steckbrief“ öffnet die Seite in einem neuen Tab, mit dem Kreis zum Herunterladen gewählt."
+    )
     ui.table(ui.with_steckbrief_links(near), "models_table", links=["Quelle"], column_config=ui.STECKBRIEF_COLUMN)
     ui.downloads(near.drop(columns="ags"), "vorbilder", "models")
 

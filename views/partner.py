@@ -16,6 +16,11 @@ search = st.text_input(
 )
 table = ui.partner_table(filters, search)
 st.write(f"**{len(table)}** Partner")
-ui.table(table, "partner_table", links=["Webseite", "Quelle"], width="stretch",
-         empty="Keine Partner für diese Auswahl – Partnertypen, Regierungsbezirk oder Suche ändern.")
+ui.table(
+    table,
+    "partner_table",
+    links=["Webseite", "Quelle"],
+    width="stretch",
+    empty="Keine Partner für diese Auswahl – Partnertypen, Regierungsbezirk oder Suche ändern.",
+)
 ui.downloads(table, "partner", "partner")

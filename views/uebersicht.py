@@ -19,8 +19,12 @@ on_map, beside = st.columns([3, 2])
 with on_map:
     ui.phone_switches(level=False)
     ui.show_map(ui.overview_view(filters), height=480)
-    st.page_link("views/karte.py", label="Zur großen Karte", icon=":material/map:",
-                 help="Mit Gemeinden, Präsentationsmodus und Export")  # fmt: skip
+    st.page_link(
+        "views/karte.py",
+        label="Zur großen Karte",
+        icon=":material/map:",
+        help="Mit Gemeinden, Präsentationsmodus und Export",
+    )
 # One figure per row: "20 von 2056" was cut off in a half-width box on a 1280-px projector.
 cols = [beside.container() for _ in range(4)]
 cols[0].metric(
@@ -45,15 +49,28 @@ beside.caption(ui.with_concept_line(filters))
 left, right = st.columns(2)
 with left:
     st.subheader("Konzeptstatus der Kreise")
-    ui.table(pd.DataFrame({"Konzeptstatus": [status_label(s) for s in figures.concept_status],
-                           "Kreise": list(figures.concept_status.values())}), "status_table")  # fmt: skip
+    ui.table(
+        pd.DataFrame(
+            {
+                "Konzeptstatus": [status_label(s) for s in figures.concept_status],
+                "Kreise": list(figures.concept_status.values()),
+            }
+        ),
+        "status_table",
+    )
     st.subheader("Kommunale Integrationszentren")
-    ui.table(pd.DataFrame({"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE],
-                           "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]}), "kiz_table")  # fmt: skip
+    ui.table(
+        pd.DataFrame(
+            {"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE], "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]}
+        ),
+        "kiz_table",
+    )
 with right:
     st.subheader("Partner nach Typ")
-    ui.table(pd.DataFrame({"Partnertyp": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())}),
-             "partner_type_table")  # fmt: skip
+    ui.table(
+        pd.DataFrame({"Partnertyp": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())}),
+        "partner_type_table",
+    )
 
 st.subheader("Nach Regierungsbezirk")
 st.caption("Immer alle sieben Regierungsbezirke, zum Vergleich – unabhängig vom Filter; Partner: gewählte Typen.")
@@ -61,9 +78,13 @@ ui.table(ui.figures_by_regbez(filters.partner_types), "regbez_table")
 
 st.subheader("Alle Kreise")
 st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
-ui.table(ui.kreis_table(filters), "kreis_table", links=["Quelle"],
-         empty="Kein Kreis passt zum gewählten Konzeptstatus – Status in der Seitenleiste ändern.",
-         column_config={"Einwohner": st.column_config.NumberColumn("Einwohner", format="localized")})
+ui.table(
+    ui.kreis_table(filters),
+    "kreis_table",
+    links=["Quelle"],
+    empty="Kein Kreis passt zum gewählten Konzeptstatus – Status in der Seitenleiste ändern.",
+    column_config={"Einwohner": st.column_config.NumberColumn("Einwohner", format="localized")},
+)
 
 with st.expander("Vorbild NRW: Kommunale Integrationszentren (Hintergrund zum Antrag)"):
     ui.table(ui.kiz_references(), "nrw_table", links=["Quelle"])
