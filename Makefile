@@ -7,18 +7,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench install install-test browser proxy
+.PHONY: run test lint fmt bench install install-test browser proxy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+# requirements*.txt name what the code imports; requirements.lock pins everything they pull in.
+$(VENV)/.installed: requirements.txt requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements.lock
 	touch $@
 
-$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+$(VENV)/.installed-test: requirements-test.txt requirements.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt -c requirements.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -42,10 +43,20 @@ run: install
 	$(BIN)/python -m integra init
 	$(BIN)/streamlit run server.py --server.port $(PORT)
 
-# SQLite suite, then the database tests on Debian's PostgreSQL (installed and started by the
-# script); pytest's exit 5 (no tests) fails the run.
-test: install-test
+# Lint and types first, then the SQLite suite, then the database tests on Debian's PostgreSQL
+# (installed and started by the script); pytest's exit 5 (no tests) fails the run.
+test: install-test lint
 	scripts/run-tests.sh
+
+# One style (ruff format), ruff's lint rules and mypy over integra/ (pyproject.toml); `make fmt` fixes what it can.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
+
+fmt: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # All benchmarks (map vs. baseline, reruns, browser, memory, import, 25-session load test), printed
 # as tables; about 10 minutes. Not part of the tests: times are measured, never asserted.

@@ -149,9 +149,11 @@ def _claim_rows(session: Session, keys: Sequence[str], now: float) -> None:
     same counter; PostgreSQL then locks the rows with SELECT … FOR UPDATE."""
     empty = {"failures": 0, "locked_until": 0.0, "last_failure": 0.0, "last_success": 0.0}
     rows = [{"key": k, **empty} for k in sorted(keys)]  # sorted: the same lock order as the SELECT below
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(session.get_bind().dialect.name)
-    if insert is not None:
-        session.execute(insert(LoginAttempt).values(rows).on_conflict_do_nothing())
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        session.execute(sqlite.insert(LoginAttempt).values(rows).on_conflict_do_nothing())
+    elif dialect == "postgresql":
+        session.execute(postgresql.insert(LoginAttempt).values(rows).on_conflict_do_nothing())
     else:  # other databases: not race-free, but still counted
         existing = set(session.scalars(select(LoginAttempt.key).where(LoginAttempt.key.in_(keys))))
         session.add_all(LoginAttempt(**r) for r in rows if r["key"] not in existing)

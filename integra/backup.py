@@ -48,6 +48,7 @@ import tomllib
 import zlib
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, Engine, Table, delete, func, insert, select, text
 from sqlalchemy.exc import DataError, IntegrityError
@@ -207,7 +208,7 @@ def _value(column: Column, value: object) -> object:
     kind = column.type.python_type
     if kind in (dt.date, dt.datetime):
         try:
-            return kind.fromisoformat(value)  # type: ignore[attr-defined, arg-type]
+            return kind.fromisoformat(value)
         except (TypeError, ValueError):
             raise ValueError(f"Spalte {column.key} ist kein gültiges Datum") from None
     if kind is float:
@@ -262,7 +263,7 @@ def _checked(tables: dict) -> dict[str, list[dict[str, object]]]:
     return rows
 
 
-def _counted(regions: set[tuple[object, object]]) -> str:
+def _counted(regions: set[tuple[Any, Any]]) -> str:
     """'7 Regierungsbezirke, 96 Kreise, 2230 Gemeinden' for a set of (level, ags)."""
     levels = Counter(level for level, _ in regions)
     return ", ".join(f"{levels[code]} {name}" for code, name in _LEVELS.items())

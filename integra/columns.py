@@ -68,7 +68,8 @@ def guess_mapping(headers: list[str]) -> dict[str, str | None]:
                 words = _words(header)
                 hit = words.strip() in patterns if exact else any(f" {p} " in words for p in patterns)
                 if hit:
-                    mapping[field], _ = header, taken.add(header)
+                    mapping[field] = header
+                    taken.add(header)
                     break
     return mapping
 

@@ -11,20 +11,21 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import CursorResult, Engine, Insert, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from integra import locate, snapshots
 from integra.formatting import clip, web_links
 from integra.importer import ImportRefused, Problem
-from integra.models import Concept, Edit, IntegrationCentre, Region, utc_now
+from integra.models import Concept, Edit, IntegrationCentre, Region, table_of, utc_now
 from integra.store import mark_changed, transaction
 from integra.tabular import Table
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, fold
 
-TABLES = {"concepts": Concept.__table__, "integration_centres": IntegrationCentre.__table__}
+TABLES = {"concepts": table_of(Concept), "integration_centres": table_of(IntegrationCentre)}
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,22 @@ def _row(session: Session, table_name: str, record_id: int) -> dict[str, object]
     table = TABLES[table_name]
     row = session.execute(select(table).where(table.c.id == record_id)).mappings().first()
     return dict(row) if row else None
+
+
+def _inserted_id(session: Session, statement: Insert) -> int:
+    """The new row's id (`execute` is typed as Result; for an INSERT it is a CursorResult)."""
+    key = cast(CursorResult, session.execute(statement)).inserted_primary_key
+    if key is None:
+        raise LookupError("INSERT ohne neuen Schlüssel")
+    return int(key[0])
+
+
+def _stored_row(session: Session, table_name: str, record_id: int) -> dict[str, object]:
+    """A row that must exist (its id was just read in the same transaction)."""
+    row = _row(session, table_name, record_id)
+    if row is None:
+        raise LookupError(f"{table_name} {record_id} fehlt")
+    return row
 
 
 def _log(
@@ -95,12 +112,10 @@ def _apply_concept(session: Session, batch: str, change: ConceptChange, user: st
     }
     summary = f"{region.name}: Konzept „{change.status}“"
     if existing is None:
-        record_id = session.execute(
-            insert(Concept).values(region_ags=change.region_ags, **values)
-        ).inserted_primary_key[0]
+        record_id = _inserted_id(session, insert(Concept).values(region_ags=change.region_ags, **values))
         _log(session, batch, "concepts", record_id, "insert", None, _row(session, "concepts", record_id), user, summary)
         return
-    before = _row(session, "concepts", existing.id)
+    before = _stored_row(session, "concepts", existing.id)
     if before["source_url"] != values["source_url"]:
         values["evidence"] = None  # the quoted evidence belonged to the old source
     session.execute(update(Concept).where(Concept.id == existing.id).values(**values))
@@ -183,7 +198,7 @@ def save_kiz(
             raise ImportRefused(f"Kein Kreis mit AGS {kreis_ags}")
         summary = f"KIZ {name.strip()}: „{status}“"
         if kiz_id is None:
-            record_id = session.execute(insert(IntegrationCentre).values(**values)).inserted_primary_key[0]
+            record_id = _inserted_id(session, insert(IntegrationCentre).values(**values))
             _log(
                 session,
                 batch,
@@ -348,7 +363,8 @@ def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange]
                 continue
             year_text = _cell(cells, cols["year"])
             if year_text and not re.fullmatch(r"\d{4}", year_text):
-                errors.append(Problem(number, table.headers[cols["year"]], f"Jahr „{year_text}“ ist keine Jahreszahl"))
+                year_header = table.headers[cols["year"]] if cols["year"] is not None else "Jahr"
+                errors.append(Problem(number, year_header, f"Jahr „{year_text}“ ist keine Jahreszahl"))
                 continue
             change = ConceptChange(
                 ags,

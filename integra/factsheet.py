@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 import pandas as pd
@@ -51,7 +52,7 @@ class _Sheet(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(15, 12, 15)
 
-    end = BODY_END_MM  # sections stop here, so long texts never run into the footer or off the page
+    end: float = BODY_END_MM  # sections stop here, so long texts never run into the footer or off the page
 
     def heading(self, text: str, size: int = 11) -> None:
         if self.get_y() + 6 + LINE_MM > self.end:
@@ -64,7 +65,7 @@ class _Sheet(FPDF):
         """Wrapped text, cut with a note when the space above the footer runs out."""
         self.set_font("DejaVu", "", size)
         room = int((self.end - self.get_y()) // LINE_MM)
-        lines = self.multi_cell(0, LINE_MM, text, dry_run=True, output="LINES")
+        lines = cast(list[str], self.multi_cell(0, LINE_MM, text, dry_run=True, output="LINES"))
         if len(lines) > room:
             lines = [*lines[: max(room - 1, 0)], "… (gekürzt – vollständig in der Integrationslandkarte)"][:room]
         if lines:

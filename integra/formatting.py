@@ -160,7 +160,7 @@ def slug(text: str) -> str:
 
 
 def year_text(value: object) -> str:
-    return "" if is_blank(value) else str(int(float(value)))
+    return "" if is_blank(value) else str(int(float(str(value))))
 
 
 def shown(frame: pd.DataFrame, links: Iterable[str] = ()) -> pd.DataFrame:

@@ -77,7 +77,7 @@ def _plz() -> tuple[dict[str, dict], dict[tuple[str, str], dict]]:
     unique = pd.read_csv(GEO_DIR / "plz_bayern_unique.csv", dtype=str, keep_default_na=False)
     unique = unique[(unique["only_large_recipients"] == "False") | unique["plz"].str[0].isin(_BAVARIAN_PREFIXES)]
     places = pd.read_csv(GEO_DIR / "plz_bayern.csv", dtype=str, keep_default_na=False)
-    by_place = {}
+    by_place: dict[tuple[str, str], dict] = {}
     for rec in places.to_dict("records"):
         for name in (rec["place"], rec["gemeinde_name"]):
             by_place.setdefault((rec["plz"], place_key(name)), rec)

@@ -24,9 +24,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from folium.plugins import MarkerCluster
@@ -76,10 +76,16 @@ class _Scripted(MacroElement):
     def js(self) -> str:
         return self._js % self._fill()
 
+    def _parent_name(self) -> str:
+        """The variable of the map this element was added to (it is always added before rendering)."""
+        if self._parent is None:
+            raise RuntimeError(f"{self._name} wurde keiner Karte hinzugefügt")
+        return self._parent.get_name()
+
     def _fill(self) -> dict[str, str]:
         return {
             "name": self.get_name(),
-            "map": self._parent.get_name(),
+            "map": self._parent_name(),
             "data": self.data_literal(),
             "helpers": _HELPERS,
         }
@@ -93,10 +99,11 @@ class _Scripted(MacroElement):
     def data(self) -> object:
         raise NotImplementedError
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's Element.render returns the text
         if isinstance(self, Layer) and self.show and self.get_name() + "_add" not in self._children:
-            self.add_child(ElementAddToElement(self.get_name(), self._parent.get_name()), name=self.get_name() + "_add")
-        self.get_root().script.add_child(_Raw(self.js()), name=self.get_name())
+            self.add_child(ElementAddToElement(self.get_name(), self._parent_name()), name=self.get_name() + "_add")
+        figure = cast(Figure, self.get_root())
+        figure.script.add_child(_Raw(self.js()), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 

@@ -8,8 +8,9 @@ and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Text, func
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, LEVELS, PARTNER_TYPES, PRECISIONS
@@ -32,6 +33,11 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, typed as one (`__table__` is declared as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 def utc_now() -> dt.datetime:

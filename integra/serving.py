@@ -40,7 +40,7 @@ def install() -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
-    AppSession._handle_clear_cache_request = _ignore_clear_cache  # type: ignore[method-assign]
+    AppSession._handle_clear_cache_request = _ignore_clear_cache  # type: ignore[method-assign, assignment]
 
 
 @contextmanager

@@ -22,12 +22,15 @@ def revive(table: Table, values: dict[str, object]) -> dict[str, object]:
             continue
         value = values[column.key]
         if value is not None and isinstance(column.type, DateTime):
-            value = dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(str(value))
         elif value is not None and isinstance(column.type, Date):
-            value = dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(str(value))
         out[column.key] = value
     return out
 
 
-def from_json(table: Table, text: str) -> dict[str, object]:
+def from_json(table: Table, text: str | None) -> dict[str, object]:
+    """The row stored by `to_json`; a change without its before/after snapshot cannot be replayed."""
+    if text is None:
+        raise ValueError(f"Kein gespeicherter Stand für {table.name}")
     return revive(table, json.loads(text))

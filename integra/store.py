@@ -83,7 +83,7 @@ def head_revision() -> str:
     """The newest migration in integra/migrations (what `init` brings a database to)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()  # type: ignore[arg-type]
+    return str(ScriptDirectory.from_config(alembic_config(None)).get_current_head())
 
 
 def schema_revision(engine: Engine) -> str | None:

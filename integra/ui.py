@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -529,9 +530,7 @@ CARD_COLUMNS = 3  # tables wider than this are shown as cards on a phone
 PLAIN_NUMBERS = ("Jahr", "Rang", "Zeile", "Nr.")  # numbers that are names, not amounts: no digit grouping
 
 
-def table(
-    frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None, **options: object
-) -> None:
+def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None, **options: Any) -> None:
     """Every table of the app: no index, "–" for missing values, `links` as link columns, and the
     hint `empty` above it when a filter left no row."""
     if empty and frame.empty:
@@ -546,17 +545,17 @@ def table(
         and column not in PLAIN_NUMBERS
     }
     config.update({column: st.column_config.LinkColumn(column) for column in links if column in frame.columns})
-    config.update(options.pop("column_config", None) or {})  # type: ignore[call-overload]
+    config.update(options.pop("column_config", None) or {})
     if len(frame.columns) <= CARD_COLUMNS:  # narrow enough for a phone as it is
-        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
+        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
         return
     with st.container(key=f"cards_{key}"):  # on a phone the cards replace the grid (_PAGE_CSS)
-        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)  # type: ignore[arg-type]
+        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
         st.html(cards.cards_html(display, links))
 
 
 def table_section(
-    frame: pd.DataFrame, summary: str, stem: str, key: str, links: Sequence[str] = (), **options: object
+    frame: pd.DataFrame, summary: str, stem: str, key: str, links: Sequence[str] = (), **options: Any
 ) -> None:
     """A list to take along: one line saying what it is, the table, and its CSV/Excel downloads."""
     if summary:

@@ -4,11 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTEST=(.venv/bin/python -m pytest)
-# Tests that touch the store; the rest (file reading, browser, property tests) does not depend on it.
-DATABASE_TESTS=(tests/test_store.py tests/test_queries.py tests/test_import.py tests/test_cli_import.py
-  tests/test_app_pages.py tests/test_upload_page.py tests/test_redaktion_page.py tests/test_editing.py
-  tests/test_backup.py tests/test_data_token.py tests/test_gaps.py tests/test_factsheet.py tests/test_maps.py tests/test_auth.py
-  tests/test_cli_errors.py tests/test_proxy.py)  # HAProxy + two app processes on one database: PostgreSQL only, skipped on SQLite
+# Tests that use the store (marked `db` by tests/conftest.py) run again on PostgreSQL.
 
 strict() {
   "$@"
@@ -21,4 +17,4 @@ echo "== Tests auf SQLite =="
 strict "${PYTEST[@]}" || exit $?
 echo "== Datenbanktests auf PostgreSQL =="
 url=$(scripts/postgres-for-tests.sh) || { echo "FEHLER: PostgreSQL für die Tests nicht erreichbar" >&2; exit 1; }
-INTEGRA_TEST_DATABASE_URL="$url" strict "${PYTEST[@]}" -m "not sqlite_only" "${DATABASE_TESTS[@]}"
+INTEGRA_TEST_DATABASE_URL="$url" strict "${PYTEST[@]}" -m "db and not sqlite_only"

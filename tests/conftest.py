@@ -20,6 +20,16 @@ from sqlalchemy.engine import make_url
 from integra.cli import init_database
 from integra.store import make_engine
 
+DATABASE_FIXTURES = {"engine", "db_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the store as `db`: `make test` runs those again on PostgreSQL, so a
+    new database test cannot be left out of a hand-kept list."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
 
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -34,10 +34,13 @@ from integra.devserver import RunningApp, free_port, running_app
 from tests.browser import CHROMIUM, FLAGS, OFFLINE, log_in, require_chromium
 from tests.conftest import SERVER_URL
 
-pytestmark = pytest.mark.skipif(
-    not SERVER_URL,
-    reason="braucht PostgreSQL (INTEGRA_TEST_DATABASE_URL): läuft in der PostgreSQL-Phase von make test",
-)
+pytestmark = [
+    pytest.mark.db,  # two app processes on one PostgreSQL database
+    pytest.mark.skipif(
+        not SERVER_URL,
+        reason="braucht PostgreSQL (INTEGRA_TEST_DATABASE_URL): läuft in der PostgreSQL-Phase von make test",
+    ),
+]
 
 HAPROXY = "/usr/sbin/haproxy"
 CONFIG = PROJECT_DIR / "deploy" / "haproxy.cfg"
