@@ -33,3 +33,11 @@ def test_every_benchmark_is_documented():
     for script in (PROJECT_DIR / "benchmarks").glob("*.py"):
         if not script.name.startswith("_") and script.stem != "common":
             assert f"benchmarks.{script.stem}" in README, script.name
+
+
+def test_every_module_is_in_the_layout():
+    """The README's „Aufbau“ names every module of the package (eight were missing once)."""
+    layout = README[README.index("## Aufbau") : README.index("## Performance")]
+    for module in (PROJECT_DIR / "integra").glob("*.py"):
+        if not module.name.startswith("__"):
+            assert re.search(rf"\b{module.name}\b", layout), module.name
