@@ -6,12 +6,16 @@ import argparse
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from integra import auth, backup, export, factsheet, importer, queries, seedbuild, tabular
-from integra.config import database_url
+from integra import auth, backup, editing, export, factsheet, gaps, importer, maps, queries, seedbuild, tabular
+from integra.config import BASEMAP_NONE, BASEMAP_OSM, database_url
+from integra.formatting import local_time
 from integra.seed import seed_if_empty
 from integra.store import connected, db_failure, migrate, schema_revision
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
@@ -140,16 +144,97 @@ def _cmd_hash_password(_args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _cmd_export_kreise(args: argparse.Namespace) -> int:
+    with connected() as engine:
+        if args.format == "geojson":
+            data = export.areas_geojson(queries.kreise(engine, args.regbez))
+        else:
+            data = export.frame_csv(gaps.display(gaps.kreis_figures(engine, args.regbez)))
+    sys.stdout.buffer.write(data)
+    return 0
+
+
+def _cmd_export_map(args: argparse.Namespace) -> int:
+    view = maps.MapView(regbez=args.regbez, level=args.ebene, basemap=BASEMAP_NONE if args.offline else BASEMAP_OSM)
+    with connected() as engine:
+        data = maps.map_data(engine, view)
+        stand = f"{local_time(changed):%d.%m.%Y}" if (changed := queries.data_age(engine).last_change) else ""
+    if args.format == "html":
+        Path(args.out).write_text(maps.standalone_html(view, data), encoding="utf-8")
+    else:
+        Path(args.out).write_bytes(maps.static_png(view, data, wide=args.wide, stand=stand))
+    print(f"Karte geschrieben: {args.out}")
+    return 0
+
+
+def _cmd_import_concepts(args: argparse.Namespace) -> int:
+    try:
+        table = tabular.read_table(Path(args.file).name, Path(args.file).read_bytes())
+        with connected() as engine:
+            changes, errors = editing.read_concept_list(engine, table)
+            if errors:
+                for problem in errors:
+                    where = f"Zeile {problem.row}, Spalte {problem.column}: " if problem.row else ""
+                    print(f"FEHLER {where}{problem.message}", file=sys.stderr)
+                print(f"{args.file}: nichts geändert.", file=sys.stderr)
+                return 1
+            editing.set_concepts(engine, changes, args.user)
+    except (OSError, tabular.FileRejected, importer.ImportRefused) as exc:
+        print(f"{args.file}: {exc} Nichts geändert.", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {len(changes)} Konzepte übernommen (rückgängig auf der Seite Redaktion).")
+    return 0
+
+
+class Command(NamedTuple):
+    help: str
+    example: str
+
+
+# Every command with its help text and example, as `build_parser` registers them (tests/test_docs.py reads it).
+COMMANDS: dict[str, Command] = {}
+
+
+def _command(
+    commands: Any, name: str, func: Callable[[argparse.Namespace], int], help_text: str, example: str
+) -> argparse.ArgumentParser:
+    """One subcommand: its help, an example line under `--help`, and its entry in COMMANDS."""
+    COMMANDS[name] = Command(help_text, example)
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=help_text, description=help_text, epilog=f"Beispiel: {example}"
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _regbez_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--regbez", choices=[ALL_BAVARIA, *REGIERUNGSBEZIRKE], default=ALL_BAVARIA)
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m integra", description="Integrationslandkarte Bayern")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "init", help=f"Datenbank anlegen/migrieren und bei Bedarf befüllen ({database_url()})"
-    ).set_defaults(func=_cmd_init)
-    commands.add_parser("build-seed", help="data/seed/ aus data/sources/ neu erzeugen").set_defaults(
-        func=_cmd_build_seed
+    _command(
+        commands,
+        "init",
+        _cmd_init,
+        f"Datenbank anlegen/migrieren und bei Bedarf befüllen ({make_url(database_url()).render_as_string()})",
+        "python -m integra init",
     )
-    imp = commands.add_parser("import-partners", help="Partnerliste (CSV/XLSX) einspielen")
+    _command(
+        commands,
+        "build-seed",
+        _cmd_build_seed,
+        "data/seed/ aus data/sources/ neu erzeugen",
+        "python -m integra build-seed",
+    )
+    imp = _command(
+        commands,
+        "import-partners",
+        _cmd_import,
+        "Partnerliste (CSV/XLSX) einspielen",
+        "python -m integra import-partners liste.csv --mode merge --dry-run",
+    )
     imp.add_argument("file")
     imp.add_argument("--sheet", help="Tabellenblatt (XLSX); Standard: das erste")
     imp.add_argument("--mode", choices=[importer.MODE_MERGE, importer.MODE_REPLACE], default=importer.MODE_MERGE)
@@ -157,33 +242,93 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts ändern")
     imp.add_argument("--json", action="store_true", help="Ergebnis als ein JSON-Objekt")
     imp.add_argument("--user", default=getpass.getuser(), help="wer importiert (für die Historie)")
-    imp.set_defaults(func=_cmd_import)
-    undo = commands.add_parser("undo-import", help="einen Import rückgängig machen")
+    undo = _command(
+        commands, "undo-import", _cmd_undo, "einen Import rückgängig machen", "python -m integra undo-import 3"
+    )
     undo.add_argument("id", type=int)
     undo.add_argument("--user", default=getpass.getuser())
-    undo.set_defaults(func=_cmd_undo)
-    exp = commands.add_parser("export-partners", help="Partner als CSV, XLSX oder GeoJSON auf die Standardausgabe")
+    concepts = _command(
+        commands,
+        "import-concepts",
+        _cmd_import_concepts,
+        "Konzeptliste (CSV/XLSX: AGS oder Name, Status, Titel, Jahr, Quelle) einspielen, alles oder nichts",
+        "python -m integra import-concepts konzepte.csv --user Erika",
+    )
+    concepts.add_argument("file")
+    concepts.add_argument("--user", default=getpass.getuser(), help="wer ändert (für das Änderungsprotokoll)")
+    exp = _command(
+        commands,
+        "export-partners",
+        _cmd_export,
+        "Partner als CSV, XLSX oder GeoJSON auf die Standardausgabe",
+        "python -m integra export-partners --format xlsx --regbez Oberfranken > partner.xlsx",
+    )
     exp.add_argument("--format", choices=sorted(export.FORMATS), default="csv")
-    exp.add_argument("--regbez", choices=[ALL_BAVARIA, *REGIERUNGSBEZIRKE], default=ALL_BAVARIA)
-    exp.set_defaults(func=_cmd_export)
-    sheet = commands.add_parser("steckbrief", help="Kreis-Steckbrief als PDF (eine A4-Seite)")
+    _regbez_option(exp)
+    kreise = _command(
+        commands,
+        "export-kreise",
+        _cmd_export_kreise,
+        "Kreise mit Konzept, KIZ und Partnerzahlen als CSV oder GeoJSON auf die Standardausgabe",
+        "python -m integra export-kreise --format geojson > kreise.geojson",
+    )
+    kreise.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    _regbez_option(kreise)
+    karte = _command(
+        commands,
+        "export-map",
+        _cmd_export_map,
+        "Karte als HTML-Datei (offline) oder PNG (Folien)",
+        "python -m integra export-map --format png --wide --regbez Schwaben --out schwaben.png",
+    )
+    karte.add_argument("--format", choices=["html", "png"], default="html")
+    _regbez_option(karte)
+    karte.add_argument("--ebene", choices=[maps.LEVEL_KREISE, maps.LEVEL_GEMEINDEN], default=maps.LEVEL_KREISE)
+    karte.add_argument("--wide", action="store_true", help="PNG im Format 16:9 statt 4:3")
+    karte.add_argument("--offline", action="store_true", help="HTML ohne Hintergrundkarte (lädt nichts nach)")
+    karte.add_argument("--out", required=True, help="Zieldatei")
+    sheet = _command(
+        commands,
+        "steckbrief",
+        _cmd_steckbrief,
+        "Kreis-Steckbrief als PDF (eine A4-Seite)",
+        "python -m integra steckbrief 09471 --out bamberg.pdf",
+    )
     sheet.add_argument("ags", help="fünfstelliger Kreisschlüssel, z. B. 09471")
     sheet.add_argument("--out", required=True, help="Zieldatei, z. B. bamberg.pdf")
-    sheet.set_defaults(func=_cmd_steckbrief)
-    save = commands.add_parser("backup", help="ganze Datenbank sichern (signiertes gzip-JSON)")
+    save = _command(
+        commands,
+        "backup",
+        _cmd_backup,
+        "ganze Datenbank sichern (signiertes gzip-JSON)",
+        "python -m integra backup sicherung.json.gz",
+    )
     save.add_argument("file")
-    save.set_defaults(func=_cmd_backup)
-    load = commands.add_parser("restore", help="Sicherung einspielen (ersetzt alles; prüft die Datei vorher)")
+    load = _command(
+        commands,
+        "restore",
+        _cmd_restore,
+        "Sicherung einspielen (ersetzt alles; prüft die Datei vorher)",
+        "python -m integra restore sicherung.json.gz",
+    )
     load.add_argument("file")
     load.add_argument(
         "--unsigned-ok",
         action="store_true",
         help="auch ohne gültige Signatur (älteres Format, anderer Schlüssel); der Inhalt wird trotzdem geprüft",
     )
-    load.set_defaults(func=_cmd_restore)
-    commands.add_parser("hash-password", help="Hash für das Redaktionspasswort erzeugen (secrets.toml)").set_defaults(
-        func=_cmd_hash_password
+    _command(
+        commands,
+        "hash-password",
+        _cmd_hash_password,
+        "Hash für das Redaktionspasswort erzeugen (secrets.toml)",
+        "python -m integra hash-password",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -16,8 +16,9 @@ from typing import Any
 
 import folium
 import pandas as pd
+from sqlalchemy import Engine
 
-from integra import geodata, staticmap
+from integra import geodata, queries, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
 from integra.formatting import confidence_de, esc, is_blank, short_name, source_html, year_text
@@ -63,6 +64,17 @@ class MapData:
     centres: pd.DataFrame
     gemeinden: pd.DataFrame | None = None
     structures: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def map_data(engine: Engine, view: MapView) -> MapData:
+    """The facts one view draws, read from the store (the web layer caches each part instead)."""
+    return MapData(
+        kreise=queries.kreise(engine, view.regbez),
+        partners=queries.partners(engine, view.regbez, view.partner_types),
+        centres=queries.integration_centres(engine, view.regbez),
+        gemeinden=queries.gemeinden(engine, view.regbez) if view.level == LEVEL_GEMEINDEN else None,
+        structures=queries.structures(engine),
+    )
 
 
 # Every map: the fold button of the legend and the two-finger hint on phones (integra.maplayers).

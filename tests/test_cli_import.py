@@ -128,3 +128,50 @@ def test_two_imports_at_the_same_time_both_land(db_url, tmp_path):
         assert conn.execute(text("SELECT count(*) FROM import_runs")).scalar() == 2
         if conn.dialect.name == "sqlite":
             assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_help_never_shows_the_database_password():
+    env = {"INTEGRA_DATABASE_URL": "postgresql+psycopg://integra:GEHEIM-123@db.example.org/integra", "PATH": "/usr/bin"}
+    shown = subprocess.run([sys.executable, "-m", "integra", "--help"], cwd=PROJECT_DIR, env=env, capture_output=True)
+    assert shown.returncode == 0 and b"db.example.org" in shown.stdout and b"GEHEIM" not in shown.stdout
+
+
+def test_export_kreise_as_csv_and_geojson(db_url, engine):
+    from integra import queries
+
+    table = cli(db_url, "export-kreise", "--regbez", "Oberfranken")
+    rows = list(csv.reader(io.StringIO(table.stdout.decode("utf-8-sig")), delimiter=";"))
+    assert table.returncode == 0 and rows[0][:3] == ["Kreis", "Regierungsbezirk", "Konzept"]
+    assert len(rows) - 1 == len(queries.kreise(engine, "Oberfranken"))
+    shapes = json.loads(cli(db_url, "export-kreise", "--format", "geojson").stdout)
+    assert len(shapes["features"]) == 96
+
+
+def test_export_map_as_offline_html_and_16_9_png(db_url, tmp_path):
+    from PIL import Image
+
+    html, png = tmp_path / "karte.html", tmp_path / "karte.png"
+    assert cli(db_url, "export-map", "--regbez", "Schwaben", "--offline", "--out", str(html)).returncode == 0
+    assert "integra-legend" in html.read_text(encoding="utf-8") and "tile.openstreetmap" not in html.read_text()
+    assert cli(db_url, "export-map", "--format", "png", "--wide", "--out", str(png)).returncode == 0
+    with Image.open(png) as image:
+        assert abs(image.width / image.height - 16 / 9) < 0.01
+
+
+def test_import_concepts_all_or_nothing(db_url, engine, tmp_path):
+    from integra import queries
+
+    good = tmp_path / "konzepte.csv"
+    good.write_text(
+        "AGS;Status;Titel;Jahr;Quelle\n09471;vorhanden;Integrationskonzept;2024;https://www.example.org/k\n",
+        encoding="utf-8",
+    )
+    done = cli(db_url, "import-concepts", str(good), "--user", "Test")
+    assert done.returncode == 0, done.stderr
+    assert queries.kreise(engine).set_index("ags").loc["09471", "status"] == "vorhanden"
+    bad = tmp_path / "kaputt.csv"
+    bad.write_text("AGS;Status\n09464;keines\n09471;gut\n", encoding="utf-8")
+    before = queries.kreise(engine).set_index("ags").loc["09464", "status"]
+    refused = cli(db_url, "import-concepts", str(bad))
+    assert refused.returncode == 1 and "Zeile 3, Spalte Status" in refused.stderr.decode()
+    assert queries.kreise(engine).set_index("ags").loc["09464", "status"] == before  # nothing of the file applied
