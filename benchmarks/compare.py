@@ -30,10 +30,10 @@ from benchmarks.common import (
     seconds,
     table,
 )
-from integra import geodata, queries
+from integra import geodata, maps, queries
 from integra.assets import VENDOR_DIR, UnknownAssetError, localize
 from integra.config import BASEMAP_NONE
-from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView, build_map, points_map
+from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapView, build_map, points_map
 from integra.store import make_engine
 
 PREFIX = VENDOR_DIR.as_uri()
@@ -73,13 +73,7 @@ Case = tuple[str, Callable[[], folium.Map], Callable[[], folium.Map], str, int, 
 def area_cases(url: str) -> list[Case]:
     """The Karte of all Bavaria (seed data) with Kreise or Gemeinden; baseline: the bare polygons."""
     engine = make_engine(url)
-    full = MapData(
-        kreise=queries.kreise(engine),
-        partners=queries.partners(engine),
-        centres=queries.integration_centres(engine),
-        gemeinden=queries.gemeinden(engine),
-        structures=queries.structures(engine),
-    )
+    full = maps.map_data(engine, MapView(level=LEVEL_GEMEINDEN))  # Gemeinden read too: both cases use it
     engine.dispose()
     return [
         (

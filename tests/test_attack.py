@@ -98,13 +98,7 @@ def hostile(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def _data(engine: Engine, view: MapView) -> MapData:
-    return MapData(
-        kreise=queries.kreise(engine, view.regbez),
-        partners=queries.partners(engine, view.regbez),
-        centres=queries.integration_centres(engine, view.regbez),
-        gemeinden=queries.gemeinden(engine, view.regbez) if view.level == LEVEL_GEMEINDEN else None,
-        structures=queries.structures(engine),
-    )
+    return maps.map_data(engine, view)
 
 
 VIEWS = [

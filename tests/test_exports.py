@@ -16,12 +16,7 @@ from integra.maps import MapData, MapView
 
 
 def _data(engine, regbez: str) -> MapData:
-    return MapData(
-        kreise=queries.kreise(engine, regbez),
-        partners=queries.partners(engine, regbez),
-        centres=queries.integration_centres(engine, regbez),
-        structures=queries.structures(engine),
-    )
+    return maps.map_data(engine, MapView(regbez=regbez))
 
 
 def test_tables_neutralise_formulas_in_csv_and_xlsx():

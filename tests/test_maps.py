@@ -14,7 +14,7 @@ from sqlalchemy import update
 from integra import assets, mapframe, queries
 from integra.config import BASEMAP_NONE, BASEMAP_OSM, PROJECT_DIR
 from integra.maplayers import Areas
-from integra.maps import LEVEL_GEMEINDEN, MapData, MapView, build_map
+from integra.maps import LEVEL_GEMEINDEN, MapData, MapView, build_map, map_data
 from integra.models import Concept, Partner
 from integra.store import transaction
 
@@ -22,13 +22,7 @@ EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def _data(engine, regbez: str, level: str = "Kreise") -> MapData:
-    return MapData(
-        kreise=queries.kreise(engine, regbez),
-        partners=queries.partners(engine, regbez),
-        centres=queries.integration_centres(engine, regbez),
-        gemeinden=queries.gemeinden(engine, regbez) if level == LEVEL_GEMEINDEN else None,
-        structures=queries.structures(engine),
-    )
+    return map_data(engine, MapView(regbez=regbez, level=level))
 
 
 def layer_data(html: str) -> list[dict]:
