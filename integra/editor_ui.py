@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +14,8 @@ from integra.formatting import local_stamp, md_text
 from integra.importer import ImportRefused, problems_frame
 from integra.store import db_failure
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
+
+log = logging.getLogger("integra")
 
 _CONCEPT_FIELDS = ("concept_status", "concept_title", "concept_year", "concept_source", "concept_note")
 
@@ -150,15 +153,15 @@ def concept_list(user: str) -> None:
 
 
 def change_log(user: str) -> None:
-    log = editing.history(ui.engine())
-    if log.empty:
+    edits = editing.history(ui.engine())
+    if edits.empty:
         st.caption("Noch keine Änderungen.")
         return
-    shown_log = log.drop(columns="batch").assign(
-        Zeit=log["Zeit"].map(local_stamp), rückgängig=log["rückgängig"].map(local_stamp, na_action="ignore")
+    shown_log = edits.drop(columns="batch").assign(
+        Zeit=edits["Zeit"].map(local_stamp), rückgängig=edits["rückgängig"].map(local_stamp, na_action="ignore")
     )
     ui.table(shown_log, "edit_log")
-    open_batches = log[log["rückgängig"].isna()]
+    open_batches = edits[edits["rückgängig"].isna()]
     if open_batches.empty:
         return
     labels = {f"{local_stamp(r.Zeit)} {r.wer}: {r.was}": r.batch for r in open_batches.itertuples()}
@@ -190,6 +193,7 @@ def backups(user: str) -> None:
         except SQLAlchemyError as exc:
             st.error(md_text(f"{uploaded.name}: {db_failure(exc)} Nichts geändert."))
         else:
+            log.warning("Sicherung %s eingespielt von %s: %s", uploaded.name, user, counts)  # who replaced all data
             ui.saved(
                 f"Sicherung {uploaded.name} eingespielt ({counts['partners']} Partner, {counts['concepts']} Konzepte)."
             )

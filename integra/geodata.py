@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from integra.config import GEO_DIR
-from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
+from integra.vocab import ALL_BAVARIA
 
 GEODATA_DATE = "2021-01-01"  # BKG VG5000 Stand
 POPULATION_DATE = "2022-12-31"  # Destatis GV100AD, Gebietsstand 30.11.2023
@@ -85,11 +85,6 @@ def gazetteer() -> pd.DataFrame:
     frame["lat"] = frame["lat"].astype(float)
     frame["lon"] = frame["lon"].astype(float)
     return frame
-
-
-def regbez_of(ags: str) -> str:
-    """Name of the Regierungsbezirk an AGS (any level) lies in: its digits 1–3 are "091"…"097"."""
-    return REGIERUNGSBEZIRKE[int(ags[2]) - 1]
 
 
 def bounds(regbez: str) -> list[list[float]]:

@@ -74,16 +74,10 @@ FIELD_LABELS = {
     "confidence": "Verlässlichkeit",
     "external_id": "ID (extern)",
 }
+# Key of the PostgreSQL advisory lock all app processes take before an import writes (any constant).
+IMPORT_LOCK_ID = 4711
 # Fields that come from a column only when the column is mapped; otherwise stored values stay.
-_OPTIONAL_COLUMNS = {
-    "street": "street",
-    "plz": "plz",
-    "website": "website",
-    "email": "email",
-    "phone": "phone",
-    "source_url": "source_url",
-    "external_id": "external_id",
-}
+_OPTIONAL_COLUMNS = ("street", "plz", "website", "email", "phone", "source_url", "external_id")
 _MARKUP = re.compile("[<>]")  # looks like an HTML tag; no partner's name needs angle brackets
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 
@@ -131,7 +125,6 @@ class Plan:
     sha256: str
     mode: str
     scope: str
-    total_rows: int
     mapping: dict[str, str | None]
     candidates: list[Candidate] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
@@ -240,9 +233,9 @@ class _RowReader:
             "kind_detail": type_text or None,
             "confidence": "laut hochgeladener Liste",
         }
-        for field_name, column in _OPTIONAL_COLUMNS.items():
-            if column in self.index:
-                values[field_name] = self.cell(cells, column) or None
+        for field_name in _OPTIONAL_COLUMNS:
+            if field_name in self.index:
+                values[field_name] = self.cell(cells, field_name) or None
         if not values.get("source_url"):
             values["source_url"] = self.default_source
             values["_defaults"] = frozenset({"source_url", "confidence"})
@@ -408,7 +401,6 @@ def plan_import(
         sha256=hashlib.sha256(data).hexdigest(),
         mode=mode,
         scope=f"Kreis {scope_kreis}" if scope_kreis else "Typen der Datei",
-        total_rows=len(table.rows),
         mapping=mapping,
         candidates=candidates,
         errors=errors,
@@ -441,7 +433,7 @@ def _lock(session: Session) -> None:
     still takes the database's write lock (WAL: readers go on; a second writer waits busy_timeout).
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(4711)))
+        session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK_ID)))
     else:
         session.execute(update(ImportRun).where(ImportRun.id < 0).values(file_name=ImportRun.file_name))
 

@@ -300,7 +300,6 @@ def figures_by_regbez(engine: Engine, types: Iterable[str] = PARTNER_TYPES) -> p
 class DataAge:
     """How old the shown facts are: when the research was checked and when the store last changed."""
 
-    concepts_checked_from: dt.date | None
     concepts_checked_to: dt.date | None
     last_change: dt.datetime | None
     population_date: dt.date | None
@@ -310,10 +309,10 @@ def data_age(engine: Engine) -> DataAge:
     """How old the facts are. The last change is the time of the last write of any kind (data_state):
     an undo restores old `updated_at` values, and the newest of those moved backwards after one."""
     with engine.connect() as conn:
-        checked = conn.execute(select(func.min(Concept.checked_on), func.max(Concept.checked_on))).one()
+        checked = conn.scalar(select(func.max(Concept.checked_on)))
         changed = conn.scalar(select(DataState.changed_at).where(DataState.id == 1))
         population = conn.scalar(select(func.max(Region.population_date)))
-    return DataAge(checked[0], checked[1], changed, population)
+    return DataAge(checked, changed, population)
 
 
 KREIS_COLUMNS = {

@@ -43,10 +43,6 @@ PARTNER_FIELDS = [
 STRUCTURE_FIELDS = ["kreis_ags", "type", "detail", "year", "source_url", "checked_on"]
 REFERENCE_FIELDS = ["name", "kind", "place", "year", "source_url", "confidence"]
 
-# Date the starter records were gathered: they carry no date of their own, and the concept
-# research that re-checked them is dated 2026-11-25 (data/README_quellen.md).
-STARTER_CHECKED_ON = "2026-11-25"
-
 
 @dataclass(frozen=True)
 class Skipped:
