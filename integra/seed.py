@@ -33,8 +33,8 @@ def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value.strip() else None
 
 
-def _seed_rows(name: str) -> list[dict[str, str]]:
-    with (SEED_DIR / name).open(encoding="utf-8", newline="") as handle:
+def _seed_rows(seed_dir: Path, name: str) -> list[dict[str, str]]:
+    with (seed_dir / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -92,7 +92,7 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> None:
     """Insert regions and every seed file; the caller's transaction makes it all-or-nothing."""
     session.add_all(region_rows())
     session.flush()  # regions first: every fact below refers to them by foreign key
-    for rec in _seed_rows("konzepte.csv"):
+    for rec in _seed_rows(seed_dir, "konzepte.csv"):
         session.add(
             Concept(
                 region_ags=rec["region_ags"],
@@ -105,7 +105,7 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> None:
                 checked_on=_date(rec["checked_on"]),
             )
         )
-    for rec in _seed_rows("partner.csv"):
+    for rec in _seed_rows(seed_dir, "partner.csv"):
         session.add(
             Partner(
                 name=rec["name"],
@@ -121,7 +121,7 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> None:
                 confidence=_text(rec["confidence"]),
             )
         )
-    for rec in _seed_rows("strukturen.csv"):
+    for rec in _seed_rows(seed_dir, "strukturen.csv"):
         session.add(
             IntegrationStructure(
                 kreis_ags=rec["kreis_ags"],
@@ -132,7 +132,7 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> None:
                 checked_on=_date(rec["checked_on"]),
             )
         )
-    for rec in _seed_rows("nrw_vorbilder.csv"):
+    for rec in _seed_rows(seed_dir, "nrw_vorbilder.csv"):
         session.add(KizReference(**{k: _text(v) for k, v in rec.items()}))
 
 
@@ -140,11 +140,11 @@ def is_empty(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(Region)) == 0
 
 
-def seed_if_empty(engine: Engine) -> bool:
-    """Seed an empty store; return whether anything was loaded."""
+def seed_if_empty(engine: Engine, seed_dir: Path = SEED_DIR) -> bool:
+    """Seed an empty store (from `seed_dir`: tests may pass a frozen copy); return whether anything was loaded."""
     with transaction(engine) as session:
         if not is_empty(session):
             return False
-        load_seed(session)
+        load_seed(session, seed_dir)
         mark_changed(session)
         return True
