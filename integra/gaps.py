@@ -15,6 +15,7 @@ from integra import geodata, queries
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_ELIGIBLE, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
 
 PER = 100_000
+TOTAL = "Bayern gesamt"
 
 
 def kreis_figures(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
@@ -28,7 +29,11 @@ def kreis_figures(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
     by_type = partners.pivot_table(
         index="kreis_ags", columns="type", values="id", aggfunc="count", fill_value=0
     ).reindex(columns=list(PARTNER_TYPES), fill_value=0)
-    frame = kreise.assign(gemeinden_mit_konzept=kreise["ags"].map(with_concept).fillna(0).astype(int))
+    counted = gemeinden[gemeinden["is_gemeinde"]].groupby("kreis_ags").size()
+    frame = kreise.assign(
+        gemeinden=kreise["ags"].map(counted).fillna(0).astype(int),
+        gemeinden_mit_konzept=kreise["ags"].map(with_concept).fillna(0).astype(int),
+    )
     for ptype in PARTNER_TYPES:
         frame[ptype] = frame["ags"].map(by_type[ptype]).fillna(0).astype(int)
     frame["partner_je_100k"] = (frame["partner"] / frame["population"] * PER).round(1)
@@ -137,20 +142,30 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def regbez_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """The per-Kreis figures summed per Regierungsbezirk, partners per 100,000 from the summed population."""
-    grouped = figures.groupby("regbez", sort=False)
+def regbez_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per Regierungsbezirk and a row „Bayern gesamt“: the table Übersicht and Lücken both show.
+
+    `figures` are `kreis_figures` of all Bavaria; sums per Bezirk, partners per 100,000 from the
+    summed population (not an average of the Kreise's rates).
+    """
+    frame = pd.concat([figures, figures.assign(regbez=TOTAL)])
+    grouped = frame.groupby("regbez", sort=False)
+    statuses = {
+        status_label(s): grouped["status"].apply(lambda col, s=s: int((col == s).sum())) for s in CONCEPT_STATUSES
+    }
     out = pd.DataFrame(
         {
             "Kreise": grouped.size(),
-            "mit Konzept": grouped["status"].apply(lambda s: int((s == "vorhanden").sum())),
-            "KIZ eingetragen": grouped["kiz_status"].apply(lambda s: int(s.notna().sum())),
+            "mit Konzept": statuses.pop(status_label("vorhanden")),
+            **statuses,
+            "KIZ eingetragen": grouped["kiz_status"].apply(lambda col: int(col.notna().sum())),
             KIZ_ELIGIBLE: grouped["foerderfaehig"].sum().astype(int),
+            "Gemeinden": grouped["gemeinden"].sum(),
             "Gemeinden mit Konzept": grouped["gemeinden_mit_konzept"].sum(),
             **{t: grouped[t].sum() for t in PARTNER_TYPES},
             "Partner je 100.000 Einw.": (grouped["partner"].sum() / grouped["population"].sum() * PER).round(1),
             "Einwohner": grouped["population"].sum(),
         }
     )
-    order = [r for r in REGIERUNGSBEZIRKE if r in out.index]
+    order = [r for r in (*REGIERUNGSBEZIRKE, TOTAL) if r in out.index]
     return out.loc[order].rename_axis("Regierungsbezirk").reset_index()

@@ -269,33 +269,6 @@ def key_figures(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] 
     return _figures(kreise(engine, regbez), gemeinden(engine, regbez), partners(engine, regbez, types), types)
 
 
-def figures_by_regbez(engine: Engine, types: Iterable[str] = PARTNER_TYPES) -> pd.DataFrame:
-    """One row per Regierungsbezirk (and a total row) with the key figures, German column names.
-
-    The three tables are read once and split per Regierungsbezirk in memory.
-    """
-    types = list(types)
-    kreis, gemeinde, partner = kreise(engine), gemeinden(engine), partners(engine, ALL_BAVARIA, types)
-    rows = []
-    for name in (*REGIERUNGSBEZIRKE, ALL_BAVARIA):
-        f = _figures(_in_regbez(kreis, name), _in_regbez(gemeinde, name), _in_regbez(partner, name), types)
-        rows.append(
-            {
-                "Regierungsbezirk": "Bayern gesamt" if name == ALL_BAVARIA else name,
-                "Kreise": f.kreise_total,
-                "Kreise mit Konzept": f.kreise_with_concept,
-                "in Erarbeitung": f.concept_status["in Erarbeitung"],
-                "unbekannt": f.concept_status["unbekannt"],
-                "Gemeinden": f.gemeinden_total,
-                "Gemeinden mit Konzept": f.gemeinden_with_concept,
-                **{f"KIZ {s}": n for s, n in f.kiz_status.items()},
-                "KIZ förderfähig (A3)": f.kiz_eligible,
-                **{f"Partner {t}": n for t, n in f.partner_types.items()},
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 @dataclass(frozen=True)
 class DataAge:
     """How old the shown facts are: when the research was checked and when the store last changed."""

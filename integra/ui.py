@@ -123,12 +123,16 @@ def _structures(key: StoreKey) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _figures_by_regbez(key: StoreKey, types: tuple[str, ...]) -> pd.DataFrame:
-    return queries.figures_by_regbez(_engine(key[0]), types)
+def _regbez_table(key: StoreKey) -> pd.DataFrame:
+    return gaps.regbez_table(gaps.kreis_figures(_engine(key[0])))
 
 
-def figures_by_regbez(types: tuple[str, ...]) -> pd.DataFrame:
-    return _figures_by_regbez(store_key(), types)
+REGBEZ_NOTE = "Immer alle sieben Regierungsbezirke und alle Partnertypen, zum Vergleich – unabhängig vom Filter."
+
+
+def regbez_table() -> pd.DataFrame:
+    """The one per-Regierungsbezirk table (all seven and Bayern gesamt, whatever the filter)."""
+    return _regbez_table(store_key())
 
 
 def kreise(filters: Filters) -> pd.DataFrame:

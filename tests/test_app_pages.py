@@ -117,7 +117,7 @@ def test_luecken_page_lists_and_charts(db_url):
     at.switch_page("views/luecken.py").run()
     assert not at.exception, at.exception
     missing, demand, partnerless, models, per_regbez, figures = (df.value for df in at.dataframe)  # in page order
-    assert list(per_regbez["Regierungsbezirk"]) == ["Oberfranken"]
+    assert list(per_regbez["Regierungsbezirk"])[-1] == "Bayern gesamt" and len(per_regbez) == 8  # always all
     assert len(figures) == 13 and len(partnerless) == 12 and set(models["Rang"]) == {1, 2, 3}
     assert len(missing) == 11 and "vorhanden" not in set(missing["Konzept"])
     assert set(demand["Kreis"]) == {"Kreisfreie Stadt Bamberg", "Kreisfreie Stadt Hof"}
@@ -258,3 +258,12 @@ def test_a_steckbrief_link_opens_luecken_with_the_kreis_chosen(db_url):
     at = _app(steckbrief="99999").switch_page("views/luecken.py").run()
     assert at.selectbox(key="steckbrief").value is None
     assert any("Steckbrief-Kreis „99999“" in i.value for i in at.info)
+
+
+def test_uebersicht_and_luecken_show_the_same_regierungsbezirk_table(db_url):
+    """Code review: two tables per Regierungsbezirk had drifted apart in columns and labels."""
+    at = _app(regbez="Schwaben").run()
+    first = next(t.value for t in at.dataframe if "Bayern gesamt" in set(t.value.iloc[:, 0]))
+    at.switch_page("views/luecken.py").run()
+    second = next(t.value for t in at.dataframe if "Bayern gesamt" in set(t.value.iloc[:, 0]))
+    assert first.equals(second) and len(first) == 8  # all seven and the total, whatever the filter

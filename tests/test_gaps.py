@@ -5,7 +5,7 @@ from __future__ import annotations
 from integra import gaps, queries
 from integra.models import IntegrationCentre
 from integra.store import transaction
-from integra.vocab import KIZ_ELIGIBLE
+from integra.vocab import KIZ_ELIGIBLE, REGIERUNGSBEZIRKE
 
 # Oberfranken in the seed: concepts in Stadt Bamberg and Stadt Hof, LK Coburg in Erarbeitung,
 # partners only in Stadt Bamberg (Caritas diocese, Migranten- und Integrationsbeirat).
@@ -57,11 +57,21 @@ def test_charts_count_undated_records_apart(engine):
     assert list(kreise["Anzahl"]) == sorted(kreise["Anzahl"])
 
 
-def test_regbez_figures_add_up(engine):
+def test_regbez_table_adds_up_to_its_total_row(engine):
     figures = gaps.kreis_figures(engine)
-    table = gaps.regbez_figures(figures).set_index("Regierungsbezirk")
-    assert table["Kreise"].sum() == 96 and table.loc["Oberfranken", "mit Konzept"] == 2
-    assert table["Gemeinden mit Konzept"].sum() == 20 and table["Caritas"].sum() == 8
+    table = gaps.regbez_table(figures)
+    assert list(table["Regierungsbezirk"]) == [*REGIERUNGSBEZIRKE, "Bayern gesamt"]
+    body, total = table.iloc[:-1], table.iloc[-1]
+    for column in ("Kreise", "mit Konzept", "Gemeinden", "Gemeinden mit Konzept", KIZ_ELIGIBLE, "Caritas"):
+        assert body[column].sum() == total[column], column
+    whole = queries.key_figures(engine)
+    assert (total["Kreise"], total["mit Konzept"], total["Gemeinden"], total["Gemeinden mit Konzept"]) == (
+        whole.kreise_total,
+        whole.kreise_with_concept,
+        whole.gemeinden_total,
+        whole.gemeinden_with_concept,
+    )
+    table = table.set_index("Regierungsbezirk")
     ofr = figures[figures["regbez"] == "Oberfranken"]
     assert table.loc["Oberfranken", "Partner je 100.000 Einw."] == round(
         ofr["partner"].sum() / ofr["population"].sum() * 1e5, 1

@@ -79,15 +79,6 @@ def test_partner_filters_and_search(engine):
     assert (unsourced["Quellenhinweis"] == "ohne Quelle (allgemein bekannt)").all() and len(unsourced) > 0
 
 
-def test_figures_by_regbez_rows_add_up(engine):
-    table = queries.figures_by_regbez(engine)
-    assert list(table["Regierungsbezirk"]) == [*REGIERUNGSBEZIRKE, "Bayern gesamt"]
-    body, total = table.iloc[:-1], table.iloc[-1]
-    for column in ("Kreise", "Kreise mit Konzept", "Gemeinden", "Gemeinden mit Konzept", "KIZ förderfähig (A3)"):
-        assert body[column].sum() == total[column], column
-    assert total["Kreise"] == 96
-
-
 def test_data_age_reports_check_date(engine):
     age = queries.data_age(engine)
     assert str(age.concepts_checked_to) == "2026-11-25"

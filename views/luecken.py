@@ -56,7 +56,7 @@ with models:
     ui.downloads(near.drop(columns="ags"), "vorbilder", "models")
 
 st.subheader("Nach Regierungsbezirk")
-ui.table_section(gaps.regbez_figures(figures), "", "regierungsbezirke_kennzahlen", "regbez")
+ui.table_section(ui.regbez_table(), ui.REGBEZ_NOTE, "regierungsbezirke_kennzahlen", "regbez")
 
 st.subheader("Alle Kreise")
 ui.table_section(gaps.display(figures), "", "kreise_kennzahlen", "figures")

@@ -73,8 +73,7 @@ with right:
     )
 
 st.subheader("Nach Regierungsbezirk")
-st.caption("Immer alle sieben Regierungsbezirke, zum Vergleich – unabhängig vom Filter; Partner: gewählte Typen.")
-ui.table(ui.figures_by_regbez(filters.partner_types), "regbez_table")
+ui.table_section(ui.regbez_table(), ui.REGBEZ_NOTE, "regierungsbezirke_kennzahlen", "regbez")
 
 st.subheader("Alle Kreise")
 st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
