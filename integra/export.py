@@ -18,31 +18,32 @@ from openpyxl.utils import get_column_letter
 
 from integra import geodata
 from integra.formatting import confidence_de, is_blank, local_stamp, note_de
+from integra.labels import labelled
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = {
-    "name": "Name",
-    "type": "Partnertyp",
-    "kind_detail": "Art laut Quelle",
-    "street": "Straße",
-    "plz": "PLZ",
-    "city": "Ort",
-    "gemeinde": "Gemeinde",
-    "gemeinde_ags": "Gemeinde-AGS",
-    "kreis": "Kreis",
-    "kreis_ags": "Kreis-AGS",
-    "regbez": "Regierungsbezirk",
-    "lat": "Breite",
-    "lon": "Länge",
-    "precision": "Lage genau auf",
-    "website": "Webseite",
-    "email": "E-Mail",
-    "phone": "Telefon",
-    "contact": "Kontakt",
-    "source_url": "Quelle",
-    "confidence": "Verlässlichkeit",
-    "updated_at": "Stand",
-}
+FIELDS = (
+    "name",
+    "type",
+    "kind_detail",
+    "street",
+    "plz",
+    "city",
+    "gemeinde",
+    "gemeinde_ags",
+    "kreis",
+    "kreis_ags",
+    "regbez",
+    "lat",
+    "lon",
+    "precision",
+    "website",
+    "email",
+    "phone",
+    "contact",
+    "source_url",
+    "confidence",
+    "updated_at",
+)
 
 
 def neutralise(value: object) -> object:
@@ -53,7 +54,7 @@ def neutralise(value: object) -> object:
 
 
 def _table(partners: pd.DataFrame) -> pd.DataFrame:
-    frame = partners.reindex(columns=list(COLUMNS)).rename(columns=COLUMNS)
+    frame = labelled(partners, FIELDS)
     frame["Stand"] = frame["Stand"].map(lambda moment: "" if is_blank(moment) else local_stamp(moment))
     frame["Verlässlichkeit"] = frame["Verlässlichkeit"].map(confidence_de)  # "hoch", not "high"
     frame["Quelle"] = frame["Quelle"].map(note_de)  # a researcher's English note, in German
@@ -100,7 +101,7 @@ def to_xlsx(partners: pd.DataFrame) -> bytes:
 
 def to_geojson(partners: pd.DataFrame) -> bytes:
     """Points with all partner properties (GIS tools read text as text, so nothing is changed)."""
-    props = partners.reindex(columns=[c for c in COLUMNS if c not in ("lat", "lon")]).astype(object)
+    props = partners.reindex(columns=[c for c in FIELDS if c not in ("lat", "lon")]).astype(object)
     props = props.where(props.notna(), None)
     features = [
         {

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from integra import gaps, geodata, queries, staticmap
 from integra.formatting import clip, confidence_de, is_blank, slug, web_links, year_text
-from integra.vocab import CONCEPT_COLOURS, CONCEPT_STRIPES, KIZ_ELIGIBLE, concept_phrase
+from integra.labels import kiz_label
+from integra.vocab import CONCEPT_COLOURS, CONCEPT_STRIPES, concept_phrase
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 MAX_PARTNERS = 14
@@ -143,12 +144,13 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     pdf.text("\n".join(lines))
     pdf.source_links(links)
     pdf.heading("Kommunales Integrationszentrum (KIZ)")
-    if not is_blank(kreis["kiz_status"]):
-        pdf.text(f"{kreis['kiz_status']}: {clip(kreis['kiz_name'], MAX_FIELD_CHARS)}")
+    kiz = kiz_label(kreis["kiz_status"], kreis["foerderfaehig"])
+    if kiz and not is_blank(kreis["kiz_status"]):
+        pdf.text(f"{kiz}: {clip(kreis['kiz_name'], MAX_FIELD_CHARS)}")
     else:
         pdf.text(
-            f"{KIZ_ELIGIBLE}: Konzept vorhanden, noch kein KIZ."
-            if kreis["foerderfaehig"]
+            f"{kiz}: Konzept vorhanden, noch kein KIZ."
+            if kiz
             else "Kein KIZ-Eintrag. Voraussetzung nach Antrag A3: ein beschlossenes Integrationskonzept."
         )
     pdf.heading(f"Partner mit Sitz im Kreis ({len(partners)})")

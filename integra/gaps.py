@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from integra import geodata, queries
+from integra.labels import kiz_label, labelled
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_ELIGIBLE, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
 
 PER = 100_000
@@ -37,9 +38,7 @@ def kreis_figures(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
     for ptype in PARTNER_TYPES:
         frame[ptype] = frame["ags"].map(by_type[ptype]).fillna(0).astype(int)
     frame["partner_je_100k"] = (frame["partner"] / frame["population"] * PER).round(1)
-    frame["kiz"] = frame["kiz_status"].where(
-        frame["kiz_status"].notna(), frame["foerderfaehig"].map({True: KIZ_ELIGIBLE, False: "–"})
-    )
+    frame["kiz"] = [kiz_label(s, e) for s, e in zip(frame["kiz_status"], frame["foerderfaehig"], strict=True)]
     return frame
 
 
@@ -118,24 +117,24 @@ def concepts_over_time(engine: Engine, regbez: str = ALL_BAVARIA) -> tuple[pd.Da
     return timeline, undated
 
 
-DISPLAY = {
-    "name": "Kreis",
-    "regbez": "Regierungsbezirk",
-    "status": "Konzept",
-    "year": "Jahr",
-    "kiz": "KIZ",
-    "gemeinden_mit_konzept": "Gemeinden mit Konzept",
-    "partner": "Partner",
-    **{t: t for t in PARTNER_TYPES},
-    "partner_je_100k": "Partner je 100.000 Einw.",
-    "population": "Einwohner",
-    "checked_on": "Konzept geprüft am",  # when the research was checked, not when the file was written
-}
+DISPLAY_FIELDS = (
+    "name",
+    "regbez",
+    "status",
+    "year",
+    "kiz",
+    "gemeinden_mit_konzept",
+    "partner",
+    *PARTNER_TYPES,
+    "partner_je_100k",
+    "population",
+    "checked_on",
+)
 
 
 def display(frame: pd.DataFrame) -> pd.DataFrame:
     """German column names and the columns a reader needs, for tables and exports."""
-    out = frame.reindex(columns=list(DISPLAY)).rename(columns=DISPLAY)
+    out = labelled(frame, DISPLAY_FIELDS, name="Kreis")
     out["Konzept"] = out["Konzept"].map(status_label, na_action="ignore")
     out["Konzept geprüft am"] = pd.to_datetime(out["Konzept geprüft am"]).dt.strftime("%d.%m.%Y")
     out["Jahr"] = out["Jahr"].astype("Int64")

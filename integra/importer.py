@@ -24,6 +24,7 @@ from integra import geodata, locate, snapshots
 from integra.columns import FIELDS, REQUIRED, guess_mapping, personal_columns
 from integra.export import FORMULA_START
 from integra.formatting import clip, http_url
+from integra.labels import LABELS
 from integra.models import ImportChange, ImportRun, Partner, table_of, utc_now
 from integra.store import data_token, mark_changed, transaction
 from integra.tabular import Table
@@ -54,26 +55,6 @@ DATA_FIELDS = (
     "confidence",
     "external_id",
 )
-FIELD_LABELS = {
-    "name": "Name",
-    "type": "Partnertyp",
-    "kind_detail": "Art laut Liste",
-    "street": "Straße",
-    "plz": "PLZ",
-    "city": "Ort",
-    "gemeinde_ags": "Gemeinde (AGS)",
-    "kreis_ags": "Kreis (AGS)",
-    "lat": "Breite",
-    "lon": "Länge",
-    "precision": "Lage genau auf",
-    "website": "Webseite",
-    "email": "E-Mail",
-    "phone": "Telefon",
-    "contact": "Kontakt",
-    "source_url": "Quelle",
-    "confidence": "Verlässlichkeit",
-    "external_id": "ID (extern)",
-}
 # Key of the PostgreSQL advisory lock all app processes take before an import writes (any constant).
 IMPORT_LOCK_ID = 4711
 # Fields that come from a column only when the column is mapped; otherwise stored values stay.
@@ -587,7 +568,7 @@ def changes_frame(plan: Plan) -> pd.DataFrame:
         {
             "Zeile": u.candidate.row,
             "Name": u.candidate.values["name"],
-            "Feld": FIELD_LABELS[f],
+            "Feld": LABELS[f],
             "bisher": "" if old is None else str(old),
             "neu": "" if new is None else str(new),
         }

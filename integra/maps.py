@@ -22,6 +22,7 @@ from integra import geodata, queries, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
 from integra.formatting import confidence_de, esc, is_blank, short_name, source_html, year_text
+from integra.labels import kiz_label
 from integra.maplayers import Areas, Attribution, Control, Labels, LayerSwitch, Markers, Style, View, marker_style
 from integra.vocab import (
     ALL_BAVARIA,
@@ -225,10 +226,9 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
 
 def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str], steckbrief: str | None) -> str:
     lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
-    if not is_blank(row.get("kiz_status")):
-        lines.append(f"KIZ: <b>{esc(row['kiz_status'])}</b> – {esc(row.get('kiz_name'))}")
-    elif row["foerderfaehig"]:
-        lines.append(f"KIZ: <b>{esc(KIZ_ELIGIBLE)}</b>")
+    if kiz := kiz_label(row.get("kiz_status"), row.get("foerderfaehig")):
+        name = row.get("kiz_name")
+        lines.append(f"KIZ: <b>{esc(kiz)}</b>" + ("" if is_blank(name) else f" – {esc(name)}"))
     lines.append(f"Partner mit Sitz hier: {int(row['partner'])}")
     if steckbrief:
         lines.append(f'<a href="{esc(steckbrief)}" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>')
@@ -281,7 +281,7 @@ def _area_layer(
             )
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
-    eligible = {row["ags"] for row in rows if row.get("foerderfaehig") in (True,)}  # numpy bools, NaN for Gemeinden
+    eligible = {row["ags"] for row in rows if kiz_label(None, row.get("foerderfaehig"))}  # NaN for Gemeinden
     features = [
         (
             row["ags"],

@@ -15,11 +15,11 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
 from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, note_de, web_links
+from integra.labels import kiz_label, labelled
 from integra.models import Concept, DataState, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
 from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_STATUSES,
-    KIZ_ELIGIBLE,
     KIZ_STATUSES,
     PARTNER_TYPES,
     REGIERUNGSBEZIRKE,
@@ -288,54 +288,53 @@ def data_age(engine: Engine) -> DataAge:
     return DataAge(checked, changed, population)
 
 
-KREIS_COLUMNS = {
-    "name": "Kreis",
-    "regbez": "Regierungsbezirk",
-    "status": "Konzept",
-    "title": "Titel",
-    "year": "Jahr",
-    "Quelle": "Quelle",
-    "Hinweis": "Hinweis",
-    "confidence": "Verlässlichkeit",
-    "KIZ": "KIZ",
-    "partner": "Partner",
-    "population": "Einwohner",
-}
+KREIS_FIELDS = (
+    "name",
+    "regbez",
+    "status",
+    "title",
+    "year",
+    "source_url",
+    "hint",
+    "confidence",
+    "kiz",
+    "partner",
+    "population",
+)
 
 
 def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSES) -> pd.DataFrame:
     """Kreise as the overview table shows them: concept with source, KIZ state incl. the A3 rule."""
     frame = frame[frame["status"].isin(list(statuses))]
-    kiz = frame["kiz_status"].where(frame["kiz_status"].notna(), frame["foerderfaehig"].map({True: KIZ_ELIGIBLE}))
     out = frame.assign(
         status=frame["status"].map(status_label),
-        Quelle=frame["source_url"].map(first_link),
+        source_url=frame["source_url"].map(first_link),
         # a status someone set without a source stays visible as such
-        Hinweis=[
+        hint=[
             UNSOURCED if status != "unbekannt" and not web_links(src) else None
             for status, src in zip(frame["status"], frame["source_url"], strict=True)
         ],
         confidence=frame["confidence"].map(confidence_de),
-        KIZ=kiz,
+        kiz=[kiz_label(s, e) for s, e in zip(frame["kiz_status"], frame["foerderfaehig"], strict=True)],
         year=frame["year"].astype("Int64"),
     )
-    return out[list(KREIS_COLUMNS)].rename(columns=KREIS_COLUMNS).reset_index(drop=True)
+    return labelled(out, KREIS_FIELDS, name="Kreis")
 
 
-PARTNER_COLUMNS = {
-    "name": "Name",
-    "type": "Partnertyp",
-    "kind_detail": "Art laut Quelle",
-    "city": "Ort",
-    "kreis": "Kreis",
-    "regbez": "Regierungsbezirk",
-    "precision": "Lage genau auf",
-    "website": "Webseite",
-    "contact": "Kontakt",
-    "Quelle": "Quelle",
-    "Quellenhinweis": "Quellenhinweis",
-    "confidence": "Verlässlichkeit",
-}
+PARTNER_FIELDS = (
+    "name",
+    "type",
+    "kind_detail",
+    "city",
+    "kreis",
+    "regbez",
+    "precision",
+    "website",
+    "contact",
+    "source_url",
+    "source_note",
+    "confidence",
+)
 
 
 def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
@@ -357,12 +356,12 @@ def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
         frame = frame[haystack.str.contains(needle, regex=False)]
     links = frame["source_url"].map(web_links)
     out = frame.assign(
-        Quelle=links.map(lambda urls: urls[0] if urls else None),
-        Quellenhinweis=[
+        source_url=links.map(lambda urls: urls[0] if urls else None),
+        source_note=[
             None if urls else (UNSOURCED if is_blank(src) else note_de(src))
             for urls, src in zip(links, frame["source_url"], strict=True)
         ],
         website=frame["website"].map(first_link),
         confidence=frame["confidence"].map(confidence_de),
     )
-    return out[list(PARTNER_COLUMNS)].rename(columns=PARTNER_COLUMNS).reset_index(drop=True)
+    return labelled(out, PARTNER_FIELDS)

@@ -18,6 +18,7 @@ from integra import auth, export, importer, tabular, ui
 from integra.columns import FIELDS, guess_mapping, personal_columns
 from integra.config import default_basemap
 from integra.formatting import local_stamp, md_text
+from integra.labels import labelled
 from integra.maps import points_map
 from integra.models import ImportRun
 from integra.store import db_failure
@@ -274,21 +275,13 @@ def show_plan(plan: importer.Plan) -> None:
         ui.table(_shown(pd.DataFrame(plan.removals, columns=[*importer.DATA_FIELDS, "id"])), "removed_table")
 
 
+_PREVIEW_FIELDS = ("name", "type", "street", "plz", "city", "gemeinde", "kreis", "precision", "website", "source_url")
+
+
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    columns = {
-        "name": "Name",
-        "type": "Partnertyp",
-        "street": "Straße",
-        "plz": "PLZ",
-        "city": "Ort",
-        "gemeinde": "Gemeinde",
-        "kreis": "Kreis",
-        "precision": "Lage genau auf",
-        "website": "Webseite",
-        "source_url": "Quelle",
-    }
-    shown = (["Zeile"] if "Zeile" in frame.columns else []) + list(columns)
-    return frame.reindex(columns=shown).rename(columns=columns)
+    """The preview's columns under their German labels, with the file's row number first where known."""
+    rows = ["Zeile"] if "Zeile" in frame.columns else []
+    return labelled(frame, (*rows, *_PREVIEW_FIELDS))
 
 
 def history(user: str) -> None:

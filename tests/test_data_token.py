@@ -14,6 +14,7 @@ from integra.config import PROJECT_DIR
 from integra.editing import ConceptChange
 from integra.maplayers import js_data
 from integra.store import data_token
+from integra.vocab import PARTNER_TYPES
 
 FILES = Path(__file__).parent / "files"
 
@@ -27,9 +28,9 @@ def test_every_write_renews_the_token(engine):
 
 def _cached_partner_total(at: AppTest) -> int:
     """Partners in the "Bayern gesamt" row of the per-Regierungsbezirk table, which the app caches."""
-    table = next(df.value for df in at.dataframe if "Kreise mit Konzept" in df.value.columns)
+    table = next(df.value for df in at.dataframe if "Bayern gesamt" in set(df.value.iloc[:, 0]))
     total = table[table["Regierungsbezirk"] == "Bayern gesamt"]
-    return int(total.filter(like="Partner ").sum(axis=1).item())
+    return int(total[list(PARTNER_TYPES)].sum(axis=1).item())
 
 
 def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
