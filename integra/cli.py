@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from integra import auth, backup, editing, export, factsheet, gaps, importer, maps, queries, seedbuild, tabular
 from integra.config import BASEMAP_NONE, BASEMAP_OSM, database_url
 from integra.formatting import local_time
+from integra.problems import Refused
 from integra.seed import seed_if_empty
 from integra.store import connected, db_failure, migrate, schema_revision
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
@@ -179,7 +180,7 @@ def _cmd_import_concepts(args: argparse.Namespace) -> int:
                 print(f"{args.file}: nichts geändert.", file=sys.stderr)
                 return 1
             editing.set_concepts(engine, changes, args.user)
-    except (OSError, tabular.FileRejected, importer.ImportRefused) as exc:
+    except (OSError, tabular.FileRejected, Refused) as exc:
         print(f"{args.file}: {exc} Nichts geändert.", file=sys.stderr)
         return 1
     print(f"{args.file}: {len(changes)} Konzepte übernommen (rückgängig auf der Seite Redaktion).")

@@ -19,13 +19,17 @@ from sqlalchemy.orm import Session
 
 from integra import locate, snapshots
 from integra.formatting import clip, web_links
-from integra.importer import ImportRefused, Problem
 from integra.models import Concept, Edit, IntegrationCentre, Region, table_of, utc_now
+from integra.problems import Problem, Refused
 from integra.store import mark_changed, transaction
 from integra.tabular import Table
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, fold
 
 TABLES = {"concepts": table_of(Concept), "integration_centres": table_of(IntegrationCentre)}
+
+
+class EditRefused(Refused):
+    """An editor's change or undo that the data rules refuse (German message); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -82,21 +86,21 @@ def _log(
 def _check_source(source_url: str | None) -> None:
     """A source given in a form must be one or more http(s) links (separated by " ; ")."""
     if source_url and len(web_links(source_url)) != len(source_url.split(" ; ")):
-        raise ImportRefused(f"Quelle „{source_url}“ ist keine gültige http(s)-Adresse")
+        raise EditRefused(f"Quelle „{source_url}“ ist keine gültige http(s)-Adresse")
 
 
 def _check_concept(change: ConceptChange) -> None:
     if change.status not in CONCEPT_STATUSES:
-        raise ImportRefused(f"Status „{change.status}“ unbekannt – erlaubt: {', '.join(CONCEPT_STATUSES)}")
+        raise EditRefused(f"Status „{change.status}“ unbekannt – erlaubt: {', '.join(CONCEPT_STATUSES)}")
     if change.year is not None and not 1950 <= change.year <= dt.date.today().year:
-        raise ImportRefused(f"Jahr {change.year} ist nicht plausibel")
+        raise EditRefused(f"Jahr {change.year} ist nicht plausibel")
 
 
 def _apply_concept(session: Session, batch: str, change: ConceptChange, user: str) -> None:
     _check_concept(change)
     region = session.get(Region, change.region_ags)
     if region is None or region.level == "regbez":
-        raise ImportRefused(f"Kein Kreis und keine Gemeinde mit AGS {change.region_ags}")
+        raise EditRefused(f"Kein Kreis und keine Gemeinde mit AGS {change.region_ags}")
     existing = session.scalar(select(Concept).where(Concept.region_ags == change.region_ags))
     if (change.source_url or None) != (existing.source_url if existing else None):
         _check_source(change.source_url)  # a researched source kept as it is may be a document, not a link
@@ -167,20 +171,20 @@ def save_kiz(
 ) -> str:
     """Add a KIZ proposal or change one (`kiz_id`); `place` is a Gemeinde name for the marker."""
     if status not in KIZ_STATUSES:
-        raise ImportRefused(f"KIZ-Status „{status}“ unbekannt – erlaubt: {', '.join(KIZ_STATUSES)}")
+        raise EditRefused(f"KIZ-Status „{status}“ unbekannt – erlaubt: {', '.join(KIZ_STATUSES)}")
     if not name.strip():
-        raise ImportRefused("Name des KIZ fehlt")
+        raise EditRefused("Name des KIZ fehlt")
     if len(name.strip()) > 300:
-        raise ImportRefused(f"Name des KIZ hat {len(name.strip())} Zeichen – höchstens 300")
+        raise EditRefused(f"Name des KIZ hat {len(name.strip())} Zeichen – höchstens 300")
     _check_source(source_url)
     lat = lon = None
     if place:
         try:
             location = locate.by_name(place)
         except locate.LocationError as exc:
-            raise ImportRefused(str(exc)) from exc
+            raise EditRefused(str(exc)) from exc
         if location.kreis_ags != kreis_ags:
-            raise ImportRefused(f"„{place}“ liegt nicht im gewählten Kreis")
+            raise EditRefused(f"„{place}“ liegt nicht im gewählten Kreis")
         lat, lon = location.lat, location.lon
     values = {
         "kreis_ags": kreis_ags,
@@ -195,7 +199,7 @@ def save_kiz(
     batch = str(uuid.uuid4())
     with transaction(engine) as session:
         if session.get(Region, kreis_ags) is None:
-            raise ImportRefused(f"Kein Kreis mit AGS {kreis_ags}")
+            raise EditRefused(f"Kein Kreis mit AGS {kreis_ags}")
         summary = f"KIZ {name.strip()}: „{status}“"
         if kiz_id is None:
             record_id = _inserted_id(session, insert(IntegrationCentre).values(**values))
@@ -213,7 +217,7 @@ def save_kiz(
         else:
             before = _row(session, "integration_centres", kiz_id)
             if before is None:
-                raise ImportRefused(f"KIZ {kiz_id} gibt es nicht")
+                raise EditRefused(f"KIZ {kiz_id} gibt es nicht")
             session.execute(update(IntegrationCentre).where(IntegrationCentre.id == kiz_id).values(**values))
             _log(
                 session,
@@ -235,9 +239,9 @@ def undo_batch(engine: Engine, batch: str, user: str) -> None:
     with transaction(engine) as session:
         edits = session.scalars(select(Edit).where(Edit.batch == batch).order_by(Edit.id.desc())).all()
         if not edits:
-            raise ImportRefused("Diese Änderung gibt es nicht.")
+            raise EditRefused("Diese Änderung gibt es nicht.")
         if edits[0].undone_at is not None:
-            raise ImportRefused("Diese Änderung wurde bereits rückgängig gemacht.")
+            raise EditRefused("Diese Änderung wurde bereits rückgängig gemacht.")
         for edit in edits:
             later = session.scalar(
                 select(Edit.id).where(
@@ -249,9 +253,7 @@ def undo_batch(engine: Engine, batch: str, user: str) -> None:
                 )
             )
             if later is not None:
-                raise ImportRefused(
-                    "Eine spätere Änderung betrifft denselben Eintrag – zuerst diese rückgängig machen."
-                )
+                raise EditRefused("Eine spätere Änderung betrifft denselben Eintrag – zuerst diese rückgängig machen.")
             table = TABLES[edit.table_name]
             if edit.action == "insert":
                 session.execute(delete(table).where(table.c.id == edit.record_id))
@@ -378,8 +380,8 @@ def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange]
                 _check_concept(change)
                 region = session.get(Region, ags)
                 if region is None or region.level == "regbez":
-                    raise ImportRefused(f"AGS {ags} ist weder Kreis noch Gemeinde")
-            except ImportRefused as exc:
+                    raise EditRefused(f"AGS {ags} ist weder Kreis noch Gemeinde")
+            except EditRefused as exc:
                 errors.append(Problem(number, table.headers[ags_col] if ags_col is not None else "Name", str(exc)))
                 continue
             changes.append(change)

@@ -11,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from integra import backup, editing, queries, tabular, ui
 from integra.editing import ConceptChange
 from integra.formatting import local_stamp, md_text
-from integra.importer import ImportRefused, problems_frame
+from integra.importer import problems_frame
+from integra.problems import Refused
 from integra.store import db_failure
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
 
@@ -84,7 +85,7 @@ def concept_form(user: str) -> None:
             )
             try:
                 editing.set_concept(ui.engine(), change, user)
-            except ImportRefused as exc:
+            except Refused as exc:
                 st.error(md_text(exc))
             else:
                 st.session_state.pop("concept_loaded", None)  # show the saved entry after the rerun
@@ -118,7 +119,7 @@ def kiz_form(user: str) -> None:
                 editing.save_kiz(
                     ui.engine(), kreise[kreis], status, name, user, place or None, note or None, source or None, kiz_id
                 )
-            except ImportRefused as exc:
+            except Refused as exc:
                 st.error(md_text(exc))
             else:
                 ui.saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
@@ -146,7 +147,7 @@ def concept_list(user: str) -> None:
     if st.button("Konzeptliste übernehmen", type="primary", key="apply_concepts"):
         try:
             editing.set_concepts(ui.engine(), changes, user)
-        except ImportRefused as exc:
+        except Refused as exc:
             st.error(md_text(exc))
         else:
             ui.saved(f"{len(changes)} Konzepte aus {uploaded.name} übernommen.")
@@ -169,7 +170,7 @@ def change_log(user: str) -> None:
     if st.button("Rückgängig machen", key="undo_edit_button"):
         try:
             editing.undo_batch(ui.engine(), labels[chosen], user)
-        except ImportRefused as exc:
+        except Refused as exc:
             st.error(md_text(exc))
         else:
             ui.saved("Änderung rückgängig gemacht.")

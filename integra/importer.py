@@ -26,6 +26,7 @@ from integra.export import FORMULA_START
 from integra.formatting import clip, http_url
 from integra.labels import LABELS
 from integra.models import ImportChange, ImportRun, Partner, table_of, utc_now
+from integra.problems import Problem, Refused
 from integra.store import data_token, mark_changed, transaction
 from integra.tabular import Table
 from integra.vocab import fold, partner_type_of
@@ -63,20 +64,8 @@ _MARKUP = re.compile("[<>]")  # looks like an HTML tag; no partner's name needs 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 
 
-class ImportRefused(RuntimeError):
+class ImportRefused(Refused):
     """The import cannot be applied or undone; the message is German and says why."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding in the file: row as the user sees it (None: whole file), column header, message."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -244,10 +233,19 @@ class _RowReader:
         return _number(lat_text), _number(lon_text), lat_text, lon_text
 
 
-def read_rows(
-    table: Table, mapping: dict[str, str | None] | None = None, consent: bool = False
-) -> tuple[list[Candidate], list[Problem], list[Problem], list[str], dict[str, str | None]]:
-    """Validate and locate every row: (candidates, errors, warnings, dropped personal columns, mapping)."""
+@dataclass
+class RowReport:
+    """What reading a file's rows found: the valid rows, the problems, and how columns were used."""
+
+    candidates: list[Candidate]
+    errors: list[Problem]
+    warnings: list[Problem]
+    dropped_columns: list[str]  # personal data, not stored without consent
+    mapping: dict[str, str | None]
+
+
+def read_rows(table: Table, mapping: dict[str, str | None] | None = None, consent: bool = False) -> RowReport:
+    """Validate and locate every row."""
     mapping = mapping or guess_mapping(table.headers)
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -255,7 +253,7 @@ def read_rows(
         if not mapping.get(required):
             label = FIELDS[required][0]
             message = f"{table.file_name}: Spalte „{label}“ fehlt (gefunden: {', '.join(table.headers)})"
-            return [], [Problem(None, label, message)], [], [], mapping
+            return RowReport([], [Problem(None, label, message)], [], [], mapping)
     reader = _RowReader(table, mapping, consent, dt.date.today().strftime("%d.%m.%Y"))
     dropped = [] if consent else personal_columns(table.headers, mapping)
     rows: list[tuple[int, dict, list[str]]] = []
@@ -305,7 +303,7 @@ def read_rows(
         seen[key] = number
         defaults = values.pop("_defaults", frozenset())
         candidates.append(Candidate(number, values, key, defaults))
-    return candidates, errors, warnings, dropped, mapping
+    return RowReport(candidates, errors, warnings, dropped, mapping)
 
 
 def _locate(reader: _RowReader, cells, lat, lon, lat_text, lon_text, ags) -> locate.Location:
@@ -372,27 +370,31 @@ def plan_import(
     only_valid: bool = False,
 ) -> Plan:
     """Read, validate, locate and compare a table with the store; changes nothing."""
-    candidates, errors, warnings, dropped, mapping = read_rows(table, mapping, consent)
+    report = read_rows(table, mapping, consent)
     if scope_kreis:
-        outside = [c for c in candidates if c.values["kreis_ags"] != scope_kreis]
-        errors += [Problem(c.row, mapping.get("city") or "Ort", "liegt nicht im gewählten Kreis") for c in outside]
-        candidates = [c for c in candidates if c.values["kreis_ags"] == scope_kreis]
+        city = report.mapping.get("city") or "Ort"
+        report.errors += [
+            Problem(c.row, city, "liegt nicht im gewählten Kreis")
+            for c in report.candidates
+            if c.values["kreis_ags"] != scope_kreis
+        ]
+        report.candidates = [c for c in report.candidates if c.values["kreis_ags"] == scope_kreis]
     plan = Plan(
         file_name=table.file_name,
         sha256=hashlib.sha256(data).hexdigest(),
         mode=mode,
         scope=f"Kreis {scope_kreis}" if scope_kreis else "Typen der Datei",
-        mapping=mapping,
-        candidates=candidates,
-        errors=errors,
-        warnings=warnings,
-        dropped_columns=dropped,
+        mapping=report.mapping,
+        candidates=report.candidates,
+        errors=report.errors,
+        warnings=report.warnings,
+        dropped_columns=report.dropped_columns,
         only_valid=only_valid,
         scope_kreis=scope_kreis,
     )
     plan.warnings += [
         Problem(None, column, "sieht nach persönlichen Daten aus – wird ohne Einwilligung nicht gespeichert")
-        for column in dropped
+        for column in report.dropped_columns
     ]
     plan.errors.sort(key=lambda p: p.row or 0)
     with engine.connect() as conn:

@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from integra import editing, queries
-from integra.editing import ConceptChange
-from integra.importer import ImportRefused
+from integra.editing import ConceptChange, EditRefused
 from integra.models import Concept, Edit
 from integra.tabular import read_table
 from tests.test_import import snapshot
@@ -36,7 +35,7 @@ def test_change_is_logged_with_old_value_and_undone_exactly(engine):
     editing.undo_batch(engine, batch, "Erika")
     after = snapshot(engine)
     assert [t for t in after if t[0] == "concepts"] == [t for t in before if t[0] == "concepts"]
-    with pytest.raises(ImportRefused, match="bereits"):
+    with pytest.raises(EditRefused, match="bereits"):
         editing.undo_batch(engine, batch, "Erika")
 
 
@@ -49,7 +48,7 @@ def test_new_gemeinde_concept_and_bad_values(engine):
         (ConceptChange("09471", "vorhanden", source_url="javascript:x"), "http"),
         (ConceptChange("091", "vorhanden"), "AGS"),
     ]:
-        with pytest.raises(ImportRefused, match=message):
+        with pytest.raises(EditRefused, match=message):
             editing.set_concept(engine, change, "E")
 
 
@@ -60,12 +59,12 @@ def test_kiz_proposal_and_undo_order(engine):
     kiz_id = int(centres["id"].iloc[0])
     second = editing.save_kiz(engine, "09564", "geplant", "KIZ Nürnberg", "E", kiz_id=kiz_id)
     assert queries.kreise(engine).set_index("ags").loc["09564", "kiz_status"] == "geplant"
-    with pytest.raises(ImportRefused, match="spätere Änderung"):
+    with pytest.raises(EditRefused, match="spätere Änderung"):
         editing.undo_batch(engine, first, "E")
     editing.undo_batch(engine, second, "E")
     editing.undo_batch(engine, first, "E")
     assert queries.integration_centres(engine).empty
-    with pytest.raises(ImportRefused, match="nicht im gewählten Kreis"):
+    with pytest.raises(EditRefused, match="nicht im gewählten Kreis"):
         editing.save_kiz(engine, "09564", "vorgeschlagen", "KIZ", "E", place="Bamberg")
 
 
