@@ -44,6 +44,20 @@ class ConceptChange:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class KizChange:
+    """A KIZ as an editor enters it: new (`kiz_id` None) or a change; `place` is a Gemeinde name for
+    the marker (else the Kreis centre)."""
+
+    kreis_ags: str
+    status: str
+    name: str
+    place: str | None = None
+    note: str | None = None
+    source_url: str | None = None
+    kiz_id: int | None = None
+
+
 def _row(session: Session, table_name: str, record_id: int) -> dict[str, object] | None:
     table = TABLES[table_name]
     row = session.execute(select(table).where(table.c.id == record_id)).mappings().first()
@@ -158,25 +172,16 @@ def set_concepts(engine: Engine, changes: list[ConceptChange], user: str) -> str
     return batch
 
 
-def save_kiz(
-    engine: Engine,
-    kreis_ags: str,
-    status: str,
-    name: str,
-    user: str,
-    place: str | None = None,
-    note: str | None = None,
-    source_url: str | None = None,
-    kiz_id: int | None = None,
-) -> str:
-    """Add a KIZ proposal or change one (`kiz_id`); `place` is a Gemeinde name for the marker."""
+def save_kiz(engine: Engine, change: KizChange, user: str) -> str:
+    """Add a KIZ proposal or change one; returns the batch id (for undo)."""
+    kreis_ags, status, name, place, kiz_id = change.kreis_ags, change.status, change.name, change.place, change.kiz_id
     if status not in KIZ_STATUSES:
         raise EditRefused(f"KIZ-Status „{status}“ unbekannt – erlaubt: {', '.join(KIZ_STATUSES)}")
     if not name.strip():
         raise EditRefused("Name des KIZ fehlt")
     if len(name.strip()) > 300:
         raise EditRefused(f"Name des KIZ hat {len(name.strip())} Zeichen – höchstens 300")
-    _check_source(source_url)
+    _check_source(change.source_url)
     lat = lon = None
     if place:
         try:
@@ -192,8 +197,8 @@ def save_kiz(
         "name": name.strip(),
         "lat": lat,
         "lon": lon,
-        "note": note or None,
-        "source_url": source_url or None,
+        "note": change.note or None,
+        "source_url": change.source_url or None,
         "updated_at": utc_now(),
     }
     batch = str(uuid.uuid4())

@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from integra import backup, editing, queries, tabular, ui
-from integra.editing import ConceptChange
+from integra.editing import ConceptChange, KizChange
 from integra.formatting import local_stamp, md_text
 from integra.importer import problems_frame
 from integra.problems import Refused
@@ -116,9 +116,8 @@ def kiz_form(user: str) -> None:
         note = st.text_area("Notiz", key="kiz_note")
         if st.form_submit_button("KIZ speichern", type="primary"):
             try:
-                editing.save_kiz(
-                    ui.engine(), kreise[kreis], status, name, user, place or None, note or None, source or None, kiz_id
-                )
+                change = KizChange(kreise[kreis], status, name, place or None, note or None, source or None, kiz_id)
+                editing.save_kiz(ui.engine(), change, user)
             except Refused as exc:
                 st.error(md_text(exc))
             else:

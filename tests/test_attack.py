@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from integra import backup, editing, export, factsheet, gaps, importer, mapframe, maps, queries
-from integra.editing import ConceptChange
+from integra.editing import ConceptChange, KizChange
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.models import Partner
 from integra.store import make_engine, transaction
@@ -63,7 +63,8 @@ def _edit(engine: Engine, canary: str) -> None:
         editing.set_concepts(engine, changes[i : i + 10], with_canary(PAYLOADS[i % len(PAYLOADS)], canary))
     for i, payload in enumerate(PAYLOADS[:30]):
         text = with_canary(payload, canary)
-        editing.save_kiz(engine, kreise[i], "vorgeschlagen", f"KIZ {i} {text}", text, note=text, source_url=SOURCE)
+        kiz = KizChange(kreise[i], "vorgeschlagen", f"KIZ {i} {text}", note=text, source_url=SOURCE)
+        editing.save_kiz(engine, kiz, text)
 
 
 def _concept_list(engine: Engine, canary: str) -> None:

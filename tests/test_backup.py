@@ -50,7 +50,7 @@ def _refused(engine, data: bytes, match: str, **options) -> str:
 
 
 def test_backup_and_restore_round_trip(engine):
-    editing.save_kiz(engine, "09564", "vorgeschlagen", "KIZ Nürnberg", "E")
+    editing.save_kiz(engine, editing.KizChange("09564", "vorgeschlagen", "KIZ Nürnberg"), "E")
     saved, state = backup.dump(engine), snapshot(engine)
     editing.set_concept(engine, ConceptChange("09471", "vorhanden"), "E")
     assert _data(snapshot(engine)) != _data(state)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from integra import editing, queries
-from integra.editing import ConceptChange, EditRefused
+from integra.editing import ConceptChange, EditRefused, KizChange
 from integra.models import Concept, Edit
 from integra.tabular import read_table
 from tests.test_import import snapshot
@@ -53,11 +53,13 @@ def test_new_gemeinde_concept_and_bad_values(engine):
 
 
 def test_kiz_proposal_and_undo_order(engine):
-    first = editing.save_kiz(engine, "09564", "vorgeschlagen", "KIZ Nürnberg", "E", place="Nürnberg", note="Antrag A3")
+    first = editing.save_kiz(
+        engine, KizChange("09564", "vorgeschlagen", "KIZ Nürnberg", place="Nürnberg", note="Antrag A3"), "E"
+    )
     centres = queries.integration_centres(engine)
     assert centres["name"].tolist() == ["KIZ Nürnberg"] and centres["lat"].notna().all()
     kiz_id = int(centres["id"].iloc[0])
-    second = editing.save_kiz(engine, "09564", "geplant", "KIZ Nürnberg", "E", kiz_id=kiz_id)
+    second = editing.save_kiz(engine, KizChange("09564", "geplant", "KIZ Nürnberg", kiz_id=kiz_id), "E")
     assert queries.kreise(engine).set_index("ags").loc["09564", "kiz_status"] == "geplant"
     with pytest.raises(EditRefused, match="spätere Änderung"):
         editing.undo_batch(engine, first, "E")
@@ -65,7 +67,7 @@ def test_kiz_proposal_and_undo_order(engine):
     editing.undo_batch(engine, first, "E")
     assert queries.integration_centres(engine).empty
     with pytest.raises(EditRefused, match="nicht im gewählten Kreis"):
-        editing.save_kiz(engine, "09564", "vorgeschlagen", "KIZ", "E", place="Bamberg")
+        editing.save_kiz(engine, KizChange("09564", "vorgeschlagen", "KIZ", place="Bamberg"), "E")
 
 
 def test_concept_list_by_ags_and_name_all_or_nothing(engine):
