@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from integra import auth, backup, editing, export, factsheet, gaps, importer, maps, queries, seedbuild, tabular
-from integra.config import BASEMAP_NONE, BASEMAP_OSM, database_url
+from integra.config import BASEMAP_NONE, BASEMAP_OSM, SEED_DIR, database_url
 from integra.formatting import local_time
 from integra.problems import Refused
 from integra.seed import seed_if_empty
@@ -22,11 +22,11 @@ from integra.store import connected, db_failure, migrate, schema_revision
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
 
 
-def init_database(url: str | None = None) -> bool:
+def init_database(url: str | None = None, seed_dir: Path = SEED_DIR) -> bool:
     """Create or migrate the database and seed it when empty; safe to run any number of times."""
     with connected(url) as engine:
         migrate(engine)
-        return seed_if_empty(engine)
+        return seed_if_empty(engine, seed_dir)
 
 
 def _cmd_init(_args: argparse.Namespace) -> int:

@@ -21,6 +21,9 @@ from integra.cli import init_database
 from integra.store import make_engine
 
 DATABASE_FIXTURES = {"engine", "db_url"}
+# Test databases are seeded from a frozen copy of data/seed/ (see its README): new research changes
+# data/seed/, not the numbers the tests expect.
+TEST_SEED = Path(__file__).parent / "files" / "seed"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,7 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database created and seeded by the real `init` path; tests work on copies of it."""
     path = tmp_path_factory.mktemp("template") / "integra.sqlite3"
-    init_database(f"sqlite:///{path}")
+    init_database(f"sqlite:///{path}", seed_dir=TEST_SEED)
     return path
 
 
@@ -56,7 +59,7 @@ def pg_template() -> Iterator[str]:
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    init_database(make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False))
+    init_database(make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False), seed_dir=TEST_SEED)
     yield name
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
