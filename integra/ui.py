@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -97,34 +97,36 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _kreise(key: StoreKey, regbez: str) -> pd.DataFrame:
-    return queries.kreise(_engine(key[0]), regbez)
+def _charts(engine: Engine, regbez: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    timeline, undated = gaps.concepts_over_time(engine, regbez)
+    return gaps.coverage_by_regbez(engine), timeline, undated
+
+
+# Every store read of the pages, by name: each takes the engine first, then plain, hashable arguments.
+QUERIES: dict[str, Callable[..., Any]] = {
+    "kreise": queries.kreise,
+    "gemeinden": queries.gemeinden,
+    "partners": queries.partners,
+    "kiz": queries.integration_centres,
+    "structures": queries.structures,
+    "data_age": queries.data_age,
+    "key_figures": queries.key_figures,
+    "kiz_references": queries.kiz_references,
+    "kreis_figures": gaps.kreis_figures,
+    "nearby_models": gaps.nearby_models,
+    "regbez_table": lambda engine: gaps.regbez_table(gaps.kreis_figures(engine)),
+    "charts": _charts,
+}
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _gemeinden(key: StoreKey, regbez: str) -> pd.DataFrame:
-    return queries.gemeinden(_engine(key[0]), regbez)
+def _cached(key: StoreKey, query: str, *args: Any) -> Any:
+    """One cache for all of QUERIES, keyed by data state, query name and arguments.
 
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _partners(key: StoreKey, regbez: str, types: tuple[str, ...]) -> pd.DataFrame:
-    return queries.partners(_engine(key[0]), regbez, types)
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _centres(key: StoreKey, regbez: str) -> pd.DataFrame:
-    return queries.integration_centres(_engine(key[0]), regbez)
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _structures(key: StoreKey) -> pd.DataFrame:
-    return queries.structures(_engine(key[0]))
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _regbez_table(key: StoreKey) -> pd.DataFrame:
-    return gaps.regbez_table(gaps.kreis_figures(_engine(key[0])))
+    Streamlit keys a cache by the decorated function and its arguments, so one generic wrapper
+    must get the query's name as an argument; otherwise different queries would share entries.
+    """
+    return QUERIES[query](_engine(key[0]), *args)
 
 
 REGBEZ_NOTE = "Immer alle sieben Regierungsbezirke und alle Partnertypen, zum Vergleich – unabhängig vom Filter."
@@ -132,24 +134,24 @@ REGBEZ_NOTE = "Immer alle sieben Regierungsbezirke und alle Partnertypen, zum Ve
 
 def regbez_table() -> pd.DataFrame:
     """The one per-Regierungsbezirk table (all seven and Bayern gesamt, whatever the filter)."""
-    return _regbez_table(store_key())
+    return _cached(store_key(), "regbez_table")
 
 
 def kreise(filters: Filters) -> pd.DataFrame:
-    return _kreise(store_key(), filters.regbez)
+    return _cached(store_key(), "kreise", filters.regbez)
 
 
 def partners(filters: Filters) -> pd.DataFrame:
-    return _partners(store_key(), filters.regbez, filters.partner_types)
+    return _cached(store_key(), "partners", filters.regbez, filters.partner_types)
 
 
 def _map_data(key: StoreKey, view: MapView) -> MapData:
     return MapData(
-        kreise=_kreise(key, view.regbez),
-        partners=_partners(key, view.regbez, view.partner_types),
-        centres=_centres(key, view.regbez),
-        gemeinden=_gemeinden(key, view.regbez) if view.level == LEVEL_GEMEINDEN else None,
-        structures=_structures(key),
+        kreise=_cached(key, "kreise", view.regbez),
+        partners=_cached(key, "partners", view.regbez, view.partner_types),
+        centres=_cached(key, "kiz", view.regbez),
+        gemeinden=_cached(key, "gemeinden", view.regbez) if view.level == LEVEL_GEMEINDEN else None,
+        structures=_cached(key, "structures"),
     )
 
 
@@ -489,20 +491,15 @@ def area_caption(filters: Filters) -> str:
     return "ganz Bayern" if filters.regbez == ALL_BAVARIA else f"Regierungsbezirk {filters.regbez}"
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _data_age(key: StoreKey) -> queries.DataAge:
-    return queries.data_age(_engine(key[0]))
-
-
 def data_stand() -> str:
     """'26.11.2026': the day of the last change in the store, the Stand printed on exported pictures."""
-    changed = _data_age(store_key()).last_change
+    changed = _cached(store_key(), "data_age").last_change
     return f"{local_time(changed):%d.%m.%Y}" if changed else ""
 
 
 def footer() -> None:
     """Sources, licences and how old the data is; shown under every page."""
-    age = _data_age(store_key())
+    age = _cached(store_key(), "data_age")
     checked = age.concepts_checked_to.strftime("%d.%m.%Y") if age.concepts_checked_to else "unbekannt"
     changed = f"{local_stamp(age.last_change)} Uhr" if age.last_change else "unbekannt"
     st.divider()
@@ -526,7 +523,7 @@ def kreis_table(filters: Filters) -> pd.DataFrame:
 
 def kreis_options(regbez: str = ALL_BAVARIA) -> dict[str, str]:
     """Kreis name -> AGS (of one Regierungsbezirk or all), for choosers."""
-    frame = _kreise(store_key(), regbez)
+    frame = _cached(store_key(), "kreise", regbez)
     return dict(zip(frame["name"], frame["ags"], strict=True))
 
 
@@ -591,23 +588,13 @@ def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
     )
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _kreis_figures(key: StoreKey, regbez: str) -> pd.DataFrame:
-    return gaps.kreis_figures(_engine(key[0]), regbez)
-
-
 def kreis_figures(filters: Filters) -> pd.DataFrame:
-    figures = _kreis_figures(store_key(), filters.regbez)
+    figures = _cached(store_key(), "kreis_figures", filters.regbez)
     return figures[figures["status"].isin(filters.statuses)]
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _nearby_models(key: StoreKey, regbez: str) -> pd.DataFrame:
-    return gaps.nearby_models(_engine(key[0]), regbez)
-
-
 def nearby_models(filters: Filters) -> pd.DataFrame:
-    return _nearby_models(store_key(), filters.regbez)
+    return _cached(store_key(), "nearby_models", filters.regbez)
 
 
 STECKBRIEF = "steckbrief"  # ?steckbrief=<AGS>: the Kreis popup of the map links here
@@ -730,38 +717,22 @@ def map_exports(view: MapView) -> None:
         )
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _kiz_references(key: StoreKey) -> pd.DataFrame:
-    return queries.kiz_references(_engine(key[0]))
-
-
 def kiz_references() -> pd.DataFrame:
     """The NRW model references (Übersicht), read once per data state instead of on every rerun."""
-    return _kiz_references(store_key())
+    return _cached(store_key(), "kiz_references")
 
 
 def centres_all() -> pd.DataFrame:
-    return _centres(store_key(), ALL_BAVARIA)
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _key_figures(key: StoreKey, regbez: str, types: tuple[str, ...]) -> queries.KeyFigures:
-    return queries.key_figures(_engine(key[0]), regbez, types)
+    return _cached(store_key(), "kiz", ALL_BAVARIA)
 
 
 def key_figures(filters: Filters) -> queries.KeyFigures:
-    return _key_figures(store_key(), filters.regbez, filters.partner_types)
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _charts_data(key: StoreKey, regbez: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
-    timeline, undated = gaps.concepts_over_time(_engine(key[0]), regbez)
-    return gaps.coverage_by_regbez(_engine(key[0])), timeline, undated
+    return _cached(store_key(), "key_figures", filters.regbez, filters.partner_types)
 
 
 def charts_data(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """Coverage per Regierungsbezirk, the cumulative timeline and the undated counts for the Lücken charts."""
-    return _charts_data(store_key(), filters.regbez)
+    return _cached(store_key(), "charts", filters.regbez)
 
 
 _FLASH = "meldung"
