@@ -26,9 +26,6 @@ from playwright.sync_api import Page, expect, sync_playwright
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.common import (
-    CHROMIUM,
-    FLAGS,
-    MAP_FRAME,
     RUNS,
     add_partners,
     fresh_database,
@@ -46,6 +43,7 @@ from integra.mapframe import frame_of
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapView, build_map
 from integra.store import data_token, make_engine
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
+from tests.browser import CHROMIUM, FLAGS, MAP_FRAME
 
 PARTNERS = 20_000
 OFFLINE = "karte=ohne+Hintergrundkarte"

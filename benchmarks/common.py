@@ -19,18 +19,6 @@ from integra.store import make_engine
 from integra.tabular import read_table
 from integra.vocab import PARTNER_TYPES
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 RUNS = 5  # browser timings are the median of this many page loads
 
 

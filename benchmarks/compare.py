@@ -19,8 +19,6 @@ import geopandas as gpd
 from playwright.sync_api import Browser, sync_playwright
 
 from benchmarks.common import (
-    CHROMIUM,
-    FLAGS,
     RUNS,
     add_partners,
     fresh_database,
@@ -35,6 +33,7 @@ from integra.assets import VENDOR_DIR, UnknownAssetError, localize
 from integra.config import BASEMAP_NONE
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapView, build_map, points_map
 from integra.store import make_engine
+from tests.browser import CHROMIUM, FLAGS
 
 PREFIX = VENDOR_DIR.as_uri()
 HEADER = ["Fall", "HTML App", "Basis", "x", "Bauen App", "Basis", "x", "Browser App", "Basis", "x"]

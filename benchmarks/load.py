@@ -21,9 +21,10 @@ from pathlib import Path
 
 from playwright.async_api import Browser, async_playwright, expect
 
-from benchmarks.common import CHROMIUM, FLAGS, MAP_FRAME, fresh_database, percentile, seconds, table
+from benchmarks.common import fresh_database, percentile, seconds, table
 from integra.devserver import running_app
 from integra.vocab import REGIERUNGSBEZIRKE
+from tests.browser import CHROMIUM, FLAGS, MAP_FRAME
 
 SESSIONS = 25
 MAX_SESSIONS = 50
