@@ -5,15 +5,11 @@ from __future__ import annotations
 import io
 
 import geopandas as gpd
-import matplotlib
-
-matplotlib.use("Agg")  # no display on servers and in CI
-
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -81,7 +77,8 @@ def render(
     The legend sits to the right of the map, outside it (inside it covered Kreise); `subtitle`
     carries the Stand and the source under the title.
     """
-    fig = plt.figure(figsize=size, dpi=150)
+    # A Figure of its own, not pyplot: no global figure registry shared by concurrent sessions on the server.
+    fig = Figure(figsize=size, dpi=150)
     # A fixed layout, so a 16:9 picture stays 16:9: title and Stand on top, the map on the left,
     # the legend beside it (inside the map it covered Kreise), the licence line at the bottom.
     top = 0.86 if title else 0.97
@@ -133,7 +130,6 @@ def render(
     fig.text(0.02, 0.015, ATTRIBUTION, fontsize=6, color="#333")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
     return buffer.getvalue()
 
 

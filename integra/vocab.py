@@ -1,7 +1,17 @@
-"""Closed vocabularies of the store and the lenient mapping of free text onto them.
+"""Closed vocabularies of the store, the glossary of shown words, and the lenient mapping of free text.
 
-Kept apart from the models because the seed builder, the map legend and (later) the
-importer all need the same words and colours without touching the database.
+Kept apart from the models because the seed builder, the map, the importer and the exports need
+the same words and colours without touching the database.
+
+Glossary (domain nouns stay German in code, everything else is English):
+- Kreis: a Landkreis or a kreisfreie Stadt (96), key `ags` with 5 digits; Gemeinde: 8 digits.
+- Regierungsbezirk (`regbez`): one of the seven; `ALL_BAVARIA` is the whole state.
+- Konzept: a kommunales Integrationskonzept; its status is one of CONCEPT_STATUSES, shown through
+  `status_label`/`concept_phrase` („kein Konzept“, never „keines“). „unbekannt“ means: nothing found.
+- KIZ: Kommunales Integrationszentrum; a KIZ record has a KIZ_STATUSES status. „KIZ förderfähig nach
+  Antrag A3“ (KIZ_ELIGIBLE) is derived, never stored: concept „vorhanden“ and no KIZ record.
+- Partner: a civil-society organisation with a seat; `type` is one of PARTNER_TYPES („Partnertyp“),
+  `kind_detail` the source's own word („Art laut Quelle“). `Region.kind` is Landkreis/Stadt/Markt….
 """
 
 from __future__ import annotations
