@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from sqlalchemy.engine import make_url
 from integra.cli import init_database
 from integra.store import make_engine
 
+# Every page script of the app, read from app.py's navigation (a new page is covered without a list to keep).
+APP_PAGES = re.findall(r'st\.Page\(\s*"(views/[a-z]+\.py)"', (Path(__file__).parents[1] / "app.py").read_text("utf-8"))
 DATABASE_FIXTURES = {"engine", "db_url"}
 # Test databases are seeded from a frozen copy of data/seed/ (see its README): new research changes
 # data/seed/, not the numbers the tests expect.

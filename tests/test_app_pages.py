@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from integra import queries
 from integra.config import PROJECT_DIR
+from tests.conftest import APP_PAGES
 
 APP = str(PROJECT_DIR / "app.py")
 TIMEOUT = 60
@@ -33,17 +34,7 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "views/uebersicht.py",
-        "views/karte.py",
-        "views/partner.py",
-        "views/luecken.py",
-        "views/hochladen.py",
-        "views/redaktion.py",
-    ],
-)
+@pytest.mark.parametrize("page", APP_PAGES)
 def test_every_page_renders(db_url, page):
     at = _app().run()
     at.switch_page(page).run()

@@ -18,15 +18,8 @@ from streamlit.testing.v1 import AppTest
 from integra.config import BASEMAPS, PROJECT_DIR
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
+from tests.conftest import APP_PAGES
 
-PAGES = [
-    "views/uebersicht.py",
-    "views/karte.py",
-    "views/partner.py",
-    "views/luecken.py",
-    "views/hochladen.py",
-    "views/redaktion.py",
-]
 JUNK = st.one_of(
     st.sampled_from(["", "Mars", "<script>alert(1)</script>", "{{7*7}}", "%C3%28", "x" * 2_000, "Ober bayern"]),
     st.text(max_size=30),
@@ -53,7 +46,7 @@ QUERIES = st.fixed_dictionaries(
 
 @pytest.mark.sqlite_only  # AppTest and the store are covered on PostgreSQL by test_app_pages
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(page=st.sampled_from(PAGES), query=QUERIES)
+@given(page=st.sampled_from(APP_PAGES), query=QUERIES)
 def test_any_page_with_any_query_shows_no_error(db_url, page, query):
     at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=90)
     for key, value in query.items():
