@@ -7,7 +7,7 @@ without this file, i.e. without page config, navigation and the shared filters.
 
 import streamlit as st
 
-from integra import german, serving, ui
+from integra.web import data, filters, german, serving, widgets
 
 serving.install()
 
@@ -15,10 +15,10 @@ st.set_page_config(
     page_title="Integrationslandkarte Bayern",
     page_icon="🗺️",
     layout="wide",
-    initial_sidebar_state="collapsed" if ui.presentation_mode() else "auto",
+    initial_sidebar_state="collapsed" if filters.presentation_mode() else "auto",
 )
-ui.warm_up()
-ui.page_style()
+data.warm_up()
+widgets.page_style()
 with st.sidebar:  # a zero-height frame; in the sidebar it takes no room above the page
     german.install_page()
 
@@ -35,7 +35,7 @@ navigation = st.navigation(
     ]
 )
 with serving.error_boundary():
-    ui.sidebar_filters(navigation.url_path)
+    filters.sidebar_filters(navigation.url_path)
     navigation.run()
 with serving.error_boundary():
-    ui.footer()
+    widgets.footer()

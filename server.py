@@ -15,7 +15,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from integra import geodata
-from integra.shell import GermanShell
+from integra.web.shell import GermanShell
 
 
 @asynccontextmanager

@@ -36,13 +36,13 @@ from benchmarks.common import (
     seconds,
     table,
 )
-from integra import ui
 from integra.config import BASEMAP_NONE, PROJECT_DIR
 from integra.devserver import running_app
-from integra.mapframe import frame_of
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapView, build_map
 from integra.store import data_token, make_engine
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
+from integra.web import data, mapview
+from integra.web.mapframe import frame_of
 from tests.browser import CHROMIUM, FLAGS, MAP_FRAME
 
 PARTNERS = 20_000
@@ -55,7 +55,7 @@ def _timed_reruns(at: AppTest, clear_map_cache: bool) -> list[float]:
     times = []
     for regbez in (*REGIERUNGSBEZIRKE, ALL_BAVARIA):
         if clear_map_cache:
-            ui._map_frame.clear()
+            mapview._map_frame.clear()
         start = time.perf_counter()
         at.selectbox(key="regbez").select(regbez).run()
         times.append(time.perf_counter() - start)
@@ -94,18 +94,18 @@ def build_rows(url: str) -> list[list[object]]:
     rows = []
     for level in POLYGONS:
         view = MapView(level=level, basemap=BASEMAP_NONE)
-        data = ui._map_data(key, view)
+        facts = data.map_data(view, key)
         built, rendered = [], []
         for _ in range(RUNS):
             start = time.perf_counter()
-            fmap = build_map(view, data)
+            fmap = build_map(view, facts)
             built.append(time.perf_counter() - start)
             start = time.perf_counter()
             frame_of(fmap)
             rendered.append(time.perf_counter() - start)
-        ui._map_frame(key, view)  # fills the map cache
+        mapview._map_frame(key, view)  # fills the map cache
         start = time.perf_counter()
-        ui._map_frame(key, view)
+        mapview._map_frame(key, view)
         hit = time.perf_counter() - start
         rows.append([level, millis(median(built)), millis(median(rendered)), f"{hit * 1000:.2f} ms".replace(".", ",")])
     engine.dispose()

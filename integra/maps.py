@@ -97,7 +97,7 @@ MAP_CSS = (
     "color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}"
 )
 # Projector: large type in tooltips, popups and controls, readable from the back of a room; the
-# map fills the frame, whose height follows the screen (ui.presentation_header).
+# map fills the frame, whose height follows the screen (web.filters.presentation_header).
 PRESENTATION_CSS = (
     ".leaflet-tooltip{font-size:18px;font-weight:600;color:#000;border:2px solid #000}"
     ".leaflet-popup-content{font-size:17px;line-height:1.45}"

@@ -3,7 +3,7 @@
 Hypothesis draws query strings from the real choices, empty selections and junk (unknown names,
 markup, very long values), AppTest runs the real app with them on one page, and the page must
 finish without an exception and without the German error box of `integra.serving` (which would
-mean an exception was caught). Unknown values get the visible German note of `ui.url_note`.
+mean an exception was caught). Unknown values get the visible German note of `web.filters.url_note`.
 """
 
 from __future__ import annotations

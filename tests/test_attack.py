@@ -23,12 +23,13 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, select
 
-from integra import backup, editing, export, factsheet, gaps, importer, mapframe, maps, queries
+from integra import backup, editing, export, factsheet, gaps, importer, maps, queries
 from integra.editing import ConceptChange, KizChange
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapData, MapView
 from integra.models import Partner
 from integra.store import make_engine, transaction
 from integra.tabular import read_table
+from integra.web import mapframe
 from tests.payloads import FORMULA_START, PAYLOADS, with_canary
 
 BAMBERG_KREIS, BAMBERG_STADT = "09471", "09461"

@@ -192,7 +192,7 @@ def test_the_first_bytes_are_german_and_say_the_map_is_loading(server, page):
     the app's own page replaces the loading line."""
     import urllib.request
 
-    from integra.shell import LOADING
+    from integra.web.shell import LOADING
 
     request = urllib.request.Request(f"{server}/karte", headers={"Accept-Encoding": "gzip, deflate, br"})
     with urllib.request.urlopen(request, timeout=30) as answer:

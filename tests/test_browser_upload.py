@@ -27,7 +27,7 @@ def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path
     page.goto(f"{server}/hochladen?{OFFLINE}")
     log_in(page, "Browser-Test", PASSWORD)
     expect(page.get_by_text("Angemeldet als")).to_be_visible(timeout=30_000)
-    # Streamlit's uploader speaks English; integra/german.py makes it (and the page's lang) German.
+    # Streamlit's uploader speaks English; integra/web/german.py makes it (and the page's lang) German.
     expect(page.locator('[data-testid="stFileUploader"]')).to_contain_text("höchstens 10 MB je Datei")
     assert page.evaluate("document.documentElement.lang") == "de"
     assert not re.search(r"Drag and drop|Browse files|per file|\bUpload\b", page.locator("body").inner_text())

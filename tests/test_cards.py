@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from integra.cards import cards_html
 from integra.formatting import PLACEHOLDER
+from integra.web.cards import cards_html
 
 
 def test_cards_escape_values_link_only_web_addresses_and_skip_blanks():

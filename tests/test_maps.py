@@ -11,12 +11,13 @@ import streamlit_folium
 from folium.plugins import MarkerCluster
 from sqlalchemy import update
 
-from integra import assets, mapframe, queries
+from integra import assets, queries
 from integra.config import BASEMAP_NONE, BASEMAP_OSM, PROJECT_DIR
 from integra.maplayers import Areas
 from integra.maps import LEVEL_GEMEINDEN, MapData, MapView, build_map, map_data
 from integra.models import Concept, Partner
 from integra.store import transaction
+from integra.web import mapframe
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

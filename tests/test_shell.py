@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit
 
-from integra.shell import LOADING, german_shell
+from integra.web.shell import LOADING, german_shell
 
 INDEX = Path(streamlit.__file__).with_name("static") / "index.html"
 

@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from integra import ui, upload_ui
+from integra.web import login, upload, widgets
 
-user = upload_ui.editor_page(
+user = login.editor_page(
     "Daten hochladen",
     "Partnerlisten als CSV oder Excel. Vor dem Übernehmen zeigt die Vorschau genau, was sich ändert; "
     "jeder Import lässt sich rückgängig machen.",
 )
 
-ui.flash()
+widgets.flash()
 st.subheader("1. Datei wählen")
-upload_ui.templates()
+upload.templates()
 uploaded = st.file_uploader(
-    "Partnerliste (CSV oder XLSX, höchstens 10 MB)", type=["csv", "xlsx"], key=upload_ui.uploader_key()
+    "Partnerliste (CSV oder XLSX, höchstens 10 MB)", type=["csv", "xlsx"], key=upload.uploader_key()
 )
 if uploaded is not None:
-    upload_ui.check_upload(uploaded.name, uploaded.getvalue(), user)
-upload_ui.history(user)
+    upload.check_upload(uploaded.name, uploaded.getvalue(), user)
+upload.history(user)

@@ -2,30 +2,30 @@
 
 import streamlit as st
 
-from integra import ui
 from integra.maps import MapView
+from integra.web import data, filters, mapview
 
-filters = ui.current_filters()
-level, basemap, presenting = ui.map_switches()
+chosen = filters.current_filters()
+level, basemap, presenting = filters.map_switches()
 if presenting:
-    ui.presentation_header(f"Integrationskonzepte – {ui.area_caption(filters)}")
+    filters.presentation_header(f"Integrationskonzepte – {filters.area_caption(chosen)}")
 else:
     st.title("Karte")
     st.caption(
-        f"{ui.area_caption(filters)} · Flächen: {level} · Stand der Daten: {ui.data_stand() or 'unbekannt'} · Klick "
-        "auf eine Fläche oder ein Symbol zeigt Quelle und Details."
+        f"{filters.area_caption(chosen)} · Flächen: {level} · Stand der Daten: {data.data_stand() or 'unbekannt'}"
+        " · Klick auf eine Fläche oder ein Symbol zeigt Quelle und Details."
     )
-    ui.phone_switches(level=True)
+    filters.phone_switches(level=True)
 
 view = MapView(
-    regbez=filters.regbez,
+    regbez=chosen.regbez,
     level=level,
-    statuses=filters.statuses,
-    partner_types=filters.partner_types,
+    statuses=chosen.statuses,
+    partner_types=chosen.partner_types,
     basemap=basemap,
     large=presenting,
 )
-ui.show_map(view, height=640)  # while presenting, CSS sizes the frame to the screen
+mapview.show_map(view, height=640)  # while presenting, CSS sizes the frame to the screen
 if not presenting:
-    ui.map_table(view)
-    ui.map_exports(view)
+    mapview.map_table(view)
+    mapview.map_exports(view)

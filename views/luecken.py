@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from integra import charts, gaps, ui
+from integra import charts, gaps
 from integra.vocab import PARTNER_TYPES
+from integra.web import data, filters, widgets
 
-filters = ui.current_filters()
+chosen = filters.current_filters()
 st.title("Lücken & Forderungen")
-st.caption(f"{ui.area_caption(filters)} · „unbekannt“ heißt: in den durchsuchten Quellen nichts gefunden.")
+st.caption(f"{filters.area_caption(chosen)} · „unbekannt“ heißt: in den durchsuchten Quellen nichts gefunden.")
 
 with st.container(border=True):
-    ui.factsheet_chooser()
+    widgets.factsheet_chooser()
 
-figures = ui.kreis_figures(filters)
+figures = data.kreis_figures(chosen)
 missing, demand, partnerless, models = st.tabs(
     [
         "Ohne beschlossenes Konzept",
@@ -23,7 +24,7 @@ missing, demand, partnerless, models = st.tabs(
 )
 with missing:
     table = gaps.display(gaps.without_concept(figures))
-    ui.table_section(
+    widgets.table_section(
         table,
         f"**{len(table)}** Kreise und kreisfreie Städte ohne bekanntes beschlossenes Konzept.",
         "ohne_konzept",
@@ -31,7 +32,7 @@ with missing:
     )
 with demand:
     table = gaps.display(gaps.demand_list(figures))
-    ui.table_section(
+    widgets.table_section(
         table,
         f"**{len(table)}** Kreise mit Konzept und ohne KIZ: hier fordert der Antrag A3 ein KIZ.",
         "forderung_kiz",
@@ -40,28 +41,30 @@ with demand:
 with partnerless:
     partner_type = st.selectbox("Partnertyp", PARTNER_TYPES, key="gap_type")
     table = gaps.display(gaps.without_partner(figures, partner_type))
-    ui.table_section(
+    widgets.table_section(
         table,
         f"**{len(table)}** Kreise ohne bekannten Partner vom Typ {partner_type}.",
         f"ohne_{partner_type.lower()}",
         "partnerless",
     )
 with models:
-    near = ui.nearby_models(filters)
+    near = data.nearby_models(chosen)
     st.write(
         "Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den Kreismitten). "
         "„Steckbrief“ öffnet die Seite in einem neuen Tab, mit dem Kreis zum Herunterladen gewählt."
     )
-    ui.table(ui.with_steckbrief_links(near), "models_table", links=["Quelle"], column_config=ui.STECKBRIEF_COLUMN)
-    ui.downloads(near.drop(columns="ags"), "vorbilder", "models")
+    widgets.table(
+        widgets.with_steckbrief_links(near), "models_table", links=["Quelle"], column_config=widgets.STECKBRIEF_COLUMN
+    )
+    widgets.downloads(near.drop(columns="ags"), "vorbilder", "models")
 
 st.subheader("Nach Regierungsbezirk")
-ui.table_section(ui.regbez_table(), ui.REGBEZ_NOTE, "regierungsbezirke_kennzahlen", "regbez")
+widgets.table_section(data.regbez_table(), widgets.REGBEZ_NOTE, "regierungsbezirke_kennzahlen", "regbez")
 
 st.subheader("Alle Kreise")
-ui.table_section(gaps.display(figures), "", "kreise_kennzahlen", "figures")
+widgets.table_section(gaps.display(figures), "", "kreise_kennzahlen", "figures")
 
-coverage, timeline, undated = ui.charts_data(filters)
+coverage, timeline, undated = data.charts_data(chosen)
 left, right = st.columns(2)
 with left:
     st.subheader("Abdeckung nach Regierungsbezirk")

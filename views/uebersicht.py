@@ -3,22 +3,22 @@
 import pandas as pd
 import streamlit as st
 
-from integra import ui
 from integra.vocab import KIZ_ELIGIBLE, KIZ_STATUSES, status_label
+from integra.web import data, filters, mapview, widgets
 
-filters = ui.current_filters()
+chosen = filters.current_filters()
 st.title("Integrationslandkarte Bayern")
 st.write(
     "Wo gibt es kommunale Integrationskonzepte, wo sind Kommunale Integrationszentren (KIZ) vorgeschlagen, "
-    f"und wo arbeiten Partner aus der Zivilgesellschaft? Angezeigt: **{ui.area_caption(filters)}**."
+    f"und wo arbeiten Partner aus der Zivilgesellschaft? Angezeigt: **{filters.area_caption(chosen)}**."
 )
 
-figures = ui.key_figures(filters)
+figures = data.key_figures(chosen)
 # The map first (a "Landkarte" that opened without one), the key figures beside it.
 on_map, beside = st.columns([3, 2])
 with on_map:
-    ui.phone_switches(level=False)
-    ui.show_map(ui.overview_view(filters), height=480)
+    filters.phone_switches(level=False)
+    mapview.show_map(filters.overview_view(chosen), height=480)
     st.page_link(
         "views/karte.py",
         label="Zur großen Karte",
@@ -44,12 +44,12 @@ cols[2].metric(
     help=f"{KIZ_ELIGIBLE}: Konzept vorhanden und noch kein KIZ eingetragen (abgeleitet, nicht gespeichert).",
 )
 cols[3].metric("Partner (gewählte Typen)", sum(figures.partner_types.values()))
-beside.caption(ui.with_concept_line(filters))
+beside.caption(widgets.with_concept_line(chosen))
 
 left, right = st.columns(2)
 with left:
     st.subheader("Konzeptstatus der Kreise")
-    ui.table(
+    widgets.table(
         pd.DataFrame(
             {
                 "Konzeptstatus": [status_label(s) for s in figures.concept_status],
@@ -59,7 +59,7 @@ with left:
         "status_table",
     )
     st.subheader("Kommunale Integrationszentren")
-    ui.table(
+    widgets.table(
         pd.DataFrame(
             {"Status": [*KIZ_STATUSES, KIZ_ELIGIBLE], "Kreise": [*figures.kiz_status.values(), figures.kiz_eligible]}
         ),
@@ -67,18 +67,18 @@ with left:
     )
 with right:
     st.subheader("Partner nach Typ")
-    ui.table(
+    widgets.table(
         pd.DataFrame({"Partnertyp": list(figures.partner_types), "Anzahl": list(figures.partner_types.values())}),
         "partner_type_table",
     )
 
 st.subheader("Nach Regierungsbezirk")
-ui.table_section(ui.regbez_table(), ui.REGBEZ_NOTE, "regierungsbezirke_kennzahlen", "regbez")
+widgets.table_section(data.regbez_table(), widgets.REGBEZ_NOTE, "regierungsbezirke_kennzahlen", "regbez")
 
 st.subheader("Alle Kreise")
 st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
-ui.table(
-    ui.kreis_table(filters),
+widgets.table(
+    data.kreis_table(chosen),
     "kreis_table",
     links=["Quelle"],
     empty="Kein Kreis passt zum gewählten Konzeptstatus – Status in der Seitenleiste ändern.",
@@ -86,7 +86,7 @@ ui.table(
 )
 
 with st.expander("Vorbild NRW: Kommunale Integrationszentren (Hintergrund zum Antrag)"):
-    ui.table(ui.kiz_references(), "nrw_table", links=["Quelle"])
+    widgets.table(data.kiz_references(), "nrw_table", links=["Quelle"])
 
 st.subheader("Datenquellen")
 st.markdown(

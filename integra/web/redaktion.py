@@ -8,13 +8,14 @@ import logging
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from integra import backup, editing, queries, tabular, ui
+from integra import backup, editing, queries, tabular
 from integra.editing import ConceptChange, KizChange
 from integra.formatting import local_stamp, md_text
 from integra.importer import problems_frame
 from integra.problems import Refused
 from integra.store import db_failure
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
+from integra.web import data, widgets
 
 log = logging.getLogger("integra")
 
@@ -46,10 +47,10 @@ def _describe(current: ConceptChange | None) -> str:
 
 
 def concept_form(user: str) -> None:
-    regions = queries.editable_regions(ui.engine())
+    regions = queries.editable_regions(data.engine())
     label = st.selectbox("Kreis oder Gemeinde", list(regions), key="concept_region")
     ags = regions[label]
-    current = editing.current_concept(ui.engine(), ags)
+    current = editing.current_concept(data.engine(), ags)
     if st.session_state.get("concept_loaded") != ags:
         _load_concept(current, ags)
     st.caption(md_text(_describe(current)))
@@ -84,17 +85,17 @@ def concept_form(user: str) -> None:
                 note.strip() or None,
             )
             try:
-                editing.set_concept(ui.engine(), change, user)
+                editing.set_concept(data.engine(), change, user)
             except Refused as exc:
                 st.error(md_text(exc))
             else:
                 st.session_state.pop("concept_loaded", None)  # show the saved entry after the rerun
-                ui.saved(f"Gespeichert: {label} – {status}" + ("" if source.strip() else " (ohne Quelle)"))
+                widgets.saved(f"Gespeichert: {label} – {status}" + ("" if source.strip() else " (ohne Quelle)"))
 
 
 def kiz_form(user: str) -> None:
-    kreise = ui.kreis_options()
-    centres = ui.centres_all()
+    kreise = data.kreis_options()
+    centres = data.centres_all()
     existing = {f"{r.name} ({r.kreis}, {r.status})": int(r.id) for r in centres.itertuples()}
     choice = st.selectbox("KIZ", ["– neuer Vorschlag –", *existing], key="kiz_choice")
     kiz_id = existing.get(choice)
@@ -117,11 +118,11 @@ def kiz_form(user: str) -> None:
         if st.form_submit_button("KIZ speichern", type="primary"):
             try:
                 change = KizChange(kreise[kreis], status, name, place or None, note or None, source or None, kiz_id)
-                editing.save_kiz(ui.engine(), change, user)
+                editing.save_kiz(data.engine(), change, user)
             except Refused as exc:
                 st.error(md_text(exc))
             else:
-                ui.saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
+                widgets.saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
 
 
 def concept_list(user: str) -> None:
@@ -137,30 +138,30 @@ def concept_list(user: str) -> None:
     except tabular.FileRejected as exc:
         st.error(md_text(exc))
         return
-    changes, errors = editing.read_concept_list(ui.engine(), table)
+    changes, errors = editing.read_concept_list(data.engine(), table)
     if errors:
         st.error(f"{len(errors)} Fehler – nichts übernommen.")
-        ui.table(problems_frame(errors), "concept_errors")
+        widgets.table(problems_frame(errors), "concept_errors")
         return
     st.write(f"{len(changes)} Änderungen bereit.")
     if st.button("Konzeptliste übernehmen", type="primary", key="apply_concepts"):
         try:
-            editing.set_concepts(ui.engine(), changes, user)
+            editing.set_concepts(data.engine(), changes, user)
         except Refused as exc:
             st.error(md_text(exc))
         else:
-            ui.saved(f"{len(changes)} Konzepte aus {uploaded.name} übernommen.")
+            widgets.saved(f"{len(changes)} Konzepte aus {uploaded.name} übernommen.")
 
 
 def change_log(user: str) -> None:
-    edits = editing.history(ui.engine())
+    edits = editing.history(data.engine())
     if edits.empty:
         st.caption("Noch keine Änderungen.")
         return
     shown_log = edits.drop(columns="batch").assign(
         Zeit=edits["Zeit"].map(local_stamp), rückgängig=edits["rückgängig"].map(local_stamp, na_action="ignore")
     )
-    ui.table(shown_log, "edit_log")
+    widgets.table(shown_log, "edit_log")
     open_batches = edits[edits["rückgängig"].isna()]
     if open_batches.empty:
         return
@@ -168,17 +169,17 @@ def change_log(user: str) -> None:
     chosen = st.selectbox("Änderung rückgängig machen", list(labels), key="undo_edit")
     if st.button("Rückgängig machen", key="undo_edit_button"):
         try:
-            editing.undo_batch(ui.engine(), labels[chosen], user)
+            editing.undo_batch(data.engine(), labels[chosen], user)
         except Refused as exc:
             st.error(md_text(exc))
         else:
-            ui.saved("Änderung rückgängig gemacht.")
+            widgets.saved("Änderung rückgängig gemacht.")
 
 
 def backups(user: str) -> None:
     st.download_button(
         "Sicherung herunterladen",
-        lambda: backup.dump(ui.engine()),
+        lambda: backup.dump(data.engine()),
         f"integrationslandkarte_{dt.date.today():%Y-%m-%d}.json.gz",
         "application/gzip",
         key="backup_download",
@@ -187,13 +188,13 @@ def backups(user: str) -> None:
     uploaded = st.file_uploader("Sicherung einspielen (ersetzt alle Daten)", type=["gz"], key="restore_upload")
     if uploaded is not None and st.button("Sicherung einspielen", type="primary", key="restore_button"):
         try:
-            counts = backup.restore(ui.engine(), uploaded.getvalue())
+            counts = backup.restore(data.engine(), uploaded.getvalue())
         except backup.BackupRejected as exc:
             st.error(md_text(f"{uploaded.name}: {exc} Nichts geändert."))
         except SQLAlchemyError as exc:
             st.error(md_text(f"{uploaded.name}: {db_failure(exc)} Nichts geändert."))
         else:
             log.warning("Sicherung %s eingespielt von %s: %s", uploaded.name, user, counts)  # who replaced all data
-            ui.saved(
+            widgets.saved(
                 f"Sicherung {uploaded.name} eingespielt ({counts['partners']} Partner, {counts['concepts']} Konzepte)."
             )

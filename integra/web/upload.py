@@ -1,20 +1,19 @@
-"""Widget groups of the "Daten hochladen" page: login, column mapping, preview, history.
+"""Widget groups of the "Daten hochladen" page: templates, column mapping, preview, apply, history.
 
-The page script calls these in order; every decision about data is made in
-`integra.importer`, `integra.tabular` and `integra.auth`.
+The page script calls these in order after `login.editor_page`; every decision about data is made
+in `integra.importer` and `integra.tabular`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit_folium import st_folium
 
-from integra import auth, export, importer, tabular, ui
+from integra import export, importer, tabular
 from integra.columns import FIELDS, guess_mapping, personal_columns
 from integra.config import default_basemap
 from integra.formatting import local_stamp, md_text
@@ -22,6 +21,8 @@ from integra.labels import labelled
 from integra.maps import points_map
 from integra.models import ImportRun
 from integra.store import db_failure
+from integra.web import widgets
+from integra.web.data import StoreKey, engine, kreis_options, store_key
 
 NOT_USED = "— nicht verwenden —"
 UPLOAD_GENERATION = "upload_generation"
@@ -30,111 +31,6 @@ UPLOAD_GENERATION = "upload_generation"
 def uploader_key() -> str:
     """The file chooser's key; a new one after each applied import empties it."""
     return f"upload_{st.session_state.get(UPLOAD_GENERATION, 0)}"
-
-
-def _secrets_section() -> dict | None:
-    try:
-        return dict(st.secrets.get("integra", {}))
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return None
-
-
-def _oidc_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return False
-
-
-def editor_page(title: str, caption: str) -> str:
-    """Title, caption and the login gate of an editors' page; stops the page for everybody else."""
-    st.title(title)
-    st.caption(caption)
-    user = editor()
-    if user is None:
-        ui.footer()  # st.stop() ends app.py too, which would otherwise add sources and data age
-        st.stop()
-    st.text(f"Angemeldet als {user}.")  # plain text: the name is free text, never markdown (review L1)
-    return user
-
-
-LOGIN_KEY = "editor_login"
-
-
-def _client_address() -> str:
-    """The address this connection's login attempts are counted under (see auth.client_address)."""
-    return auth.client_address(st.context.ip_address, st.context.headers.get_all("X-Forwarded-For"))
-
-
-def _setup_help(steps: str) -> None:
-    """What the administration does, folded away: party members cannot act on shell commands."""
-    with st.expander("Für die Administration: Redaktionspasswort einrichten"):
-        st.markdown(steps)
-
-
-def editor() -> str | None:
-    """The logged-in editor's name, or None after showing the login (or how to enable it).
-
-    A login counts only for the browser that made it and for 8 hours: Streamlit resumes a session
-    for anybody who presents its id, so every rerun compares the current connection's proof
-    (auth.client_proof) with the one recorded at login, and forgets the login on a mismatch.
-    """
-    if _oidc_configured():
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "OIDC")
-        st.button("Anmelden", on_click=st.login, type="primary")
-        return None
-    now = time.time()
-    proof = auth.client_proof(st.context.cookies, st.context.headers)
-    login = st.session_state.get(LOGIN_KEY)
-    if isinstance(login, auth.Login):
-        if login.holds(proof, now):
-            return login.name
-        del st.session_state[LOGIN_KEY]
-        st.info(
-            "Die Anmeldung gilt nicht mehr (nach 8 Stunden oder aus einer anderen Verbindung) – bitte erneut anmelden."
-        )
-    try:
-        stored = auth.configured_hash(_secrets_section())
-    except auth.PasswordTooShort:
-        st.warning(
-            "Ändern ist gesperrt, weil das eingerichtete Redaktionspasswort zu kurz ist. Bitte die "
-            "Administration fragen. Ansehen bleibt für alle offen."
-        )
-        _setup_help(
-            f"`INTEGRA_EDITOR_PASSWORD` ist kürzer als {auth.MIN_PASSWORD_LENGTH} Zeichen. Ein längeres "
-            "Passwort setzen (oder mit `python -m integra hash-password` einen Hash erzeugen) und die App "
-            "neu starten."
-        )
-        return None
-    if stored is None:
-        st.info(
-            "Ändern ist gesperrt: Für diese Installation ist noch kein Redaktionspasswort eingerichtet. Bitte die "
-            "Administration fragen. Ansehen bleibt für alle offen."
-        )
-        _setup_help(
-            "`python -m integra hash-password` ausführen und die ausgegebenen Zeilen in "
-            "`.streamlit/secrets.toml` eintragen – oder die Umgebungsvariable `INTEGRA_EDITOR_PASSWORD` "
-            "setzen, dann die App neu starten."
-        )
-        return None
-    with st.form("login"):
-        st.write("Ändern der Daten nur für die Redaktion.")
-        name = st.text_input(
-            "Ihr Name (wird bei Ihren Änderungen vermerkt)", key="login_name", max_chars=auth.MAX_NAME_LENGTH
-        )
-        password = st.text_input("Redaktionspasswort", type="password", key="login_password")
-        submitted = st.form_submit_button("Anmelden", type="primary")
-    if submitted:
-        attempt = auth.attempt_login(ui.engine(), _client_address(), lambda: auth.verify_password(password, stored))
-        if attempt.wait:
-            st.error(f"Zu viele Fehlversuche – bitte {attempt.wait} Sekunden warten.")
-        elif attempt.ok:
-            st.session_state[LOGIN_KEY] = auth.Login(auth.clean_name(name), proof, now + auth.LOGIN_SECONDS)
-            st.rerun()
-        else:
-            st.error("Passwort falsch.")
-    return None
 
 
 def templates() -> None:
@@ -157,7 +53,7 @@ def _table(name: str, digest: str, sheet: str | None, _data: bytes) -> tabular.T
 
 @st.cache_data(max_entries=8, show_spinner="Datei wird geprüft und mit dem Bestand verglichen …")
 def _plan(
-    key: ui.StoreKey,
+    key: StoreKey,
     name: str,
     digest: str,
     sheet: str | None,
@@ -169,7 +65,7 @@ def _plan(
     _data: bytes,
 ) -> importer.Plan:
     table = _table(name, digest, sheet, _data)
-    return importer.plan_import(ui.engine(), table, _data, dict(mapping), mode, scope, consent, only_valid)
+    return importer.plan_import(engine(), table, _data, dict(mapping), mode, scope, consent, only_valid)
 
 
 def _sheet(name: str, data: bytes) -> str | None:
@@ -193,7 +89,7 @@ def check_upload(name: str, data: bytes, user: str) -> None:
     mapping = mapping_editor(table, guess_mapping(table.headers))
     agreed = consent(table, mapping)
     mode, scope, only_valid = options()
-    plan = _plan(ui.store_key(), name, digest, sheet, tuple(mapping.items()), mode, scope, agreed, only_valid, data)
+    plan = _plan(store_key(), name, digest, sheet, tuple(mapping.items()), mode, scope, agreed, only_valid, data)
     show_plan(plan)
     apply_button(plan, user)
 
@@ -251,14 +147,14 @@ def show_plan(plan: importer.Plan) -> None:
                 f"{len(plan.errors)} Fehler in {md_text(plan.file_name)}. Ohne „nur gültige Zeilen übernehmen“ "
                 "wird nichts übernommen."
             )
-        ui.table(importer.problems_frame(plan.errors), "errors_table")
+        widgets.table(importer.problems_frame(plan.errors), "errors_table")
     if plan.warnings:
         with st.expander(f"{len(plan.warnings)} {'Hinweis' if len(plan.warnings) == 1 else 'Hinweise'}"):
-            ui.table(importer.problems_frame(plan.warnings), "warnings_table")
+            widgets.table(importer.problems_frame(plan.warnings), "warnings_table")
     new, changed, same, removed = st.tabs(["Neu", "Geändert", "Unverändert", "Entfernt"])
     with new:
         frame = importer.preview_frame(plan.inserts)
-        ui.table(_shown(frame), "new_table")
+        widgets.table(_shown(frame), "new_table")
         if len(frame):
             st_folium(
                 points_map(frame, default_basemap()),
@@ -268,11 +164,11 @@ def show_plan(plan: importer.Plan) -> None:
                 returned_objects=[],
             )
     with changed:
-        ui.table(importer.changes_frame(plan), "changed_table")
+        widgets.table(importer.changes_frame(plan), "changed_table")
     with same:
-        ui.table(_shown(importer.preview_frame(plan.unchanged)), "same_table")
+        widgets.table(_shown(importer.preview_frame(plan.unchanged)), "same_table")
     with removed:
-        ui.table(_shown(pd.DataFrame(plan.removals, columns=[*importer.DATA_FIELDS, "id"])), "removed_table")
+        widgets.table(_shown(pd.DataFrame(plan.removals, columns=[*importer.DATA_FIELDS, "id"])), "removed_table")
 
 
 _PREVIEW_FIELDS = ("name", "type", "street", "plz", "city", "gemeinde", "kreis", "precision", "website", "source_url")
@@ -286,11 +182,11 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 def history(user: str) -> None:
     st.subheader("Import-Historie")
-    runs = importer.history(ui.engine())
+    runs = importer.history(engine())
     if not runs:
         st.caption("Noch keine Importe.")
         return
-    ui.table(
+    widgets.table(
         pd.DataFrame(
             [
                 {
@@ -326,11 +222,11 @@ def history(user: str) -> None:
     confirmed = st.checkbox(f"Ja, Import Nr. {chosen} rückgängig machen", key=f"undo_confirm_{chosen}_{newest}")
     if st.button("Rückgängig machen", key="undo_button", disabled=not confirmed):
         try:
-            importer.undo_import(ui.engine(), chosen, user)
+            importer.undo_import(engine(), chosen, user)
         except importer.ImportRefused as exc:
             st.error(md_text(exc))
         else:
-            ui.saved(f"Import Nr. {chosen} ({open_runs[chosen].file_name}) rückgängig gemacht.")
+            widgets.saved(f"Import Nr. {chosen} ({open_runs[chosen].file_name}) rückgängig gemacht.")
 
 
 def _run_label(run: ImportRun) -> str:
@@ -353,7 +249,7 @@ def options() -> tuple[str, str | None, bool]:
     )
     scope = None
     if mode == importer.MODE_REPLACE:
-        kreise = ui.kreis_options()
+        kreise = kreis_options()
         choice = st.selectbox("Ersetzen für", ["alle Partner der Typen in der Datei", *kreise], key="scope")
         scope = kreise.get(choice)
     return mode, scope, st.checkbox("nur gültige Zeilen übernehmen", key="only_valid")
@@ -369,7 +265,7 @@ def apply_button(plan: importer.Plan, user: str) -> None:
                     "Die Daten wurden inzwischen geändert – die Vorschau ist jetzt "
                     "aktualisiert, bitte prüfen und erneut übernehmen."
                 )
-            run_id = importer.apply_import(ui.engine(), plan, user)
+            run_id = importer.apply_import(engine(), plan, user)
         except importer.ImportRefused as exc:
             st.error(md_text(exc))
         except SQLAlchemyError as exc:
@@ -378,7 +274,7 @@ def apply_button(plan: importer.Plan, user: str) -> None:
             st.session_state.pop("previewed_version", None)
             # A new file chooser: the applied preview is gone, and a second click cannot apply it again.
             st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1
-            ui.saved(
+            widgets.saved(
                 f"Import {run_id} übernommen: {len(plan.inserts)} neu, {len(plan.updates)} geändert, "
                 f"{len(plan.removals)} entfernt. Karte und Tabellen zeigen die neuen Daten."
             )

@@ -1,5 +1,5 @@
 // The page shell of Streamlit is English (<html lang="en">, uploader, table toolbar, "Page not found").
-// This script runs in a zero-height same-origin frame of every page (integra/german.py) and makes the
+// This script runs in a zero-height same-origin frame of every page (integra/web/german.py) and makes the
 // app's document German: lang="de" (hyphenation, screen readers) and the shell's English texts.
 (function () {
   var doc = window.parent.document;

@@ -1,6 +1,6 @@
 """Tables as cards for phones: a wide grid showed one to three columns on 390 px, with no hint of more.
 
-`ui.table` puts the cards beside every grid of more than a few columns; CSS (ui._PAGE_CSS) shows
+`widgets.table` puts the cards beside every grid of more than a few columns; CSS (widgets._PAGE_CSS) shows
 the cards instead of the grid below 640 px. Every value is escaped here, and only http(s) links
 (`formatting.http_url`) become anchors, so a partner's name stays text on the phone as well.
 """

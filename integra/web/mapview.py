@@ -1,0 +1,156 @@
+"""The map on a page: the cached frame, the hint when a filter leaves it empty, its table and exports."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from integra import export, gaps, maps, queries
+from integra.maps import LEVEL_GEMEINDEN, MapView
+from integra.vocab import ALL_BAVARIA, status_label
+from integra.web import mapframe
+from integra.web.data import CACHE_SECONDS, StoreKey, data_stand, engine, map_data, store_key
+from integra.web.mapframe import MapFrame
+from integra.web.widgets import steckbrief_href, table
+
+log = logging.getLogger("integra")
+
+
+# A frame is immutable, so the resource cache hands out the same object without copying. No
+# time limit: the data token in the key already retires frames of old data, and a projector
+# left on one view for an hour should not pay a rebuild when the next district is chosen.
+# Bounded instead by count: 32 views of 0.5–5 MB each.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
+    log.info("Karte gebaut: %s, %s", view.regbez, view.level)  # how often, is visible in the server log
+    # The map lives in the component's frame (<base>/component/<name>/index.html): two levels up is the app.
+    return mapframe.frame_of(
+        maps.build_map(view, map_data(view, key), steckbrief_href=lambda name: "../../" + steckbrief_href(name))
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _empty_map_hint(key: StoreKey, view: MapView) -> str | None:
+    """Why the map of this view colours nothing, or None; made once per view and data state, not per rerun."""
+    if not view.statuses:
+        return "Kein Konzeptstatus gewählt – die Karte zeigt nur die Grenzen. Status in der Seitenleiste wählen."
+    data = map_data(view, key)
+    areas = data.gemeinden if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None else data.kreise
+    if areas["status"].isin(view.statuses).any():
+        return None
+    return (
+        f"Keine {view.level} mit Konzeptstatus {', '.join(f'„{status_label(s)}“' for s in view.statuses)} in "
+        f"{'Bayern' if view.regbez == ALL_BAVARIA else view.regbez} – die Karte zeigt nur die Grenzen."
+    )
+
+
+def show_map(view: MapView, height: int) -> None:
+    """The map of this view; built once per view and data state, then sent from the cache.
+
+    A filter that leaves nothing to colour still gets the framed map of the Regierungsbezirk,
+    with a German hint above it saying why it is empty.
+    """
+    key = store_key()
+    if hint := _empty_map_hint(key, view):
+        st.info(hint)
+    if not view.partner_types:
+        st.caption("Keine Partnertypen gewählt – Partner sind ausgeblendet.")
+    mapframe.show(_map_frame(key, view), key="karte", height=height)
+
+
+_GEMEINDE_COLUMNS = {"name": "Gemeinde", "kind": "Art", "status": "Konzept", "title": "Titel", "year": "Jahr"}
+
+
+def map_table(view: MapView) -> None:
+    """„Tabelle statt Karte“ under the map: the areas it colours, for screen readers, keyboards and
+    anyone who cannot tell the colours apart."""
+    data = map_data(view)
+    with st.expander("Tabelle statt Karte"):
+        if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
+            frame = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
+            frame = frame.assign(status=frame["status"].map(status_label), year=frame["year"].astype("Int64"))
+            table(
+                frame[list(_GEMEINDE_COLUMNS)].rename(columns=_GEMEINDE_COLUMNS),
+                "map_table",
+                empty="Keine Gemeinde im Filter.",
+            )
+        else:
+            table(
+                queries.kreis_display(data.kreise, view.statuses),
+                "map_table",
+                links=["Quelle"],
+                empty="Kein Kreis im Filter.",
+            )
+
+
+def map_exports(view: MapView) -> None:
+    """Downloads of what the map shows: partner and Kreis tables, the map as offline HTML and as PNG.
+
+    Files are only made when a button is pressed (callables), so the map page stays fast. No
+    button reruns the page (`on_click="ignore"`): a rerun during the download replaced the
+    deferred file, and the fourth or fifth click in a row delivered nothing (review L4).
+    """
+    data = map_data(view)
+    stem = "bayern" if view.regbez == ALL_BAVARIA else view.regbez.lower()
+    kreise = data.kreise[data.kreise["status"].isin(view.statuses)]
+    with st.expander("Exportieren"):
+        cols = st.columns(4)
+        cols[0].download_button(
+            "Partner CSV", lambda: export.to_csv(data.partners), f"partner_{stem}.csv", "text/csv", on_click="ignore"
+        )
+        cols[1].download_button(
+            "Partner Excel",
+            lambda: export.to_xlsx(data.partners),
+            f"partner_{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+        )
+        cols[2].download_button(
+            "Partner GeoJSON",
+            lambda: export.to_geojson(data.partners),
+            f"partner_{stem}.geojson",
+            "application/geo+json",
+            on_click="ignore",
+        )
+        cols[3].download_button(
+            "Kreise GeoJSON",
+            lambda: export.areas_geojson(kreise),
+            f"kreise_{stem}.geojson",
+            "application/geo+json",
+            on_click="ignore",
+        )
+        cols = st.columns(4)
+        cols[0].download_button(
+            "Kreise CSV",
+            lambda: export.frame_csv(gaps.display(gaps.kreis_figures(engine(), view.regbez))),
+            f"kreise_{stem}.csv",
+            "text/csv",
+            on_click="ignore",
+        )
+        cols[1].download_button(
+            "Karte als HTML (offline)",
+            lambda: maps.standalone_html(view, data),
+            f"karte_{stem}.html",
+            "text/html",
+            on_click="ignore",
+        )
+        stand = data_stand()
+        cols[2].download_button(
+            "Karte als PNG (4:3)",
+            lambda: maps.static_png(view, data, stand=stand),
+            f"karte_{stem}.png",
+            "image/png",
+            on_click="ignore",
+        )
+        cols[3].download_button(
+            "Karte als PNG (16:9)",
+            lambda: maps.static_png(view, data, wide=True, stand=stand),
+            f"karte_{stem}_16x9.png",
+            "image/png",
+            on_click="ignore",
+        )
+        st.caption(
+            "Dateien entstehen beim Klick; Bilder und die HTML-Karte brauchen ein paar Sekunden, der Knopf ist "
+            "so lange ausgegraut."
+        )

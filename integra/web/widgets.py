@@ -1,0 +1,196 @@
+"""Building blocks every page shares: page style, tables with downloads, Steckbrief links, footer, flash.
+
+Pages stay thin: they lay out these blocks and pass them frames from `integra.web.data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from integra import export, factsheet, geodata
+from integra.formatting import local_stamp, md_text, short_name, shown
+from integra.web import cards, data
+from integra.web.filters import Filters, url_note
+
+# Page-wide look: captions at 7:1 instead of Streamlit's 4.2:1 grey, headings that hyphenate (German
+# with lang="de") instead of breaking mid-word on a phone, and wide tables as cards on a phone.
+_PAGE_CSS = """<style>
+[data-testid="stCaptionContainer"] {color: #3d4852;}
+h1, h2, h3 {hyphens: auto; -webkit-hyphens: auto; overflow-wrap: break-word;}
+@media (max-width: 640px) {
+  h1 {font-size: 1.75rem !important;}  /* "Integrationslandkarte" broke mid-word at 44 px */
+  [data-testid="stExpandSidebarButton"]::after {content: "Menü"; margin-left: 4px; font-weight: 600;}
+}
+.integra-cards {display: none;}
+.integra-card {border: 1px solid #c9d1d8; border-radius: 6px; padding: 8px 10px; margin: 0 0 8px; font-size: 15px;
+               line-height: 1.45; overflow-wrap: anywhere;}
+.integra-card span {color: #3d4852;}
+@media (max-width: 640px) {
+  [class*="st-key-cards_"] [data-testid="stDataFrame"] {display: none;}
+  [class*="st-key-cards_"] .integra-cards {display: block;}
+}
+</style>"""
+
+
+def page_style() -> None:
+    """Once per page run (app.py)."""
+    st.html(_PAGE_CSS)
+
+
+def footer() -> None:
+    """Sources, licences and how old the data is; shown under every page."""
+    age = data.data_age()
+    checked = age.concepts_checked_to.strftime("%d.%m.%Y") if age.concepts_checked_to else "unbekannt"
+    changed = f"{local_stamp(age.last_change)} Uhr" if age.last_change else "unbekannt"
+    st.divider()
+    st.caption(
+        f"**Datenstand:** Recherche zu Konzepten geprüft am {checked}; letzte Änderung im Datenbestand {changed}; "
+        f"Einwohnerzahlen Stand {pd.Timestamp(geodata.POPULATION_DATE):%d.%m.%Y}; "
+        f"Verwaltungsgrenzen Stand {pd.Timestamp(geodata.GEODATA_DATE):%d.%m.%Y}. "
+        "Jeder Eintrag nennt seine Quelle und deren Verlässlichkeit; „unbekannt“ heißt: in den durchsuchten "
+        "Quellen nichts gefunden."
+    )
+    st.caption(geodata.ATTRIBUTION)
+
+
+CARD_COLUMNS = 3  # tables wider than this are shown as cards on a phone
+
+
+PLAIN_NUMBERS = ("Jahr", "Rang", "Zeile", "Nr.")  # numbers that are names, not amounts: no digit grouping
+
+
+def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None, **options: Any) -> None:
+    """Every table of the app: no index, "–" for missing values, `links` as link columns, and the
+    hint `empty` above it when a filter left no row."""
+    if empty and frame.empty:
+        st.info(empty)
+    display = shown(frame, links)
+    # German digit grouping and decimal comma where the browser is German ("141.029", "0,6"); years stay "2019".
+    config = {
+        column: st.column_config.NumberColumn(column, format="localized")
+        for column in display.columns
+        if pd.api.types.is_numeric_dtype(display[column])
+        and not pd.api.types.is_bool_dtype(display[column])
+        and column not in PLAIN_NUMBERS
+    }
+    config.update({column: st.column_config.LinkColumn(column) for column in links if column in frame.columns})
+    config.update(options.pop("column_config", None) or {})
+    if len(frame.columns) <= CARD_COLUMNS:  # narrow enough for a phone as it is
+        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
+        return
+    with st.container(key=f"cards_{key}"):  # on a phone the cards replace the grid (_PAGE_CSS)
+        st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
+        st.html(cards.cards_html(display, links))
+
+
+def table_section(
+    frame: pd.DataFrame, summary: str, stem: str, key: str, links: Sequence[str] = (), **options: Any
+) -> None:
+    """A list to take along: one line saying what it is, the table, and its CSV/Excel downloads."""
+    if summary:
+        st.write(summary)
+    table(frame, f"{key}_table", links, **options)
+    downloads(frame, stem, key)
+
+
+def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV (German Excel) and XLSX buttons for a table as shown; formula cells are made inert."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "CSV",
+        export.frame_csv(frame),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Excel",
+        export.frame_xlsx(frame, stem),
+        f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+REGBEZ_NOTE = "Immer alle sieben Regierungsbezirke und alle Partnertypen, zum Vergleich – unabhängig vom Filter."
+
+
+def with_concept_line(filters: Filters) -> str:
+    """'Mit Konzept (7): München, Augsburg, …' for the area – the answer a meeting asks for first."""
+    frame = data.kreise(filters)
+    names = sorted(short_name(n) for n in frame.loc[frame["status"] == "vorhanden", "name"])
+    if not names:
+        return "Mit Konzept: noch kein Kreis in diesem Gebiet (laut durchsuchten Quellen)."
+    return md_text(f"Mit Konzept ({len(names)}): {', '.join(names)}")
+
+
+STECKBRIEF = "steckbrief"  # ?steckbrief=<AGS>: the Kreis popup of the map links here
+
+
+def steckbrief_href(kreis_name: str) -> str:
+    """The address of the Lücken page with this Kreis's Steckbrief chosen, relative to a page of the app.
+
+    A bound selectbox keeps its option's label in the address, so the Kreis is named there by name.
+    """
+    return f"luecken?{urlencode({STECKBRIEF: kreis_name})}"
+
+
+STECKBRIEF_COLUMN = {"Steckbrief": st.column_config.LinkColumn("Steckbrief", display_text="Steckbrief (PDF)")}
+
+
+def with_steckbrief_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of Kreise (`Kreis` holds the name) with a link to each one's Steckbrief; `ags` dropped."""
+    return frame.drop(columns="ags").assign(Steckbrief=frame["Kreis"].map(steckbrief_href))
+
+
+def factsheet_chooser() -> None:
+    """Choose a Kreis (or arrive from a map popup with `?steckbrief=AGS`) and download its Steckbrief.
+
+    All 96 Kreise are offered whatever the filter, so a link from the map of Bayern always works;
+    the PDF is made when the button is pressed (the button is greyed out meanwhile).
+    """
+    kreise = data.kreis_options()
+    url_note({STECKBRIEF: list(kreise)})
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    name = left.selectbox(
+        "Kreis-Steckbrief (PDF, eine Seite A4)",
+        list(kreise),
+        index=None,
+        key=STECKBRIEF,
+        placeholder="Kreis oder kreisfreie Stadt wählen",
+        bind="query-params",
+    )
+    right.download_button(
+        "Steckbrief herunterladen",
+        (lambda: factsheet.factsheet_pdf(data.engine(), kreise[name])) if name else b"",
+        factsheet.file_name(name) if name else "steckbrief.pdf",
+        "application/pdf",
+        key="steckbrief_pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        disabled=name is None,
+    )
+
+
+_FLASH = "meldung"
+
+
+def saved(message: str) -> None:
+    """Confirm a write after the rerun that shows its result (the new data token refreshes every table)."""
+    st.session_state[_FLASH] = message
+    st.rerun()
+
+
+def flash() -> None:
+    """The confirmation left by `saved`, once, as plain text (it may name a file or a Kreis)."""
+    if message := st.session_state.pop(_FLASH, None):
+        st.success(md_text(message))
