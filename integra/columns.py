@@ -1,15 +1,16 @@
-"""Which column of an uploaded table holds which partner field, guessed from its header.
+"""Which column of an uploaded table holds which field, guessed from its header: one matcher for all lists.
 
-People write `Organisation`, `Einrichtung` or `Name`; `Str.` or `Adresse`. The guess is only a
-proposal: the upload page lets the user correct it before anything is validated. Columns that
-look like personal data of volunteers are recognised here so they can be dropped (DSGVO).
+People write `Organisation`, `Einrichtung` or `Name`; `Str.` or `Adresse`; `Kreisschlüssel` or `AGS`.
+For partner lists the guess is only a proposal: the upload page lets the user correct it before
+anything is validated. Columns that look like personal data of volunteers are recognised here so
+they can be dropped (DSGVO). Concept lists (Redaktion, `import-concepts`) use the same matcher.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Mapping, Sequence
 
-from integra.vocab import fold
+from integra.textkeys import words
 
 # field -> (German label, header patterns on the folded header, whole-word unless noted)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -27,6 +28,17 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "external_id": ("ID (extern)", ("id", "nr", "nummer", "kennung", "external id", "schluessel")),
 }
 REQUIRED = ("name",)
+
+# The columns of a concept list: field -> header patterns, as for partner lists.
+CONCEPT_HEADERS: dict[str, tuple[str, ...]] = {
+    "ags": ("ags", "schluessel", "kreisschluessel", "gemeindeschluessel"),
+    "name": ("name", "kreis", "gemeinde", "region"),
+    "status": ("status", "konzept", "stand"),
+    "title": ("titel", "title", "bezeichnung"),
+    "year": ("jahr", "year", "beschlossen"),
+    "source_url": ("quelle", "source", "url", "link"),
+    "note": ("notiz", "bemerkung", "hinweis", "note"),
+}
 
 # Headers that point at a private person; these columns are not stored without consent.
 PERSONAL = (
@@ -46,7 +58,8 @@ PERSONAL = (
 
 
 def _words(header: str) -> str:
-    return " " + re.sub(r"[^a-z0-9]+", " ", fold(header)).strip() + " "
+    """ " traeger typ ": padded, so a pattern matches whole words only."""
+    return f" {words(header)} "
 
 
 def is_personal(header: str) -> bool:
@@ -54,24 +67,34 @@ def is_personal(header: str) -> bool:
     return any(p in _words(header) for p in PERSONAL)
 
 
-def guess_mapping(headers: list[str]) -> dict[str, str | None]:
-    """Field -> header for every known field; each header is used at most once, personal ones never."""
-    mapping: dict[str, str | None] = dict.fromkeys(FIELDS)
+def match_headers(
+    headers: Sequence[str], patterns: Mapping[str, Sequence[str]], skip: Callable[[str], bool] = lambda _: False
+) -> dict[str, str | None]:
+    """Field -> header for every field of `patterns`; each header is used at most once, `skip`ped ones never.
+
+    Exact header matches win over headers that only contain a pattern word, so „Kreis“ goes to
+    the name even when „Kreisschlüssel“ stands before it.
+    """
+    mapping: dict[str, str | None] = dict.fromkeys(patterns)
     taken: set[str] = set()
-    for exact in (True, False):  # exact header matches first, then headers that contain the word
-        for field, (_, patterns) in FIELDS.items():
+    for exact in (True, False):
+        for field, field_patterns in patterns.items():
             if mapping[field] is not None:
                 continue
             for header in headers:
-                if header in taken or is_personal(header):
+                if header in taken or skip(header):
                     continue
-                words = _words(header)
-                hit = words.strip() in patterns if exact else any(f" {p} " in words for p in patterns)
-                if hit:
+                padded = _words(header)
+                if padded.strip() in field_patterns if exact else any(f" {p} " in padded for p in field_patterns):
                     mapping[field] = header
                     taken.add(header)
                     break
     return mapping
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, str | None]:
+    """Field -> header for every partner field; personal columns are never proposed."""
+    return match_headers(headers, {field: patterns for field, (_, patterns) in FIELDS.items()}, skip=is_personal)
 
 
 def personal_columns(headers: list[str], mapping: dict[str, str | None]) -> list[str]:

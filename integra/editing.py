@@ -18,12 +18,14 @@ from sqlalchemy import CursorResult, Engine, Insert, delete, insert, select, upd
 from sqlalchemy.orm import Session
 
 from integra import locate, snapshots
+from integra.columns import CONCEPT_HEADERS, match_headers
 from integra.formatting import clip, web_links
 from integra.models import Concept, Edit, IntegrationCentre, Region, table_of, utc_now
 from integra.problems import Problem, Refused
 from integra.store import mark_changed, transaction
 from integra.tabular import Table
-from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, fold
+from integra.textkeys import fold
+from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
 
 TABLES = {"concepts": table_of(Concept), "integration_centres": table_of(IntegrationCentre)}
 
@@ -297,22 +299,6 @@ _STATUS_WORDS = {fold(s): s for s in CONCEPT_STATUSES} | {
     "kein": "keines",
     "ja": "vorhanden",
 }
-_HEADERS = {
-    "ags": ("ags", "schluessel", "kreisschluessel", "gemeindeschluessel"),
-    "name": ("name", "kreis", "gemeinde", "region"),
-    "status": ("status", "konzept", "stand"),
-    "title": ("titel", "title", "bezeichnung"),
-    "year": ("jahr", "year", "beschlossen"),
-    "source_url": ("quelle", "source", "url", "link"),
-    "note": ("notiz", "bemerkung", "hinweis", "note"),
-}
-
-
-def _column(table: Table, field: str) -> int | None:
-    for i, header in enumerate(table.headers):
-        if re.sub(r"[^a-z0-9 ]+", "", fold(header)).strip() in _HEADERS[field]:
-            return i
-    return None
 
 
 def _region_by_name(session: Session, name: str) -> str | None:
@@ -334,7 +320,9 @@ def _cell(cells: list[str], index: int | None) -> str:
 def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange], list[Problem]]:
     """Validate a concept list row by row; errors name the row and column as in the file."""
     changes, errors = [], []
-    ags_col, name_col, status_col = _column(table, "ags"), _column(table, "name"), _column(table, "status")
+    found = match_headers(table.headers, CONCEPT_HEADERS)
+    cols = {field: table.headers.index(header) if header else None for field, header in found.items()}
+    ags_col, name_col, status_col = cols["ags"], cols["name"], cols["status"]
     if status_col is None or (ags_col is None and name_col is None):
         return [], [
             Problem(
@@ -343,7 +331,6 @@ def read_concept_list(engine: Engine, table: Table) -> tuple[list[ConceptChange]
                 f"{table.file_name}: Spalten „AGS“ oder „Name“ und „Status“ werden gebraucht",
             )
         ]
-    cols = {f: _column(table, f) for f in ("title", "year", "source_url", "note")}
     with Session(engine) as session:
         for number, cells in zip(table.row_numbers, table.rows, strict=True):
             ags = (

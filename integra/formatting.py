@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from integra.vocab import fold
+from integra.textkeys import words
 
 _CONFIDENCE_DE = {"high": "hoch", "medium": "mittel", "low": "niedrig"}
 UNSOURCED = "ohne Quelle"
@@ -156,7 +156,7 @@ def short_name(name: str) -> str:
 
 def slug(text: str) -> str:
     """'Landkreis Neumarkt i.d.OPf.' -> 'landkreis_neumarkt_i_d_opf': for file names (ASCII, no spaces)."""
-    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_") or "datei"
+    return "_".join(words(text).split()) or "datei"
 
 
 def year_text(value: object) -> str:

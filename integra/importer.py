@@ -29,7 +29,8 @@ from integra.models import ImportChange, ImportRun, Partner, table_of, utc_now
 from integra.problems import Problem, Refused
 from integra.store import data_token, mark_changed, transaction
 from integra.tabular import Table
-from integra.vocab import fold, partner_type_of
+from integra.textkeys import fold, words
+from integra.vocab import partner_type_of
 
 MODE_MERGE = "merge"
 MODE_REPLACE = "replace"
@@ -131,11 +132,6 @@ class Plan:
             "warnings": [p.as_dict() for p in self.warnings],
             "applied": applied,
         }
-
-
-def name_key(name: str) -> str:
-    """Normalised organisation name: case, umlaut spelling and punctuation ignored."""
-    return re.sub(r"[^a-z0-9]+", " ", fold(name)).strip()
 
 
 def _number(text: str) -> float | None:
@@ -295,7 +291,7 @@ def read_rows(table: Table, mapping: dict[str, str | None] | None = None, consen
         key = (
             ("id", str(values["external_id"]))
             if use_external and values.get("external_id")
-            else ("name", name_key(str(values["name"])), place.gemeinde_ags)
+            else ("name", words(str(values["name"])), place.gemeinde_ags)
         )
         if key in seen:
             errors.append(Problem(number, reader.header("name"), f"doppelt in der Datei (wie Zeile {seen[key]})"))
@@ -336,13 +332,13 @@ def _same(old: object, new: object) -> bool:
 def _diff(plan: Plan, existing: list[dict[str, Any]]) -> None:
     """Sort candidates into inserts, updates (field by field), unchanged; find removals in replace mode."""
     by_id: dict[tuple, dict[str, Any]] = {("id", str(p["external_id"])): p for p in existing if p["external_id"]}
-    by_name: dict[tuple, dict[str, Any]] = {("name", name_key(str(p["name"])), p["gemeinde_ags"]): p for p in existing}
+    by_name: dict[tuple, dict[str, Any]] = {("name", words(str(p["name"])), p["gemeinde_ags"]): p for p in existing}
     matched: set[int] = set()
     plan.inserts, plan.updates, plan.unchanged, plan.removals = [], [], [], []
     for cand in plan.candidates:
         old = by_id.get(cand.key) if cand.key[0] == "id" else by_name.get(cand.key)
         if old is None and cand.key[0] == "id":  # a list with ids can still match an earlier one without
-            old = by_name.get(("name", name_key(str(cand.values["name"])), cand.values["gemeinde_ags"]))
+            old = by_name.get(("name", words(str(cand.values["name"])), cand.values["gemeinde_ags"]))
         if old is None:
             plan.inserts.append(cand)
             continue

@@ -17,11 +17,8 @@ import pandas as pd
 
 from integra import geodata
 from integra.config import GEO_DIR
-from integra.vocab import fold
+from integra.textkeys import place_base_key, place_key
 
-# Connectors dropped from place names, so "Weiden i.d.OPf." = "Weiden in der Oberpfalz".
-_CONNECTORS = {"a", "am", "an", "d", "der", "den", "dem", "i", "im", "in", "b", "bei", "ob", "v", "vor"}
-_SYNONYMS = {"oberpfalz": "opf", "sankt": "st"}
 # Bavarian delivery PLZ start with 63…97; Großkunden-PLZ elsewhere are not street addresses here.
 _BAVARIAN_PREFIXES = ("6", "8", "9")
 
@@ -45,24 +42,12 @@ class Location:
     warning: str | None = None
 
 
-def place_key(name: str) -> str:
-    """Comparison key of a place name: folded, connectors and punctuation dropped."""
-    tokens = [_SYNONYMS.get(t, t) for t in re.split(r"[^a-z0-9]+", fold(name)) if t]
-    return "".join(t for t in tokens if t not in _CONNECTORS)
-
-
-def _base_key(name: str) -> str:
-    """The name before its first connector or bracket: "Mühldorf a.Inn" -> "muehldorf"."""
-    head = re.split(r"\s*\(|\s+(?:a|am|an|b|bei|i|im|in|ob|v|vor)(?:\.|\s)|\s+[a-z]\.", name, maxsplit=1)[0]
-    return place_key(head)
-
-
 @lru_cache(maxsize=1)
 def _gemeinden() -> pd.DataFrame:
     gaz = geodata.gazetteer()
     gaz = gaz[gaz["kind"] != "Gemeindefreies Gebiet"].copy()
     gaz["key"] = gaz["name"].map(place_key)
-    gaz["base"] = gaz["name"].map(_base_key)
+    gaz["base"] = gaz["name"].map(place_base_key)
     return gaz.set_index("ags", drop=False)
 
 
@@ -99,7 +84,7 @@ def _gemeinde(ags: str, lat: float, lon: float, precision: str, warning: str | N
 def by_name(city: str) -> Location:
     """The Gemeinde called `city` at its gazetteer point; ambiguous or unknown names raise."""
     exact, base = _names()
-    candidates = exact.get(place_key(city)) or base.get(_base_key(city)) or []
+    candidates = exact.get(place_key(city)) or base.get(place_base_key(city)) or []
     if len(candidates) == 1:
         row = _gemeinden().loc[candidates[0]]
         return _gemeinde(candidates[0], row["lat"], row["lon"], "Gemeinde")
@@ -125,7 +110,7 @@ def by_plz(plz: str, city: str = "") -> Location:
     warning = None
     if int(rec["n_gemeinden"]) > 1:
         warning = f"PLZ {digits} umfasst {rec['n_gemeinden']} Gemeinden; gewählt: {rec['gemeinde_name']}"
-    elif city and place_key(city) not in (place_key(rec["gemeinde_name"]), _base_key(rec["gemeinde_name"])):
+    elif city and place_key(city) not in (place_key(rec["gemeinde_name"]), place_base_key(rec["gemeinde_name"])):
         warning = f"Ort „{city}“ passt nicht zur PLZ {digits} ({rec['gemeinde_name']}); PLZ verwendet"
     return _gemeinde(rec["gemeinde_ags"], float(rec["lat"]), float(rec["lon"]), "PLZ", warning)
 

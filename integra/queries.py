@@ -17,13 +17,13 @@ from sqlalchemy import Engine, and_, func, or_, select
 from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, note_de, web_links
 from integra.labels import kiz_label, labelled
 from integra.models import Concept, DataState, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
+from integra.textkeys import loose
 from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_STATUSES,
     KIZ_STATUSES,
     PARTNER_TYPES,
     REGIERUNGSBEZIRKE,
-    loose,
     status_label,
 )
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from integra import geodata
 from integra.config import SEED_DIR, SOURCES_DIR
-from integra.vocab import fold, partner_type_of
+from integra.textkeys import fold
+from integra.vocab import partner_type_of
 
 CONCEPT_FIELDS = [
     "region_ags",

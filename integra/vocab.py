@@ -17,7 +17,8 @@ Glossary (domain nouns stay German in code, everything else is English):
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from integra.textkeys import fold
 
 CONCEPT_STATUSES = ("vorhanden", "in Erarbeitung", "keines", "unbekannt")
 KIZ_STATUSES = ("vorgeschlagen", "geplant", "eingerichtet")
@@ -94,18 +95,6 @@ _TYPE_PATTERNS = (
     ("Flüchtlingsrat", r"fl(ue|u)chtlingsrat"),
     ("Helferkreis", r"helferkreis|helfer(innen)?kreis|unterst(ue|u)tzerkreis|asylhelfer"),
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII form for comparisons: umlauts spelled out, accents and ß folded."""
-    text = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def loose(text: str) -> str:
-    """Search key that also matches umlauts typed without dots: "Nurnberg" finds "Nürnberg"."""
-    return re.sub(r"([aou])e", r"\1", fold(text))
 
 
 def partner_type_of(text: str) -> str:

@@ -89,6 +89,14 @@ def test_concept_list_by_ags_and_name_all_or_nothing(engine):
     assert [(e.row, e.column) for e in errors] == [(2, "Name"), (3, "Status"), (4, "Jahr")] and changes == []
 
 
+def test_concept_list_headers_are_matched_like_partner_headers(engine):
+    """One header matcher (columns.match_headers): a header that contains a known word is found as well."""
+    body = "Gemeindeschlüssel (AGS);Konzept-Status;Beschlossen im Jahr;Quelle (URL)\n09471;ja;2024;https://www.landkreis-bamberg.de\n"
+    changes, errors = editing.read_concept_list(engine, read_table("liste.csv", body.encode()))
+    assert errors == []
+    assert changes == [ConceptChange("09471", "vorhanden", None, 2024, "https://www.landkreis-bamberg.de", None)]
+
+
 def test_a_concept_without_source_is_shown_as_such(engine):
     editing.set_concept(engine, ConceptChange("09471", "vorhanden", "Konzept"), "E")
     table = queries.kreis_display(queries.kreise(engine, "Oberfranken"))
