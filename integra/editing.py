@@ -271,23 +271,27 @@ def undo_batch(engine: Engine, batch: str, user: str) -> None:
         mark_changed(session)
 
 
+HISTORY_FIELDS = ["batch", "created_at", "user_name", "changes", "summary", "undone_at"]
+
+
 def history(engine: Engine) -> pd.DataFrame:
-    """One row per batch: when, who, what, whether undone."""
+    """One row per batch, newest first: batch, created_at, user_name, changes (count), summary (the
+    first three), undone_at. English keys like every query; the page names them (labels.LABELS)."""
     with engine.connect() as conn:
         frame = pd.read_sql(
             select(Edit.batch, Edit.created_at, Edit.user_name, Edit.summary, Edit.undone_at).order_by(Edit.id.desc()),
             conn,
         )
     if frame.empty:
-        return frame
+        return frame.assign(changes=pd.Series(dtype="int64"))[HISTORY_FIELDS]
     grouped = frame.groupby("batch", sort=False).agg(
-        Zeit=("created_at", "first"),
-        wer=("user_name", "first"),
-        Änderungen=("summary", "count"),
-        was=("summary", lambda s: "; ".join(list(s)[:3]) + (" …" if len(s) > 3 else "")),
-        rückgängig=("undone_at", "first"),
+        created_at=("created_at", "first"),
+        user_name=("user_name", "first"),
+        changes=("summary", "count"),
+        summary=("summary", lambda s: "; ".join(list(s)[:3]) + (" …" if len(s) > 3 else "")),
+        undone_at=("undone_at", "first"),
     )
-    return grouped.reset_index()
+    return grouped.reset_index()[HISTORY_FIELDS]
 
 
 # --- concept lists -------------------------------------------------------------------------

@@ -154,6 +154,9 @@ PARTNERS = table_of(Partner)
 _TEXT_LIMITS = {c.key: length for c in PARTNERS.columns if (length := getattr(c.type, "length", None))}
 
 
+_DEFAULTED = frozenset({"source_url", "confidence"})
+
+
 class _RowReader:
     """Turns the cells of one row into partner values, collecting problems with the user's headers."""
 
@@ -204,7 +207,6 @@ class _RowReader:
                 values[field_name] = self.cell(cells, field_name) or None
         if not values.get("source_url"):
             values["source_url"] = self.default_source
-            values["_defaults"] = frozenset({"source_url", "confidence"})
         if values.get("website"):
             website = _website(str(values["website"]))
             if website is None:
@@ -222,6 +224,10 @@ class _RowReader:
         for field_name, limit in too_long:  # PostgreSQL would refuse the whole import; SQLite would store it
             error(field_name, f"höchstens {limit} Zeichen erlaubt (hier {len(str(values[field_name]))})")
         return None if too_long else values
+
+    def defaulted(self, cells: list[str]) -> frozenset[str]:
+        """The fields this upload fills in itself because the row names no source (see Candidate.defaults)."""
+        return frozenset() if self.cell(cells, "source_url") else _DEFAULTED
 
     def coordinates(self, cells: list[str]) -> tuple[float | None, float | None, str, str]:
         """(lat, lon) as numbers (None if not numeric) and as typed, for messages."""
@@ -297,8 +303,7 @@ def read_rows(table: Table, mapping: dict[str, str | None] | None = None, consen
             errors.append(Problem(number, reader.header("name"), f"doppelt in der Datei (wie Zeile {seen[key]})"))
             continue
         seen[key] = number
-        defaults = values.pop("_defaults", frozenset())
-        candidates.append(Candidate(number, values, key, defaults))
+        candidates.append(Candidate(number, values, key, reader.defaulted(cells)))
     return RowReport(candidates, errors, warnings, dropped, mapping)
 
 

@@ -48,6 +48,11 @@ LABELS = {
     "checked_on": "Konzept geprüft am",  # when the research was checked, not when a file was written
     "gemeinden_mit_konzept": "Gemeinden mit Konzept",
     "partner_je_100k": "Partner je 100.000 Einw.",
+    "created_at": "Zeit",  # change logs
+    "user_name": "wer",
+    "changes": "Änderungen",
+    "summary": "was",
+    "undone_at": "rückgängig",
     **{t: t for t in PARTNER_TYPES},
 }
 

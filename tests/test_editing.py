@@ -37,6 +37,10 @@ def test_change_is_logged_with_old_value_and_undone_exactly(engine):
     assert [t for t in after if t[0] == "concepts"] == [t for t in before if t[0] == "concepts"]
     with pytest.raises(EditRefused, match="bereits"):
         editing.undo_batch(engine, batch, "Erika")
+    log = editing.history(engine)
+    assert list(log.columns) == editing.HISTORY_FIELDS and len(log) == 1
+    assert (log.at[0, "batch"], log.at[0, "user_name"], log.at[0, "changes"]) == (batch, "Erika", 1)
+    assert pd.notna(log.at[0, "undone_at"])
 
 
 def test_new_gemeinde_concept_and_bad_values(engine):

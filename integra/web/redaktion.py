@@ -12,6 +12,7 @@ from integra import backup, editing, queries, tabular
 from integra.editing import ConceptChange, KizChange
 from integra.formatting import local_stamp, md_text
 from integra.importer import problems_frame
+from integra.labels import labelled
 from integra.problems import Refused
 from integra.store import db_failure
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
@@ -158,14 +159,15 @@ def change_log(user: str) -> None:
     if edits.empty:
         st.caption("Noch keine Änderungen.")
         return
-    shown_log = edits.drop(columns="batch").assign(
-        Zeit=edits["Zeit"].map(local_stamp), rückgängig=edits["rückgängig"].map(local_stamp, na_action="ignore")
+    stamped = edits.assign(
+        created_at=edits["created_at"].map(local_stamp),
+        undone_at=edits["undone_at"].map(local_stamp, na_action="ignore"),
     )
-    widgets.table(shown_log, "edit_log")
-    open_batches = edits[edits["rückgängig"].isna()]
+    widgets.table(labelled(stamped, editing.HISTORY_FIELDS[1:]), "edit_log")
+    open_batches = edits[edits["undone_at"].isna()]
     if open_batches.empty:
         return
-    labels = {f"{local_stamp(r.Zeit)} {r.wer}: {r.was}": r.batch for r in open_batches.itertuples()}
+    labels = {f"{local_stamp(r.created_at)} {r.user_name}: {r.summary}": r.batch for r in open_batches.itertuples()}
     chosen = st.selectbox("Änderung rückgängig machen", list(labels), key="undo_edit")
     if st.button("Rückgängig machen", key="undo_edit_button"):
         try:
