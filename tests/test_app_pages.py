@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,32 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from integra import queries
 from integra.config import PROJECT_DIR
+from tests.apptest import app, map_args, metric
 from tests.conftest import APP_PAGES
-
-APP = str(PROJECT_DIR / "app.py")
-TIMEOUT = 60
-
-
-def _app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
-
-
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def _map_args(at: AppTest) -> dict:
-    (component,) = at.get("component_instance")
-    assert component.proto.component_name == "streamlit_folium.st_folium"
-    return json.loads(component.proto.json_args)
 
 
 @pytest.mark.parametrize("page", APP_PAGES)
 def test_every_page_renders(db_url, page):
-    at = _app().run()
+    at = app().run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.title, page
@@ -45,44 +25,44 @@ def test_every_page_renders(db_url, page):
 
 
 def test_key_figures_equal_the_store_and_follow_the_filter(db_url, engine):
-    at = _app().run()
+    at = app().run()
     assert not at.exception
     whole = queries.key_figures(engine)
-    assert _metric(at, "Kreise mit Konzept") == f"{whole.kreise_with_concept} von 96"
-    assert _metric(at, "Gemeinden mit Konzept") == f"{whole.gemeinden_with_concept} von 2056"
+    assert metric(at, "Kreise mit Konzept") == f"{whole.kreise_with_concept} von 96"
+    assert metric(at, "Gemeinden mit Konzept") == f"{whole.gemeinden_with_concept} von 2056"
     at.selectbox(key="regbez").select("Oberfranken").run()
     ofr = queries.key_figures(engine, "Oberfranken")
-    assert _metric(at, "Kreise mit Konzept") == f"{ofr.kreise_with_concept} von 13"
-    assert _metric(at, "Partner (gewählte Typen)") == str(sum(ofr.partner_types.values()))
+    assert metric(at, "Kreise mit Konzept") == f"{ofr.kreise_with_concept} von 13"
+    assert metric(at, "Partner (gewählte Typen)") == str(sum(ofr.partner_types.values()))
 
 
 def test_filter_from_the_url_applies_on_every_page(db_url, engine):
-    at = _app(regbez="Schwaben").run()
-    assert _metric(at, "Kreise mit Konzept").endswith("von 14")
+    at = app(regbez="Schwaben").run()
+    assert metric(at, "Kreise mit Konzept").endswith("von 14")
     at.switch_page("views/partner.py").run()
     expected = queries.partners(engine, "Schwaben")
     assert any(m.value == f"**{len(expected)}** Partner" for m in at.markdown)
     assert set(at.dataframe[0].value["Regierungsbezirk"]) == {"Schwaben"}
     at.switch_page("views/karte.py").run()
-    assert _map_args(at)["script"].count('"k":"097') == 14
+    assert map_args(at)["script"].count('"k":"097') == 14
 
 
 def test_karte_page_sends_a_local_only_map(db_url):
-    at = _app(regbez="Oberfranken").run()
+    at = app(regbez="Oberfranken").run()
     at.switch_page("views/karte.py").run()
     assert not at.exception
-    args = _map_args(at)
+    args = map_args(at)
     assert args["script"].count('"k":"094') == 13
     assert args["returned_objects"] == []
     assert all(link.startswith("../../app/static/vendor/") for link in args["js_links"] + args["css_links"])
     at.radio(key="karte").set_value("ohne Hintergrundkarte").run()
-    assert "tile.openstreetmap" not in _map_args(at)["script"]
+    assert "tile.openstreetmap" not in map_args(at)["script"]
     at.radio(key="ebene").set_value("Gemeinden").run()
-    assert _map_args(at)["script"].count('"k":"094') == 214 + 40  # Gemeinden and gemeindefreie Gebiete of Oberfranken
+    assert map_args(at)["script"].count('"k":"094') == 214 + 40  # Gemeinden and gemeindefreie Gebiete of Oberfranken
 
 
 def test_partner_search_narrows_the_table(db_url):
-    at = _app().run()
+    at = app().run()
     at.switch_page("views/partner.py").run()
     everyone = len(at.dataframe[0].value)
     at.text_input(key="suche").input("caritas").run()
@@ -95,7 +75,7 @@ def _table_with(at: AppTest, column: str):
 
 
 def test_status_filter_narrows_the_kreis_table(db_url):
-    at = _app(regbez="Oberbayern").run()
+    at = app(regbez="Oberbayern").run()
     assert len(_table_with(at, "Konzept")) == 23
     at.multiselect(key="status").set_value(["unbekannt"]).run()
     assert not at.exception
@@ -104,7 +84,7 @@ def test_status_filter_narrows_the_kreis_table(db_url):
 
 
 def test_luecken_page_lists_and_charts(db_url):
-    at = _app(regbez="Oberfranken").run()
+    at = app(regbez="Oberfranken").run()
     at.switch_page("views/luecken.py").run()
     assert not at.exception, at.exception
     missing, demand, partnerless, models, per_regbez, figures = (df.value for df in at.dataframe)  # in page order
@@ -126,12 +106,12 @@ def test_an_old_schema_gets_a_clear_message(tmp_path, monkeypatch):
     command.upgrade(alembic_config(engine), "0001")
     engine.dispose()
     monkeypatch.setenv("INTEGRA_DATABASE_URL", f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    at = _app().run()
+    at = app().run()
     assert "python -m integra init" in at.error[0].value and not at.exception
 
 
 def test_karte_offers_every_export(db_url):
-    at = _app(regbez="Oberfranken").run()
+    at = app(regbez="Oberfranken").run()
     at.switch_page("views/karte.py").run()
     labels = {b.proto.label for b in at.get("download_button")}
     assert {
@@ -148,7 +128,7 @@ def test_karte_offers_every_export(db_url):
 
 def test_long_lived_objects_are_hidden_from_the_garbage_collector(db_url):
     """Modules and geodata are frozen once per process, so full collections stay cheap during reruns."""
-    at = _app().run()
+    at = app().run()
     assert not at.exception
     assert gc.get_freeze_count() > 100_000  # modules, geodata: about 300,000 objects
 
@@ -161,7 +141,7 @@ def test_an_unexpected_error_shows_a_german_message_with_an_id_not_a_traceback(d
 
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE partners RENAME TO partners_weg"))
-    at = _app().run()
+    at = app().run()
     at.switch_page("views/partner.py").run()
     assert not at.exception
     messages = [e.value for e in at.error]  # the page and the footer fail, each inside its boundary
@@ -173,7 +153,7 @@ def test_an_unexpected_error_shows_a_german_message_with_an_id_not_a_traceback(d
 @pytest.mark.parametrize("page", ["views/uebersicht.py", "views/partner.py", "views/luecken.py"])
 def test_tables_show_a_dash_not_none(db_url, page):
     """UX review #9: Streamlit's grid prints "None" for every missing value; the app shows "–"."""
-    at = _app().run()
+    at = app().run()
     at.switch_page(page).run()
     frames = [df.value for df in at.dataframe]
     assert frames and all(not frame.isna().any().any() for frame in frames), page
@@ -218,7 +198,7 @@ def _hidden_filters(at: AppTest) -> set[str]:
 )
 def test_each_page_shows_only_the_filters_it_applies(db_url, page, hidden):
     """UX review #16: Konzeptstatus on Partner, all filters on Hochladen and Redaktion did nothing."""
-    at = _app(regbez="Schwaben", status="vorhanden").run()
+    at = app(regbez="Schwaben", status="vorhanden").run()
     at.switch_page(page).run()
     assert not at.exception and _hidden_filters(at) == hidden
     # hidden, not dropped: the choice is still there when the visitor returns to the map
@@ -226,7 +206,7 @@ def test_each_page_shows_only_the_filters_it_applies(db_url, page, hidden):
 
 
 def test_status_presets_set_the_filter_in_one_click(db_url):
-    at = _app().run()
+    at = app().run()
     at.pills(key="status_preset").set_value("mit Konzept").run()
     assert at.multiselect(key="status").value == ["vorhanden"] and at.pills(key="status_preset").value is None
     at.pills(key="status_preset").set_value("ohne Konzept").run()
@@ -238,7 +218,7 @@ def test_status_presets_set_the_filter_in_one_click(db_url):
 
 def test_a_steckbrief_link_opens_luecken_with_the_kreis_chosen(db_url):
     """UX review #13: the link in a Kreis popup (and in the Vorbild table) leads to the Steckbrief download."""
-    at = _app(steckbrief="Landkreis Erding").switch_page("views/luecken.py").run()  # the link's first run: Lücken
+    at = app(steckbrief="Landkreis Erding").switch_page("views/luecken.py").run()  # the link's first run: Lücken
     assert not at.exception and at.selectbox(key="steckbrief").value == "Landkreis Erding"
     (button,) = [b for b in at.get("download_button") if b.proto.label == "Steckbrief herunterladen"]
     assert not button.proto.disabled
@@ -246,14 +226,14 @@ def test_a_steckbrief_link_opens_luecken_with_the_kreis_chosen(db_url):
     links = [urlsplit(link) for link in models["Steckbrief"]]
     assert {link.path for link in links} == {"luecken"}
     assert [parse_qs(link.query)["steckbrief"] for link in links] == [[name] for name in models["Kreis"]]
-    at = _app(steckbrief="99999").switch_page("views/luecken.py").run()
+    at = app(steckbrief="99999").switch_page("views/luecken.py").run()
     assert at.selectbox(key="steckbrief").value is None
     assert any("Steckbrief-Kreis „99999“" in i.value for i in at.info)
 
 
 def test_uebersicht_and_luecken_show_the_same_regierungsbezirk_table(db_url):
     """Code review: two tables per Regierungsbezirk had drifted apart in columns and labels."""
-    at = _app(regbez="Schwaben").run()
+    at = app(regbez="Schwaben").run()
     first = next(t.value for t in at.dataframe if "Bayern gesamt" in set(t.value.iloc[:, 0]))
     at.switch_page("views/luecken.py").run()
     second = next(t.value for t in at.dataframe if "Bayern gesamt" in set(t.value.iloc[:, 0]))

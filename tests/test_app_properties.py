@@ -13,11 +13,11 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
-from integra.config import BASEMAPS, PROJECT_DIR
+from integra.config import BASEMAPS
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
+from tests.apptest import app
 from tests.conftest import APP_PAGES
 
 JUNK = st.one_of(
@@ -48,10 +48,7 @@ QUERIES = st.fixed_dictionaries(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(page=st.sampled_from(APP_PAGES), query=QUERIES)
 def test_any_page_with_any_query_shows_no_error(db_url, page, query):
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
+    at = app(timeout=90, **query).run()
     if query.get("regbez") and query["regbez"] not in (ALL_BAVARIA, *REGIERUNGSBEZIRKE):
         # the first run shows the note; the widget then drops the unknown value from the address
         assert any("unbekannte Werte" in i.value for i in at.info), query

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from integra import auth
-from integra.config import PROJECT_DIR
 from integra.models import LoginAttempt
+from tests.apptest import login, page
 
 PASSWORD = "richtig-geheim-123"
 T0 = 1_800_000_000.0
@@ -136,16 +136,8 @@ def test_a_short_plain_password_switches_editing_off():
 
 
 def _redaktion() -> AppTest:
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
-    at.switch_page("views/redaktion.py").run()
+    at = page("views/redaktion.py")
     assert not at.exception, at.exception
-    return at
-
-
-def _login(at: AppTest, password: str, name: str = "Erika") -> AppTest:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    next(b for b in at.button if b.label == "Anmelden").click().run()
     return at
 
 
@@ -153,9 +145,9 @@ def test_failures_in_one_session_make_a_new_session_wait(db_url, monkeypatch):
     monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
     first = _redaktion()
     for _ in range(3):
-        assert _login(first, "falsch").error[0].value == "Passwort falsch."
+        assert login(first, "falsch").error[0].value == "Passwort falsch."
     second = _redaktion()  # a reload or a second websocket: a new Streamlit session
-    _login(second, PASSWORD)
+    login(second, PASSWORD)
     message = second.error[0].value
     assert message.startswith("Zu viele Fehlversuche – bitte ") and message.endswith(" Sekunden warten.")
     assert not [t for t in second.text if t.value.startswith("Angemeldet als")]
@@ -171,7 +163,7 @@ def test_a_short_password_shows_why_editing_is_off(db_url, monkeypatch):
 def test_the_login_name_is_shown_as_plain_text(db_url, monkeypatch):
     monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
     name = "**Fett** ![x](http://127.0.0.1:9/track.png)"
-    at = _login(_redaktion(), PASSWORD, name)
+    at = login(_redaktion(), PASSWORD, name)
     assert [t.value for t in at.text] == [f"Angemeldet als {name}."]
     assert not any("Angemeldet" in m.value for m in [*at.markdown, *at.caption])
 
@@ -180,7 +172,7 @@ def test_a_login_is_dropped_when_the_connection_proof_changes_or_it_expires(db_u
     monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
     proof = {"value": "browser-a"}
     monkeypatch.setattr(auth, "client_proof", lambda cookies, headers: proof["value"])
-    at = _login(_redaktion(), PASSWORD)
+    at = login(_redaktion(), PASSWORD)
     assert [t.value for t in at.text] == ["Angemeldet als Erika."]
     proof["value"] = "someone-else"  # the same session id, resumed over another connection
     at.run()
@@ -189,4 +181,4 @@ def test_a_login_is_dropped_when_the_connection_proof_changes_or_it_expires(db_u
     assert not at.run().text
 
     monkeypatch.setattr(auth, "LOGIN_SECONDS", -1)
-    assert not _login(at, PASSWORD).text and "bitte erneut anmelden" in at.info[0].value
+    assert not login(at, PASSWORD).text and "bitte erneut anmelden" in at.info[0].value

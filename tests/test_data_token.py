@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from integra.editing import ConceptChange
 from integra.maplayers import js_data
 from integra.store import data_token
 from integra.vocab import PARTNER_TYPES
+from tests.apptest import app, map_args
 
 FILES = Path(__file__).parent / "files"
 
@@ -34,7 +34,7 @@ def _cached_partner_total(at: AppTest) -> int:
 
 
 def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    at = app().run()
     assert _cached_partner_total(at) == 24
     at.run()  # answered from the cache now
     done = subprocess.run(
@@ -55,12 +55,11 @@ def _label(text: str) -> str:
 
 
 def _map_script(at: AppTest) -> str:
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)["script"]
+    return map_args(at)["script"]
 
 
 def test_the_cached_map_is_reused_until_the_data_changes(db_url, engine):
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    at = app().run()
     at.switch_page("views/karte.py").run()
     first = _map_script(at)
     assert _label("Landkreis Bamberg: Konzept unbekannt") in first

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from integra.config import PROJECT_DIR
 from integra.models import Concept, IntegrationCentre, Region
+from tests.apptest import click, login, page
 
 PASSWORD = "redaktion-geheim-7"
 
@@ -15,17 +15,9 @@ PASSWORD = "redaktion-geheim-7"
 @pytest.fixture
 def editor_page(db_url, monkeypatch) -> AppTest:
     monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
-    at.switch_page("views/redaktion.py").run()
-    at.text_input(key="login_name").input("Erika")
-    at.text_input(key="login_password").input(PASSWORD)
-    next(b for b in at.button if b.label == "Anmelden").click().run()
+    at = login(page("views/redaktion.py"), PASSWORD)
     assert not at.exception and not at.error, at.exception
     return at
-
-
-def _submit(at: AppTest, label: str) -> AppTest:
-    return next(b for b in at.button if b.label == label).click().run()
 
 
 def test_concept_form_saves_logs_and_undoes(editor_page, engine):
@@ -34,7 +26,7 @@ def test_concept_form_saves_logs_and_undoes(editor_page, engine):
     at.selectbox(key="concept_status").select("vorhanden")
     at.text_input(key="concept_title").input("Integrationskonzept des Landkreises Bamberg")
     at.number_input(key="concept_year").set_value(2025)
-    _submit(at, "Konzept speichern")
+    click(at, "Konzept speichern")
     assert not at.exception, at.exception
     assert "ohne Quelle" in at.success[0].value
     with engine.connect() as conn:
@@ -42,7 +34,7 @@ def test_concept_form_saves_logs_and_undoes(editor_page, engine):
     assert (row.status, row.year, row.confidence) == ("vorhanden", 2025, "laut Redaktion (Erika)")
     log = next(df.value for df in at.dataframe if "was" in df.value.columns)
     assert log.iloc[0]["wer"] == "Erika" and "vorher „unbekannt“" in log.iloc[0]["was"]
-    _submit(at, "Rückgängig machen")
+    click(at, "Rückgängig machen")
     with engine.connect() as conn:
         assert conn.execute(select(Concept.status).where(Concept.region_ags == "09471")).scalar() == "unbekannt"
 
@@ -61,13 +53,13 @@ def test_concept_form_loads_the_entry_and_never_wipes_it(editor_page, engine):
     assert at.text_input(key="concept_title").value == stored.title
     assert at.text_input(key="concept_source").value == stored.source_url
     assert at.selectbox(key="concept_status").value == "vorhanden"
-    _submit(at, "Konzept speichern")  # "confirm" the entry as it is
+    click(at, "Konzept speichern")  # "confirm" the entry as it is
     assert not at.error, [e.value for e in at.error]
     with engine.connect() as conn:
         after = conn.execute(select(Concept).where(Concept.region_ags == stored.region_ags)).one()
     assert (after.title, after.year, after.source_url) == (stored.title, stored.year, stored.source_url)
     at.text_input(key="concept_source").input("")
-    _submit(at, "Konzept speichern")
+    click(at, "Konzept speichern")
     assert "bisherige Quelle würde entfernt" in at.warning[0].value
     with engine.connect() as conn:
         assert conn.execute(select(Concept.source_url).where(Concept.id == stored.id)).scalar() == stored.source_url
@@ -78,7 +70,7 @@ def test_kiz_form_adds_a_proposal(editor_page, engine):
     at.selectbox(key="kiz_kreis").select("Kreisfreie Stadt Nürnberg")
     at.text_input(key="kiz_name").input("KIZ Nürnberg")
     at.text_input(key="kiz_place").input("Nürnberg")
-    _submit(at, "KIZ speichern")
+    click(at, "KIZ speichern")
     assert not at.exception and not at.error, [e.value for e in at.error]
     with engine.connect() as conn:
         kiz = conn.execute(select(IntegrationCentre)).one()
@@ -88,5 +80,5 @@ def test_kiz_form_adds_a_proposal(editor_page, engine):
 def test_restore_refuses_a_foreign_file(editor_page):
     at = editor_page
     at.file_uploader(key="restore_upload").set_value(("fremd.json.gz", b"\x1f\x8bkaputt", "application/gzip")).run()
-    _submit(at, "Sicherung einspielen")
+    click(at, "Sicherung einspielen")
     assert "keine Sicherung der Integrationslandkarte" in at.error[0].value

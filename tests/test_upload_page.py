@@ -9,30 +9,21 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from integra.config import PROJECT_DIR
 from integra.models import ImportRun, Partner
+from tests.apptest import button, click, login, metric, page
 
-APP = str(PROJECT_DIR / "app.py")
 FILES = Path(__file__).parent / "files"
 PASSWORD = "richtig-geheim-123"
 
 
 def _page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("views/hochladen.py").run()
+    at = page("views/hochladen.py")
     assert not at.exception, at.exception
     return at
 
 
 def _login(at: AppTest, password: str) -> AppTest:
-    at.text_input(key="login_name").input("Erika Test")
-    at.text_input(key="login_password").input(password)
-    next(b for b in at.button if b.label == "Anmelden").click().run()
-    return at
-
-
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    return login(at, password, "Erika Test")
 
 
 def test_without_password_the_page_is_read_only(db_url, monkeypatch):
@@ -67,19 +58,15 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
 def test_upload_preview_apply_and_undo(logged_in, engine):
     at = logged_in
     data = (FILES / "partner_cp1252_semikolon.csv").read_bytes()
     at.file_uploader(key="upload_0").set_value(("partner_cp1252_semikolon.csv", data, "text/csv")).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="map_name").value == "Name" and at.selectbox(key="map_type").value == "Träger"
-    assert (_metric(at, "neu"), _metric(at, "geändert"), _metric(at, "werden entfernt")) == ("3", "0", "0")
+    assert (metric(at, "neu"), metric(at, "geändert"), metric(at, "werden entfernt")) == ("3", "0", "0")
     assert len(at.get("component_instance")) == 1  # the small map of the new points
-    _button(at, "Übernehmen").click().run()
+    click(at, "Übernehmen")
     assert any("Import 1 übernommen" in s.value for s in at.success), [e.value for e in at.error]
     assert not at.get("file_uploader")[0].value and not any(b.label == "Übernehmen" for b in at.button)  # preview gone
     with engine.connect() as conn:
@@ -87,9 +74,9 @@ def test_upload_preview_apply_and_undo(logged_in, engine):
         assert conn.scalar(select(ImportRun.user_name)) == "Erika Test"
     history = next(df.value for df in at.dataframe if "SHA-256" in df.value.columns)
     assert list(history["Datei"]) == ["partner_cp1252_semikolon.csv"]
-    assert _button(at, "Rückgängig machen").disabled  # only after the confirmation tick
+    assert button(at, "Rückgängig machen").disabled  # only after the confirmation tick
     at.checkbox(key="undo_confirm_1_1").check().run()
-    _button(at, "Rückgängig machen").click().run()
+    click(at, "Rückgängig machen")
     assert any("Import Nr. 1 (partner_cp1252_semikolon.csv) rückgängig gemacht" in _plain(s.value) for s in at.success)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Partner)) == 24
@@ -101,13 +88,13 @@ def test_undo_offers_the_newest_import_and_an_unchanged_file_is_no_import(logged
     for generation, name in enumerate(["a.csv", "b.csv"]):
         body = f"Name;PLZ;Ort\nHelferkreis {name};96047;Bamberg\n".encode()
         at.file_uploader(key=f"upload_{generation}").set_value((name, body, "text/csv")).run()
-        _button(at, "Übernehmen").click().run()
+        click(at, "Übernehmen")
     (undo,) = [s for s in at.selectbox if s.label == "Import rückgängig machen"]
     assert undo.value == 2 and undo.options[0].startswith("Nr. 2 – b.csv – ")
     at.file_uploader(key="upload_2").set_value(
         ("b.csv", b"Name;PLZ;Ort\nHelferkreis b.csv;96047;Bamberg\n", "text/csv")
     ).run()
-    assert _button(at, "Übernehmen").disabled
+    assert button(at, "Übernehmen").disabled
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(ImportRun)) == 2
 
@@ -118,11 +105,11 @@ def test_errors_block_until_only_valid_is_chosen(logged_in, engine):
     at.file_uploader(key="upload_0").set_value(("fehler.csv", body.encode(), "text/csv")).run()
     errors = next(df.value for df in at.dataframe if "Problem" in df.value.columns)
     assert errors.iloc[0].to_dict() == {"Zeile": 3, "Spalte": "PLZ", "Problem": "PLZ 10115 liegt nicht in Bayern"}
-    assert _button(at, "Übernehmen").disabled
+    assert button(at, "Übernehmen").disabled
     at.checkbox(key="only_valid").check().run()
     # UX review #15: the red box kept asking for the tick that was already set
     assert not at.error and any("1 Zeile mit Fehlern" in _plain(w.value) for w in at.warning)
-    _button(at, "Übernehmen").click().run()
+    click(at, "Übernehmen")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).where(Partner.name.like("Helferkreis B%"))) == 1
 

@@ -1,0 +1,56 @@
+"""Helpers for the real app under `streamlit.testing.v1.AppTest`, shared by every AppTest module.
+
+Like `tests/browser.py` for the browser: one definition of how a test opens the app, logs in,
+finds a metric or button, and reads what the map component was sent.
+"""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
+
+from integra.config import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+
+
+def app(timeout: float = 60, **query: str) -> AppTest:
+    """The app with `query` in its address, not yet run (a test may still switch the page first)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def page(path: str, **query: str) -> AppTest:
+    """The app run once on the start page, then on `path` (as a visitor who follows the navigation)."""
+    at = app(**query).run()
+    return at.switch_page(path).run()
+
+
+def button(at: AppTest, label: str) -> Button:
+    return next(b for b in at.button if b.label == label)
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    return button(at, label).click().run()
+
+
+def login(at: AppTest, password: str, name: str = "Erika") -> AppTest:
+    """Fill in and send the editors' login form of the page `at` shows."""
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return click(at, "Anmelden")
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the page sent to the one streamlit-folium component (its script, size, …)."""
+    (component,) = at.get("component_instance")
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
