@@ -28,7 +28,7 @@ def coverage(frame: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(domain=_LABELS, range=list(CONCEPT_COLOURS.values())),
             ),
             order=alt.Order("order:Q"),
-            tooltip=["Regierungsbezirk", "Konzept", "Kreise"],
+            tooltip=["Regierungsbezirk:N", "Konzept:N", "Kreise:Q"],
         )
         .transform_calculate(order=f"indexof({_LABELS}, datum.Konzept)")
     )
@@ -43,7 +43,7 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X("Jahr:O", title="Jahr"),
             y=alt.Y("Anzahl:Q", title="mit Konzept (kumuliert)", axis=alt.Axis(format="d", tickMinStep=1)),
             color=alt.Color("Ebene:N", scale=alt.Scale(range=["#0072B2", "#555555"])),
-            tooltip=["Ebene", "Jahr", "Anzahl"],
+            tooltip=["Ebene:N", "Jahr:O", "Anzahl:Q"],
         )
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from integra import gaps, queries
+import warnings
+
+from integra import charts, gaps, queries
 from integra.models import IntegrationCentre
 from integra.store import transaction
 from integra.vocab import KIZ_ELIGIBLE, REGIERUNGSBEZIRKE
@@ -90,9 +92,17 @@ def test_nearby_models_give_whole_years_in_the_csv(engine):
 
 def test_coverage_chart_is_also_said_in_words(engine):
     """UX review #18: the chart only said "Vega visualization" to a screen reader."""
-    from integra import charts
-
     text = charts.coverage_text(gaps.coverage_by_regbez(engine))
     kreise = queries.kreise(engine)
     for regbez, rows in kreise.groupby("regbez"):
         assert f"{regbez}: {int((rows['status'] == 'vorhanden').sum())} von {len(rows)}" in text
+
+
+def test_charts_of_an_area_without_dated_concepts_build_without_warnings(engine):
+    """Untyped tooltips made Altair guess types from an empty frame, warning into the server log."""
+    timeline, _ = gaps.concepts_over_time(engine, "Oberfranken")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec = charts.timeline(timeline.iloc[0:0]).to_dict()
+        charts.coverage(gaps.coverage_by_regbez(engine).iloc[0:0]).to_dict()
+    assert [t["type"] for t in spec["encoding"]["tooltip"]] == ["nominal", "ordinal", "quantitative"]
