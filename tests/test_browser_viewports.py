@@ -105,6 +105,27 @@ def test_presentation_fits_the_projector_and_switches_from_the_header(server, br
     page.close()
 
 
+def test_presenting_an_empty_choice_keeps_the_map_on_a_720p_screen(server, browser):
+    """With no status and no partner type chosen, the two hint lines pushed the frame 60 px past the screen."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/karte?regbez=Oberbayern&{OFFLINE}")
+    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(timeout=60_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for name in ("Konzeptstatus", "Partnertypen"):  # the multiselects' "clear all" buttons
+        chooser = sidebar.locator(f'[data-testid="stMultiSelect"]:has-text("{name}")')
+        chooser.locator('[aria-label="Alle entfernen"], [aria-label="Clear all"]').first.click()
+        page.wait_for_timeout(500)
+    sidebar.get_by_text("Präsentationsmodus (Beamer)").click()
+    expect(page).to_have_url(re.compile("praesentation=1"), timeout=15_000)
+    main = page.locator('[data-testid="stMain"]')
+    hints = main.locator('[data-testid="stCaptionContainer"]', has_text="gewählt")  # one line each while presenting
+    expect(hints).to_have_count(2, timeout=30_000)
+    page.wait_for_timeout(1000)
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box["y"] + box["height"] <= 720 and box["height"] >= 480, box
+    page.close()
+
+
 @pytest.mark.parametrize(("width", "height", "phone"), [(390, 844, True), (1280, 720, False)])
 def test_wide_tables_are_cards_on_a_phone(server, browser, width, height, phone):
     """UX review #14: on 390 px the partner grid showed one to three columns with no hint of more."""

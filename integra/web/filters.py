@@ -147,11 +147,21 @@ PRESENTATION = "praesentation"
 
 # The map frame takes the rest of the screen below the one-line header, on 720p and 1080p alike
 # (a fixed 820 px ran off a 720p projector); the map inside fills the frame (maps.PRESENTATION_CSS).
-_PRESENTATION_CSS = """<style>
-.block-container {padding: 0.4rem 1rem 0 1rem; max-width: 100%;}
-header[data-testid="stHeader"] {height: 0; min-height: 0;}
-iframe[src*="streamlit_folium.st_folium"] {height: calc(100vh - 96px) !important;}
+# Hint lines above the map raise --integra-above-map (presentation_room_for).
+PRESENTATION_HEADER_PX = 96
+PRESENTATION_LINE_PX = 40  # one caption line and the gap below it
+_PRESENTATION_CSS = f"""<style>
+.block-container {{padding: 0.4rem 1rem 0 1rem; max-width: 100%;}}
+header[data-testid="stHeader"] {{height: 0; min-height: 0;}}
+iframe[src*="streamlit_folium.st_folium"] {{
+  height: calc(100vh - var(--integra-above-map, {PRESENTATION_HEADER_PX}px)) !important;
+}}
 </style>"""
+
+
+def presentation_room_for(lines: int) -> None:
+    """Shrink the presenting map frame by `lines` caption lines shown above it, so it still ends on screen."""
+    st.html(f"<style>:root {{--integra-above-map: {PRESENTATION_HEADER_PX + lines * PRESENTATION_LINE_PX}px;}}</style>")
 
 
 def presentation_mode() -> bool:

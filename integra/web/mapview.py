@@ -9,7 +9,7 @@ import streamlit as st
 from integra import export, gaps, maps, queries
 from integra.maps import LEVEL_GEMEINDEN, MapView
 from integra.vocab import ALL_BAVARIA, status_label
-from integra.web import mapframe
+from integra.web import filters, mapframe
 from integra.web.data import CACHE_SECONDS, StoreKey, data_stand, engine, map_data, store_key
 from integra.web.mapframe import MapFrame
 from integra.web.widgets import steckbrief_href, table
@@ -49,13 +49,22 @@ def show_map(view: MapView, height: int) -> None:
     """The map of this view; built once per view and data state, then sent from the cache.
 
     A filter that leaves nothing to colour still gets the framed map of the Regierungsbezirk,
-    with a German hint above it saying why it is empty.
+    with a German hint above it saying why it is empty. While presenting, hints are single
+    caption lines and the screen-high frame makes room for them (it ran past a 720p screen).
     """
     key = store_key()
-    if hint := _empty_map_hint(key, view):
-        st.info(hint)
-    if not view.partner_types:
-        st.caption("Keine Partnertypen gewählt – Partner sind ausgeblendet.")
+    empty = _empty_map_hint(key, view)
+    no_partners = None if view.partner_types else "Keine Partnertypen gewählt – Partner sind ausgeblendet."
+    if view.large:
+        lines = [line for line in (empty, no_partners) if line]
+        filters.presentation_room_for(len(lines))
+        for line in lines:
+            st.caption(f":material/info: {line}")
+    else:
+        if empty:
+            st.info(empty)
+        if no_partners:
+            st.caption(no_partners)
     mapframe.show(_map_frame(key, view), key="karte", height=height)
 
 
