@@ -442,12 +442,17 @@ _LABELS_JS = """var %(name)s = (function (d) {
         return L.marker([r[0], r[1]], {icon: L.divIcon({className: 'integra-label-icon', html: span, iconSize: null}),
                                        interactive: false, keyboard: false});
     }));
-    // Names must not cover each other ("Rosenheim" on "Lkr. Rosenheim") or run off the frame: in row
-    // order (the larger places first) each name takes its spot, or one line below or above, or is left out.
-    var map = null;  // while the layer is shown
+    // Names must not cover each other ("Rosenheim" on "Lkr. Rosenheim"), a symbol (KIZ, partner,
+    // cluster) or run off the frame: in row order (the larger places first) each name takes its spot,
+    // or one line below or above, or is left out.
+    var map = null, timer = null;  // while the layer is shown
+    function symbols() {
+        var icons = map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon:not(.integra-label-icon)');
+        return Array.prototype.map.call(icons, function (icon) { return icon.getBoundingClientRect(); });
+    }
     function declutter() {
         if (!map) { return; }
-        var frame = map.getContainer().getBoundingClientRect(), placed = [];
+        var frame = map.getContainer().getBoundingClientRect(), placed = symbols();
         if (!frame.width || !frame.height) { return; }  // not laid out yet: the next resize comes
         layer.eachLayer(function (marker) {
             var span = marker.getElement() && marker.getElement().firstChild;
@@ -467,15 +472,17 @@ _LABELS_JS = """var %(name)s = (function (d) {
             if (!fits) { span.style.visibility = 'hidden'; }
         });
     }
+    // Symbols come and go after a zoom (clusters split and merge): place the names once they settled.
+    function soon() { clearTimeout(timer); timer = setTimeout(declutter, 60); }
     var watcher = window.ResizeObserver ? new ResizeObserver(function () { declutter(); }) : null;
     layer.on('add', function () {
         map = layer._map;
-        map.on('zoomend moveend resize', declutter);
+        map.on('zoomend moveend resize overlayadd overlayremove layeradd layerremove', soon);
         if (watcher) { watcher.observe(map.getContainer()); }  // also once the frame is laid out
         declutter();
     });
     layer.on('remove', function () {
-        if (map) { map.off('zoomend moveend resize', declutter); }
+        if (map) { map.off('zoomend moveend resize overlayadd overlayremove layeradd layerremove', soon); }
         if (watcher) { watcher.disconnect(); }
         map = null;
     });
@@ -485,7 +492,7 @@ _LABELS_JS = """var %(name)s = (function (d) {
 
 class Labels(_Scripted, Layer):
     """Area names written on the map (plain text), rows `[lat, lon, text]` in order of precedence:
-    a name that would cover an earlier one moves a line down or up, or is left out."""
+    a name that would cover an earlier one or a symbol moves a line down or up, or is left out."""
 
     _js = _LABELS_JS
 
