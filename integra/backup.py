@@ -56,6 +56,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from integra import snapshots
 from integra.config import DATA_DIR, PROJECT_DIR
 from integra.models import Base, Region
+from integra.problems import Refused
 from integra.store import head_revision, mark_changed, transaction
 
 APP_ID = "integrationslandkarte-bayern"
@@ -73,7 +74,7 @@ _INT_RANGE = range(-(2**31), 2**31)  # PostgreSQL INTEGER; SQLite would take mor
 _NOT_OURS = "Die Datei ist keine Sicherung der Integrationslandkarte (kein gzip-JSON)."
 
 
-class BackupRejected(ValueError):
+class BackupRejected(Refused):
     """Not a backup of this app, not signed by this server, or broken; the message is German."""
 
 

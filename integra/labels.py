@@ -40,6 +40,8 @@ LABELS = {
     "external_id": "ID (extern)",
     "status": "Konzept",
     "title": "Titel",
+    "kind": "Art",  # of a Gemeinde (Stadt, Markt, Gemeinde) or of a model reference
+    "place": "Ort",
     "year": "Jahr",
     "hint": "Hinweis",
     "kiz": "KIZ",

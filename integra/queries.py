@@ -223,16 +223,10 @@ def kiz_references(engine: Engine) -> pd.DataFrame:
             KizReference.confidence,
         ).order_by(KizReference.id),
     )
-    frame = frame.assign(Quelle=frame["source_url"].map(first_link), confidence=frame["confidence"].map(confidence_de))
-    columns = {
-        "name": "Bezeichnung",
-        "kind": "Art",
-        "place": "Ort",
-        "year": "Jahr",
-        "Quelle": "Quelle",
-        "confidence": "Verlässlichkeit",
-    }
-    return frame[list(columns)].rename(columns=columns)
+    frame = frame.assign(
+        source_url=frame["source_url"].map(first_link), confidence=frame["confidence"].map(confidence_de)
+    )
+    return labelled(frame, ("name", "kind", "place", "year", "source_url", "confidence"), name="Bezeichnung")
 
 
 @dataclass(frozen=True)

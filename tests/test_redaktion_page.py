@@ -81,4 +81,6 @@ def test_restore_refuses_a_foreign_file(editor_page):
     at = editor_page
     at.file_uploader(key="restore_upload").set_value(("fremd.json.gz", b"\x1f\x8bkaputt", "application/gzip")).run()
     click(at, "Sicherung einspielen")
-    assert "keine Sicherung der Integrationslandkarte" in at.error[0].value
+    (error,) = at.error  # one German line: the file, why, and that nothing changed (widgets.attempt)
+    assert error.value.startswith("fremd.json.gz: ") and error.value.endswith("Nichts geändert.")
+    assert "keine Sicherung der Integrationslandkarte" in error.value

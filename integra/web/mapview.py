@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from integra import export, gaps, maps, queries
+from integra.labels import labelled
 from integra.maps import LEVEL_GEMEINDEN, MapView
 from integra.vocab import ALL_BAVARIA, status_label
 from integra.web import filters, mapframe
@@ -68,9 +69,6 @@ def show_map(view: MapView, height: int) -> None:
     mapframe.show(_map_frame(key, view), key="karte", height=height)
 
 
-_GEMEINDE_COLUMNS = {"name": "Gemeinde", "kind": "Art", "status": "Konzept", "title": "Titel", "year": "Jahr"}
-
-
 def map_table(view: MapView) -> None:
     """„Tabelle statt Karte“ under the map: the areas it colours, for screen readers, keyboards and
     anyone who cannot tell the colours apart."""
@@ -80,7 +78,7 @@ def map_table(view: MapView) -> None:
             frame = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
             frame = frame.assign(status=frame["status"].map(status_label), year=frame["year"].astype("Int64"))
             table(
-                frame[list(_GEMEINDE_COLUMNS)].rename(columns=_GEMEINDE_COLUMNS),
+                labelled(frame, ("name", "kind", "status", "title", "year"), name="Gemeinde"),
                 "map_table",
                 empty="Keine Gemeinde im Filter.",
             )

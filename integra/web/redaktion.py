@@ -6,15 +6,12 @@ import datetime as dt
 import logging
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from integra import backup, editing, queries, tabular
 from integra.editing import ConceptChange, KizChange
 from integra.formatting import local_stamp, md_text
 from integra.importer import problems_frame
 from integra.labels import labelled
-from integra.problems import Refused
-from integra.store import db_failure
 from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
 from integra.web import data, widgets
 
@@ -85,11 +82,9 @@ def concept_form(user: str) -> None:
                 source.strip() or None,
                 note.strip() or None,
             )
-            try:
+            with widgets.attempt() as done:
                 editing.set_concept(data.engine(), change, user)
-            except Refused as exc:
-                st.error(md_text(exc))
-            else:
+            if done.ok:
                 st.session_state.pop("concept_loaded", None)  # show the saved entry after the rerun
                 widgets.saved(f"Gespeichert: {label} – {status}" + ("" if source.strip() else " (ohne Quelle)"))
 
@@ -117,12 +112,10 @@ def kiz_form(user: str) -> None:
         source = st.text_input("Quelle (URL)", key="kiz_source")
         note = st.text_area("Notiz", key="kiz_note")
         if st.form_submit_button("KIZ speichern", type="primary"):
-            try:
+            with widgets.attempt() as done:
                 change = KizChange(kreise[kreis], status, name, place or None, note or None, source or None, kiz_id)
                 editing.save_kiz(data.engine(), change, user)
-            except Refused as exc:
-                st.error(md_text(exc))
-            else:
+            if done.ok:
                 widgets.saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
 
 
@@ -146,11 +139,9 @@ def concept_list(user: str) -> None:
         return
     st.write(f"{len(changes)} Änderungen bereit.")
     if st.button("Konzeptliste übernehmen", type="primary", key="apply_concepts"):
-        try:
+        with widgets.attempt(uploaded.name) as done:
             editing.set_concepts(data.engine(), changes, user)
-        except Refused as exc:
-            st.error(md_text(exc))
-        else:
+        if done.ok:
             widgets.saved(f"{len(changes)} Konzepte aus {uploaded.name} übernommen.")
 
 
@@ -170,11 +161,9 @@ def change_log(user: str) -> None:
     labels = {f"{local_stamp(r.created_at)} {r.user_name}: {r.summary}": r.batch for r in open_batches.itertuples()}
     chosen = st.selectbox("Änderung rückgängig machen", list(labels), key="undo_edit")
     if st.button("Rückgängig machen", key="undo_edit_button"):
-        try:
+        with widgets.attempt() as done:
             editing.undo_batch(data.engine(), labels[chosen], user)
-        except Refused as exc:
-            st.error(md_text(exc))
-        else:
+        if done.ok:
             widgets.saved("Änderung rückgängig gemacht.")
 
 
@@ -189,13 +178,10 @@ def backups(user: str) -> None:
     )
     uploaded = st.file_uploader("Sicherung einspielen (ersetzt alle Daten)", type=["gz"], key="restore_upload")
     if uploaded is not None and st.button("Sicherung einspielen", type="primary", key="restore_button"):
-        try:
+        counts: dict[str, int] = {}
+        with widgets.attempt(uploaded.name) as done:
             counts = backup.restore(data.engine(), uploaded.getvalue())
-        except backup.BackupRejected as exc:
-            st.error(md_text(f"{uploaded.name}: {exc} Nichts geändert."))
-        except SQLAlchemyError as exc:
-            st.error(md_text(f"{uploaded.name}: {db_failure(exc)} Nichts geändert."))
-        else:
+        if done.ok:
             log.warning("Sicherung %s eingespielt von %s: %s", uploaded.name, user, counts)  # who replaced all data
             widgets.saved(
                 f"Sicherung {uploaded.name} eingespielt ({counts['partners']} Partner, {counts['concepts']} Konzepte)."

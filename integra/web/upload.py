@@ -10,7 +10,6 @@ import hashlib
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 from streamlit_folium import st_folium
 
 from integra import export, importer, tabular
@@ -20,7 +19,6 @@ from integra.formatting import local_stamp, md_text
 from integra.labels import labelled
 from integra.maps import points_map
 from integra.models import ImportRun
-from integra.store import db_failure
 from integra.web import widgets
 from integra.web.data import StoreKey, engine, kreis_options, store_key
 
@@ -221,11 +219,9 @@ def history(user: str) -> None:
     )
     confirmed = st.checkbox(f"Ja, Import Nr. {chosen} rückgängig machen", key=f"undo_confirm_{chosen}_{newest}")
     if st.button("Rückgängig machen", key="undo_button", disabled=not confirmed):
-        try:
+        with widgets.attempt() as done:
             importer.undo_import(engine(), chosen, user)
-        except importer.ImportRefused as exc:
-            st.error(md_text(exc))
-        else:
+        if done.ok:
             widgets.saved(f"Import Nr. {chosen} ({open_runs[chosen].file_name}) rückgängig gemacht.")
 
 
@@ -259,18 +255,15 @@ def apply_button(plan: importer.Plan, user: str) -> None:
     """Apply exactly what the last preview showed; refuse if the store changed in between."""
     previewed = st.session_state.get("previewed_version")
     if st.button("Übernehmen", type="primary", disabled=not plan.can_apply, key="apply"):
-        try:
+        run_id = None
+        with widgets.attempt() as done:
             if previewed is not None and previewed != plan.base_version:
                 raise importer.ImportRefused(
                     "Die Daten wurden inzwischen geändert – die Vorschau ist jetzt "
                     "aktualisiert, bitte prüfen und erneut übernehmen."
                 )
             run_id = importer.apply_import(engine(), plan, user)
-        except importer.ImportRefused as exc:
-            st.error(md_text(exc))
-        except SQLAlchemyError as exc:
-            st.error(f"{db_failure(exc)} Nichts geändert.")
-        else:
+        if done.ok:
             st.session_state.pop("previewed_version", None)
             # A new file chooser: the applied preview is gone, and a second click cannot apply it again.
             st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1

@@ -5,15 +5,20 @@ Pages stay thin: they lay out these blocks and pass them frames from `integra.we
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from integra import export, factsheet, geodata
 from integra.formatting import local_stamp, md_text, short_name, shown
+from integra.problems import Refused
+from integra.store import db_failure
 from integra.web import cards, data
 from integra.web.filters import Filters, url_note
 
@@ -179,6 +184,32 @@ def factsheet_chooser() -> None:
         on_click="ignore",
         disabled=name is None,
     )
+
+
+@dataclass
+class Attempt:
+    """Whether the write inside `attempt` went through."""
+
+    ok: bool = False
+
+
+@contextmanager
+def attempt(about: str = "") -> Iterator[Attempt]:
+    """One write of an editor: a refusal of the data rules or a database failure becomes one German
+    error line (`about` names the file, if any) ending in „Nichts geändert.“, never a traceback.
+
+    Every write is one transaction, so after an error nothing was stored; `ok` says whether to confirm.
+    """
+    outcome = Attempt()
+    prefix = f"{about}: " if about else ""
+    try:
+        yield outcome
+    except Refused as exc:
+        st.error(md_text(f"{prefix}{exc} Nichts geändert."))
+    except SQLAlchemyError as exc:
+        st.error(md_text(f"{prefix}{db_failure(exc)} Nichts geändert."))
+    else:
+        outcome.ok = True
 
 
 _FLASH = "meldung"
