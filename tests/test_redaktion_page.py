@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from integra.formatting import md_text
 from integra.models import Concept, IntegrationCentre, Region
 from tests.apptest import click, login, page
 
@@ -82,5 +83,5 @@ def test_restore_refuses_a_foreign_file(editor_page):
     at.file_uploader(key="restore_upload").set_value(("fremd.json.gz", b"\x1f\x8bkaputt", "application/gzip")).run()
     click(at, "Sicherung einspielen")
     (error,) = at.error  # one German line: the file, why, and that nothing changed (widgets.attempt)
-    assert error.value.startswith("fremd.json.gz: ") and error.value.endswith("Nichts geändert.")
+    assert error.value.startswith(md_text("fremd.json.gz:")) and error.value.endswith(md_text("Nichts geändert."))
     assert "keine Sicherung der Integrationslandkarte" in error.value
