@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from integra import gaps, geodata, queries, staticmap
 from integra.formatting import clip, confidence_de, is_blank, slug, web_links, year_text
 from integra.labels import kiz_label
-from integra.vocab import CONCEPT_COLOURS, CONCEPT_STRIPES, concept_phrase
+from integra.vocab import CONCEPT_COLOURS, CONCEPT_STRIPES, concept_phrase, structure_line
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 MAX_PARTNERS = 14
@@ -162,7 +162,7 @@ def factsheet_pdf(engine: Engine, kreis_ags: str) -> bytes:
     pdf.text("\n".join(shown) or "Keine bekannt.")
     if len(structures):
         pdf.heading("Weitere Strukturen (nicht vollständig)")
-        pdf.text("\n".join(clip(f"{s.type.capitalize()}: {s.detail}", 200) for s in structures.itertuples()))
+        pdf.text("\n".join(clip(structure_line(s.type, s.detail), 200) for s in structures.itertuples()))
     if kreis["status"] != "vorhanden":
         pdf.heading("Vorbilder in der Nähe")
         near = gaps.nearby_models(engine).query("ags == @kreis_ags")

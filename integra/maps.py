@@ -37,6 +37,7 @@ from integra.vocab import (
     PARTNER_TYPES,
     concept_phrase,
     status_label,
+    structure_line,
 )
 
 LEVEL_KREISE = "Kreise"
@@ -219,7 +220,7 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {}
     for rec in structures.itertuples():
         lines.setdefault(rec.kreis_ags, []).append(
-            f"<small>{esc(rec.type.capitalize())}: {esc(rec.detail)} ({source_html(rec.source_url)})</small>"
+            f"<small>{esc(structure_line(rec.type, rec.detail))} ({source_html(rec.source_url)})</small>"
         )
     return lines
 

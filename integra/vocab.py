@@ -55,6 +55,25 @@ def status_label(status: str) -> str:
     return _STATUS_LABELS.get(status, status)
 
 
+# Structures noted per Kreis (integration_strukturen_kreise.csv): type -> what a reader calls it.
+STRUCTURE_TYPES = {
+    "integrationsbeirat": "Integrationsbeirat",
+    "integrationsbeauftragte": "Integrationsbeauftragte",
+    "integrationslotse": "Integrationslotsen",
+    "bildungskoordination": "Bildungskoordination für Neuzugewanderte",
+    "sonstiges": "Weitere Stelle",
+}
+_MUNICIPAL = " (Gemeindeebene)"  # the research marks bodies of a Gemeinde inside the Kreis so
+
+
+def structure_line(kind: str, detail: str) -> str:
+    """One structure as a line of a popup or the Steckbrief. A body of a Gemeinde inside the Kreis
+    says so first, so nobody reads „Stadt Burghausen: Integrationsbeirat“ as the Kreis's own."""
+    if detail.endswith(_MUNICIPAL):
+        return f"Auf Gemeindeebene: {detail.removesuffix(_MUNICIPAL)}"
+    return f"{STRUCTURE_TYPES.get(kind, kind.capitalize())}: {detail}"
+
+
 def concept_phrase(status: str) -> str:
     """A status as a phrase of its own ("Landkreis Hof: Konzept unbekannt"), for tooltips and captions."""
     return _CONCEPT_PHRASES.get(status, status)

@@ -14,7 +14,7 @@ from integra.cli import init_database
 from integra.config import SEED_DIR
 from integra.models import Concept, Partner, Region
 from integra.store import make_engine
-from integra.vocab import CONCEPT_STATUSES, PARTNER_TYPES
+from integra.vocab import CONCEPT_STATUSES, PARTNER_TYPES, STRUCTURE_TYPES, structure_line
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -66,6 +66,17 @@ def test_every_partner_resolves_and_is_sourced(regions):
 def test_structures_and_references_resolve(regions):
     assert all(regions[r["kreis_ags"]].level == "kreis" and r["source_url"] for r in _rows("strukturen.csv"))
     assert all(r["source_url"] and r["confidence"] for r in _rows("nrw_vorbilder.csv"))
+
+
+def test_every_structure_reads_as_german_and_says_when_it_is_a_gemeindes():
+    """A new research type (2nd round: bildungskoordination) needs a German name before it is shown."""
+    rows = _rows("strukturen.csv")
+    assert {r["type"] for r in rows} <= set(STRUCTURE_TYPES)
+    municipal = [r for r in rows if r["detail"].endswith("(Gemeindeebene)")]
+    for row in municipal:
+        line = structure_line(row["type"], row["detail"])
+        assert line.startswith("Auf Gemeindeebene: ") and "(Gemeindeebene)" not in line
+    assert structure_line("bildungskoordination", "x") == "Bildungskoordination für Neuzugewanderte: x"
 
 
 def test_unplaceable_records_are_listed_not_guessed():
