@@ -25,6 +25,10 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "email": ("E-Mail", ("e mail", "email", "mail")),
     "phone": ("Telefon", ("telefon", "tel", "phone", "telefonnummer", "fon")),
     "source_url": ("Quelle", ("quelle", "source", "beleg")),
+    "source_year": (
+        "Stand der Quelle",
+        ("stand der quelle", "quellenstand", "jahr der quelle", "stand", "source year"),
+    ),
     "external_id": ("ID (extern)", ("id", "nr", "nummer", "kennung", "external id", "schluessel")),
 }
 REQUIRED = ("name",)

@@ -41,6 +41,7 @@ FIELDS = (
     "phone",
     "contact",
     "source_url",
+    "source_year",
     "confidence",
     "updated_at",
 )

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,7 @@ DATA_FIELDS = (
     "phone",
     "contact",
     "source_url",
+    "source_year",
     "confidence",
     "external_id",
 )
@@ -61,6 +63,10 @@ DATA_FIELDS = (
 IMPORT_LOCK_ID = 4711
 # Fields that come from a column only when the column is mapped; otherwise stored values stay.
 _OPTIONAL_COLUMNS = ("street", "plz", "website", "email", "phone", "source_url", "external_id")
+# Confidence of a row as uploaded; a source older than STALE_YEARS makes it "low" (offices move,
+# Helferkreise dissolve), whoever uploads it.
+UPLOAD_CONFIDENCE = "laut hochgeladener Liste"
+STALE_YEARS = 5
 _MARKUP = re.compile("[<>]")  # looks like an HTML tag; no partner's name needs angle brackets
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 
@@ -160,11 +166,14 @@ _DEFAULTED = frozenset({"source_url", "confidence"})
 class _RowReader:
     """Turns the cells of one row into partner values, collecting problems with the user's headers."""
 
-    def __init__(self, table: Table, mapping: dict[str, str | None], consent: bool, today: str) -> None:
+    def __init__(
+        self, table: Table, mapping: dict[str, str | None], consent: bool, today: dt.date, confidence: str
+    ) -> None:
         self.table, self.mapping, self.consent = table, mapping, consent
+        self.today, self.confidence = today, confidence
         self.index = {f: table.headers.index(h) for f, h in mapping.items() if h in table.headers}
         self.personal = [table.headers.index(h) for h in personal_columns(table.headers, mapping)]
-        self.default_source = f"Liste {table.file_name}, hochgeladen am {today}"
+        self.default_source = f"Liste {table.file_name}, hochgeladen am {today:%d.%m.%Y}"
 
     def header(self, field_name: str) -> str:
         return self.mapping.get(field_name) or FIELDS.get(field_name, (field_name,))[0]
@@ -200,7 +209,7 @@ class _RowReader:
             "name": name,
             "type": ptype,
             "kind_detail": type_text or None,
-            "confidence": "laut hochgeladener Liste",
+            "confidence": self.confidence,
         }
         for field_name in _OPTIONAL_COLUMNS:
             if field_name in self.index:
@@ -212,6 +221,10 @@ class _RowReader:
             if website is None:
                 warn("website", "Webseite ist keine gültige http(s)-Adresse – nicht übernommen")
             values["website"] = website
+        if "source_year" in self.index:
+            year = values["source_year"] = self.source_year(cells, warn)
+            if year and self.today.year - year > STALE_YEARS:
+                values["confidence"] = "low"
         if values.get("email") and not _EMAIL.match(str(values["email"])):
             warn("email", f"E-Mail „{values['email']}“ ungültig – nicht übernommen")
             values["email"] = None
@@ -224,6 +237,18 @@ class _RowReader:
         for field_name, limit in too_long:  # PostgreSQL would refuse the whole import; SQLite would store it
             error(field_name, f"höchstens {limit} Zeichen erlaubt (hier {len(str(values[field_name]))})")
         return None if too_long else values
+
+    def source_year(self, cells: list[str], warn: Callable[[str, str], None]) -> int | None:
+        """The latest year the cell names ("2018", "03.05.2018", "2004/2019"), if it is a plausible one."""
+        text = self.cell(cells, "source_year")
+        years = [int(y) for y in re.findall(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)", text)]
+        plausible = [y for y in years if 1900 <= y <= self.today.year]
+        if text and not plausible:
+            warn(
+                "source_year",
+                f"„{text}“ ist keine Jahreszahl bis {self.today.year} – nicht übernommen",
+            )
+        return max(plausible, default=None)
 
     def defaulted(self, cells: list[str]) -> frozenset[str]:
         """The fields this upload fills in itself because the row names no source (see Candidate.defaults)."""
@@ -246,8 +271,15 @@ class RowReport:
     mapping: dict[str, str | None]
 
 
-def read_rows(table: Table, mapping: dict[str, str | None] | None = None, consent: bool = False) -> RowReport:
-    """Validate and locate every row."""
+def read_rows(
+    table: Table,
+    mapping: dict[str, str | None] | None = None,
+    consent: bool = False,
+    confidence: str = UPLOAD_CONFIDENCE,
+    today: dt.date | None = None,
+) -> RowReport:
+    """Validate and locate every row. `confidence` is what a row with a recent (or no) source gets;
+    the seed build passes the research's own, editors' uploads keep UPLOAD_CONFIDENCE."""
     mapping = mapping or guess_mapping(table.headers)
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -256,7 +288,7 @@ def read_rows(table: Table, mapping: dict[str, str | None] | None = None, consen
             label = FIELDS[required][0]
             message = f"{table.file_name}: Spalte „{label}“ fehlt (gefunden: {', '.join(table.headers)})"
             return RowReport([], [Problem(None, label, message)], [], [], mapping)
-    reader = _RowReader(table, mapping, consent, dt.date.today().strftime("%d.%m.%Y"))
+    reader = _RowReader(table, mapping, consent, today or dt.date.today(), confidence)
     dropped = [] if consent else personal_columns(table.headers, mapping)
     rows: list[tuple[int, dict, list[str]]] = []
     for number, cells in zip(table.row_numbers, table.rows, strict=True):

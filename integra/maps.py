@@ -191,9 +191,12 @@ def _popup(lines: list[str]) -> str:
     return '<div style="max-width:320px">' + "<br>".join(lines) + "</div>"
 
 
-def _source_line(source: object, confidence: object) -> str:
-    """'Quelle: <links> · Verlässlichkeit: hoch' – every fact on the map says where it came from."""
+def _source_line(source: object, confidence: object, source_year: object = None) -> str:
+    """'Quelle: <links> · Stand der Quelle: 2016 · Verlässlichkeit: niedrig' – every fact on the map says
+    where it came from and, where the source gives it, how old that is."""
     line = f"Quelle: {source_html(source)}"
+    if year := year_text(source_year):
+        line += f" · Stand der Quelle: {year}"
     if not is_blank(confidence):
         line += f" · Verlässlichkeit: {esc(confidence_de(confidence))}"
     return line
@@ -395,6 +398,7 @@ _PARTNER_COLUMNS = (
     "contact",
     "source_url",
     "confidence",
+    "source_year",
 )
 
 
@@ -410,7 +414,7 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
         lambda kreis, precision: f"<br><small>{esc(kreis)}; Lage genau auf: {esc(precision)}</small>"
     )
     extras_ref = texts.maker(_partner_extras)
-    source_ref = texts.maker(lambda source, confidence: "<br>" + _source_line(source, confidence))
+    source_ref = texts.maker(lambda source, confidence, year: "<br>" + _source_line(source, confidence, year))
     type_index = {ptype: i for i, ptype in enumerate(PARTNER_TYPES)}
     rows = []
     for (
@@ -429,6 +433,7 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
         contact,
         source,
         confidence,
+        source_year,
     ) in zip(*(partners[column].tolist() for column in _PARTNER_COLUMNS), strict=True):
         address = _joined((street, _joined((plz, city), " ")), ", ") or gemeinde
         popup = [
@@ -437,7 +442,7 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
             f"<br>{esc(address)}",
             kreis_ref(kreis, precision),
             extras_ref(website, contact),
-            source_ref(source, confidence),
+            source_ref(source, confidence, source_year),
         ]
         rows.append([round(lat, 5), round(lon, 5), type_index[ptype], str(name), popup])
     return rows, texts.values()

@@ -121,6 +121,8 @@ class Partner(Base):
     website: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
+    # The year the source states or was published ("Stand der Quelle"); None where it gives none.
+    source_year: Mapped[int | None] = mapped_column(Integer)
     confidence: Mapped[str | None] = mapped_column(String(60))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now())
     email: Mapped[str | None] = mapped_column(String(200))

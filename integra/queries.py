@@ -143,6 +143,7 @@ def partners(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = P
             Partner.phone,
             Partner.contact,
             Partner.source_url,
+            Partner.source_year,
             Partner.confidence,
             Partner.updated_at,
         )
@@ -327,6 +328,7 @@ PARTNER_FIELDS = (
     "contact",
     "source_url",
     "source_note",
+    "source_year",
     "confidence",
 )
 

@@ -111,13 +111,17 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> None:
                 name=rec["name"],
                 type=rec["type"],
                 kind_detail=_text(rec["kind_detail"]),
+                street=_text(rec.get("street", "")),
+                plz=_text(rec.get("plz", "")),
                 city=_text(rec["city"]),
                 gemeinde_ags=rec["gemeinde_ags"],
                 kreis_ags=rec["kreis_ags"],
                 lat=float(rec["lat"]),
                 lon=float(rec["lon"]),
                 precision=rec["precision"],
+                website=_text(rec.get("website", "")),
                 source_url=_text(rec["source_url"]),
+                source_year=_int(rec.get("source_year", "")),
                 confidence=_text(rec["confidence"]),
             )
         )

@@ -9,13 +9,17 @@ sources change; a test keeps the committed seed in step with this builder.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from integra import geodata
 from integra.config import SEED_DIR, SOURCES_DIR
-from integra.textkeys import fold
-from integra.vocab import partner_type_of
+from integra.importer import STALE_YEARS, read_rows
+from integra.problems import Problem
+from integra.tabular import read_table
+from integra.textkeys import fold, words
+from integra.vocab import PRECISIONS, partner_type_of
 
 CONCEPT_FIELDS = [
     "region_ags",
@@ -32,15 +36,25 @@ PARTNER_FIELDS = [
     "name",
     "type",
     "kind_detail",
+    "street",
+    "plz",
     "city",
     "gemeinde_ags",
     "kreis_ags",
     "lat",
     "lon",
     "precision",
+    "website",
     "source_url",
+    "source_year",
     "confidence",
 ]
+# Sourced partner lists in the shape editors upload; they go in through the editors' importer.
+PARTNER_LISTS = ("partner_caritas_diakonie.csv", "partner_awo_fluechtlingsrat_helferkreise.csv")
+# A list row was read on one public page, mostly press or a Verband's site, and not confirmed with the
+# organisation: "medium" in the research's scale; importer.STALE_YEARS makes older sources "low".
+LIST_CONFIDENCE = "medium"
+SOURCE_SEPARATOR = " ; "  # as in the research tables: several pages for one fact
 STRUCTURE_FIELDS = ["kreis_ags", "type", "detail", "year", "source_url", "checked_on"]
 REFERENCE_FIELDS = ["name", "kind", "place", "year", "source_url", "confidence"]
 
@@ -95,7 +109,7 @@ def build_concepts(skipped: list[Skipped]) -> list[dict[str, object]]:
     return rows
 
 
-def build_partners(skipped: list[Skipped]) -> list[dict[str, object]]:
+def _starter_partners(skipped: list[Skipped]) -> list[dict[str, object]]:
     """Partner records of starter_records.csv placed at their seat's Gemeinde point."""
     kreis_ags = _kreis_by_name()
     rows: list[dict[str, object]] = []
@@ -130,6 +144,66 @@ def build_partners(skipped: list[Skipped]) -> list[dict[str, object]]:
     return rows
 
 
+def _research_date() -> dt.date:
+    """The day of the latest research round: the stale-source rule counts from it, not from the day
+    `build-seed` runs, so rebuilding next year gives the same seed."""
+    return max(dt.date.fromisoformat(rec["checked_on"]) for rec in _read(SOURCES_DIR / "konzepte_kreise.csv"))
+
+
+def _list_partners(file_name: str, skipped: list[Skipped], notes: list[Skipped]) -> list[dict[str, object]]:
+    """A partner list read, validated and located exactly as an editor's upload of the file would be."""
+    table = read_table(file_name, (SOURCES_DIR / file_name).read_bytes())
+    report = read_rows(table, confidence=LIST_CONFIDENCE, today=_research_date())
+    names = dict(zip(table.row_numbers, (row[table.headers.index("Name")] for row in table.rows), strict=True))
+
+    def listed(problem: Problem) -> Skipped:
+        where = f"Zeile {problem.row}: {names[problem.row]}" if problem.row else "ganze Datei"
+        return Skipped(file_name, where, f"{problem.column}: {problem.message}")
+
+    skipped.extend(map(listed, report.errors))
+    notes.extend(map(listed, report.warnings))
+    return [dict(candidate.values) for candidate in report.candidates]
+
+
+_LOCATION = ("street", "plz", "city", "lat", "lon", "precision")
+
+
+def _merged(first: dict[str, object], later: dict[str, object]) -> dict[str, object]:
+    """One partner found twice: the first record's values, gaps filled from the later, the more precise
+    location (PRECISIONS order: an address beats a PLZ beats a Gemeinde), every source kept."""
+    merged = {field: first.get(field) if first.get(field) not in (None, "") else later.get(field) for field in first}
+    if PRECISIONS.index(str(later["precision"])) < PRECISIONS.index(str(first["precision"])):
+        merged |= {field: later.get(field) for field in _LOCATION}
+    sources = [s for record in (first, later) for s in str(record.get("source_url") or "").split(SOURCE_SEPARATOR)]
+    merged["source_url"] = SOURCE_SEPARATOR.join(dict.fromkeys(s.strip() for s in sources if s.strip()))
+    return merged
+
+
+def build_partners(skipped: list[Skipped], notes: list[Skipped] | None = None) -> list[dict[str, object]]:
+    """The starter partners and the sourced partner lists, one record per partner.
+
+    A partner is the same as another when its normalised name and its Gemeinde agree (the importer's
+    rule); such records are merged, keeping every source.
+    """
+    notes = [] if notes is None else notes
+    by_key: dict[tuple[str, str], dict[str, object]] = {}
+    found_in: dict[tuple[str, str], str] = {}
+    records = [("starter_records.csv", record) for record in _starter_partners(skipped)]
+    for file_name in PARTNER_LISTS:
+        records += [(file_name, record) for record in _list_partners(file_name, skipped, notes)]
+    for file_name, record in records:
+        key = (words(str(record["name"])), str(record["gemeinde_ags"]))
+        if key in by_key:
+            notes.append(
+                Skipped(file_name, str(record["name"]), f"derselbe Partner wie in {found_in[key]}: zusammengeführt")
+            )
+            by_key[key] = _merged(by_key[key], record)
+        else:
+            by_key[key] = {field: record.get(field) for field in PARTNER_FIELDS}
+            found_in[key] = file_name
+    return list(by_key.values())
+
+
 def build_structures() -> list[dict[str, object]]:
     return [
         {f: rec[f if f != "kreis_ags" else "ags"] for f in STRUCTURE_FIELDS}
@@ -157,8 +231,9 @@ def build(out_dir: Path = SEED_DIR) -> list[Skipped]:
     """Write all seed files and the README listing skipped records; return the skipped ones."""
     out_dir.mkdir(parents=True, exist_ok=True)
     skipped: list[Skipped] = []
+    notes: list[Skipped] = []
     _write(out_dir / "konzepte.csv", CONCEPT_FIELDS, build_concepts(skipped))
-    _write(out_dir / "partner.csv", PARTNER_FIELDS, build_partners(skipped))
+    _write(out_dir / "partner.csv", PARTNER_FIELDS, build_partners(skipped, notes))
     _write(out_dir / "strukturen.csv", STRUCTURE_FIELDS, build_structures())
     _write(out_dir / "nrw_vorbilder.csv", REFERENCE_FIELDS, build_references())
     lines = [
@@ -168,12 +243,22 @@ def build(out_dir: Path = SEED_DIR) -> list[Skipped]:
         "Concept rows of `starter_records.csv` are superseded by `konzepte_kreise.csv` and",
         "`konzepte_gemeinden.csv`. Every row keeps its `source_url` and `confidence`.",
         "Partners known only by their seat town sit at that Gemeinde's point (precision `Gemeinde`).",
+        f"The partner lists ({', '.join(PARTNER_LISTS)}) are read by the editors' importer: located by",
+        "address, PLZ or Gemeinde with that precision, `confidence` medium, `low` where the source is older",
+        f"than {STALE_YEARS} years (counted from {_research_date():%d.%m.%Y}, the research date). Records with",
+        "the same normalised name in the same Gemeinde are merged, keeping every source.",
         "",
         "## Source records not in the seed",
         "",
         "| source | record | reason |",
         "|---|---|---|",
         *[f"| {s.source} | {s.name} | {s.reason} |" for s in skipped],
+        "",
+        "## Notes on records in the seed (placed, but worth a look)",
+        "",
+        "| source | record | note |",
+        "|---|---|---|",
+        *[f"| {s.source} | {s.name} | {s.reason} |" for s in notes],
         "",
     ]
     (out_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")

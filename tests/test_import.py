@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,27 @@ def test_cells_longer_than_their_column_are_errors_of_their_row(engine):
     (problem,) = plan_.errors
     assert (problem.row, problem.column) == (2, "Name") and "höchstens 300 Zeichen" in problem.message
     assert [c.values["name"] for c in plan_.inserts] == ["Caritas Kurz"]
+
+
+def test_the_year_of_the_source_is_kept_and_an_old_source_counts_as_low(engine):
+    """„Stand der Quelle“ (the research lists' column): older than STALE_YEARS makes the row "low"."""
+    today = dt.date(2026, 11, 26)
+    body = (
+        "Name;Träger;PLZ;Ort;Quelle;Stand der Quelle\n"
+        "Helferkreis Asyl Bamberg;Helferkreis;96047;Bamberg;https://a.example/1;2015\n"
+        "AWO Bamberg;AWO;96047;Bamberg;https://a.example/2;03.05.2021\n"
+        "Caritas Bamberg;Caritas;96047;Bamberg;https://a.example/3;bald\n"
+    ).encode()
+    report = importer.read_rows(read_table("liste.csv", body), today=today)
+    years = [c.values["source_year"] for c in report.candidates]
+    confidence = [c.values["confidence"] for c in report.candidates]
+    assert years == [2015, 2021, None]
+    assert confidence == ["low", importer.UPLOAD_CONFIDENCE, importer.UPLOAD_CONFIDENCE]
+    assert [(w.row, w.column) for w in report.warnings] == [(4, "Stand der Quelle")]
+    plan = plan_import(engine, read_table("liste.csv", body), body)
+    apply_import(engine, plan, "E")
+    with engine.connect() as conn:
+        stored = dict(
+            conn.execute(select(Partner.name, Partner.source_year).where(Partner.import_id.is_not(None))).all()
+        )
+    assert stored["Helferkreis Asyl Bamberg"] == 2015 and stored["Caritas Bamberg"] is None

@@ -230,3 +230,25 @@ def test_in_erarbeitung_is_striped_not_colour_alone(engine):
     }
     legend = next(d["html"] for d in layer_data(fmap.get_root().render()) if d.get("cls") == "integra-legend")
     assert "repeating-linear-gradient" in legend and "kein Konzept" in legend and "keines" not in legend
+
+
+def test_a_partner_popup_says_how_old_its_source_is(engine):
+    """Issue 12: press items from 2007–2019 are among the sources; the popup says the year."""
+    with transaction(engine) as session:
+        session.add(
+            Partner(
+                name="Helferkreis Asyl Hallstadt",
+                type="Helferkreis",
+                city="Hallstadt",
+                gemeinde_ags="09471140",
+                kreis_ags="09471",
+                lat=49.93,
+                lon=10.88,
+                precision="Gemeinde",
+                source_url="https://zeitung.example/2016/helferkreis",
+                source_year=2016,
+                confidence="low",
+            )
+        )
+    html = build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")).get_root().render()
+    assert "Stand der Quelle: 2016 · Verlässlichkeit: niedrig" in html

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import filecmp
 from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
 
-from integra import seedbuild
+from integra import importer, seedbuild
 from integra.cli import init_database
-from integra.config import SEED_DIR
+from integra.config import SEED_DIR, SOURCES_DIR
 from integra.models import Concept, Partner, Region
 from integra.store import make_engine
-from integra.vocab import CONCEPT_STATUSES, PARTNER_TYPES, STRUCTURE_TYPES, structure_line
+from integra.tabular import read_table
+from integra.textkeys import words
+from integra.vocab import CONCEPT_STATUSES, PARTNER_TYPES, PRECISIONS, STRUCTURE_TYPES, structure_line
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -58,9 +61,33 @@ def test_every_partner_resolves_and_is_sourced(regions):
         gemeinde, kreis = regions[row["gemeinde_ags"]], regions[row["kreis_ags"]]
         assert (gemeinde.level, kreis.level) == ("gemeinde", "kreis")
         assert gemeinde.parent_ags == kreis.ags, row
-        assert row["type"] in PARTNER_TYPES and row["precision"] == "Gemeinde"
+        assert row["type"] in PARTNER_TYPES and row["precision"] in PRECISIONS
         assert row["source_url"] and row["confidence"], row
-        assert row["city"] == gemeinde.name
+
+
+@pytest.mark.parametrize("file_name", seedbuild.PARTNER_LISTS)
+def test_partner_lists_are_seeded_as_an_upload_would_place_them(file_name):
+    """One code path: every row the editors' importer places is in the seed (merged ones too), every
+    row it refuses is listed in data/seed/README.md with its reason; the figures come from the file."""
+    table = read_table(file_name, (SOURCES_DIR / file_name).read_bytes())
+    report = importer.read_rows(table, confidence=seedbuild.LIST_CONFIDENCE)
+    seeded = {(words(r["name"]), r["gemeinde_ags"]) for r in _rows("partner.csv")}
+    placed = {(words(str(c.values["name"])), str(c.values["gemeinde_ags"])) for c in report.candidates}
+    assert placed and placed <= seeded
+    assert len(report.candidates) + len(report.errors) == len(table.rows)
+    readme = (SEED_DIR / "README.md").read_text(encoding="utf-8")
+    for problem in report.errors:
+        assert f"| {file_name} | Zeile {problem.row}: " in readme and problem.message in readme, problem
+
+
+def test_old_sources_are_marked_low_and_say_their_year():
+    """Partners of a list whose source is older than five years count as "low"; the year is kept."""
+    starter = {words(r["name"]) for r in csv.DictReader((SOURCES_DIR / "starter_records.csv").open(encoding="utf-8"))}
+    rows = [r for r in _rows("partner.csv") if words(r["name"]) not in starter]
+    research = max(dt.date.fromisoformat(r["checked_on"]) for r in _rows("konzepte.csv"))
+    old = [r for r in rows if r["source_year"] and research.year - int(r["source_year"]) > importer.STALE_YEARS]
+    assert old and all(r["confidence"] == "low" for r in old)
+    assert all(r["confidence"] == seedbuild.LIST_CONFIDENCE for r in rows if r not in old)
 
 
 def test_structures_and_references_resolve(regions):

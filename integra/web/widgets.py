@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from integra import export, factsheet, geodata
 from integra.formatting import local_stamp, md_text, short_name, shown
+from integra.labels import LABELS
 from integra.problems import Refused
 from integra.store import db_failure
 from integra.web import cards, data
@@ -66,7 +67,13 @@ def footer() -> None:
 CARD_COLUMNS = 3  # tables wider than this are shown as cards on a phone
 
 
-PLAIN_NUMBERS = ("Jahr", "Rang", "Zeile", "Nr.")  # numbers that are names, not amounts: no digit grouping
+PLAIN_NUMBERS = (
+    LABELS["year"],
+    LABELS["source_year"],
+    "Rang",
+    "Zeile",
+    "Nr.",
+)  # numbers that are names, not amounts: no digit grouping
 
 
 def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None, **options: Any) -> None:
