@@ -130,11 +130,25 @@ TEMPLATE = pd.DataFrame(
             "info@example.org",
             "0951 000000",
             "https://www.example.org/impressum",
+            "2026",
             "",
             "",
         ]
     ],
-    columns=["Name", "Träger", "Straße", "PLZ", "Ort", "Webseite", "E-Mail", "Telefon", "Quelle", "Breite", "Länge"],
+    columns=[
+        "Name",
+        "Träger",
+        "Straße",
+        "PLZ",
+        "Ort",
+        "Webseite",
+        "E-Mail",
+        "Telefon",
+        "Quelle",
+        "Stand der Quelle",
+        "Breite",
+        "Länge",
+    ],
 )
 
 

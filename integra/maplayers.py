@@ -439,35 +439,41 @@ _LABELS_JS = """var %(name)s = (function (d) {
         var span = document.createElement('span');
         span.className = 'integra-label';
         span.textContent = r[2];
+        // Below every symbol: where a name cannot avoid one, the symbol stays whole and clickable on top.
         return L.marker([r[0], r[1]], {icon: L.divIcon({className: 'integra-label-icon', html: span, iconSize: null}),
-                                       interactive: false, keyboard: false});
+                                       interactive: false, keyboard: false, zIndexOffset: -10000});
     }));
-    // Names must not cover each other ("Rosenheim" on "Lkr. Rosenheim"), a symbol (KIZ, partner,
-    // cluster) or run off the frame: in row order (the larger places first) each name takes its spot,
-    // or one line below or above, or is left out.
+    // Names must not cover each other ("Rosenheim" on "Lkr. Rosenheim") or run off the frame, and
+    // should keep clear of symbols (KIZ, partner, cluster): in row order (the larger places first) each
+    // name takes its spot, or one line below or above, clear of symbols if it can; where every spot
+    // touches a symbol it lies under it (zIndexOffset); where it would cover a name it is left out.
     var map = null, timer = null;  // while the layer is shown
     function symbols() {
         var icons = map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon:not(.integra-label-icon)');
         return Array.prototype.map.call(icons, function (icon) { return icon.getBoundingClientRect(); });
     }
+    function clear(r, boxes) {
+        return boxes.every(function (p) {
+            return r.right < p.left || r.left > p.right || r.bottom < p.top || r.top > p.bottom;
+        });
+    }
     function declutter() {
         if (!map) { return; }
-        var frame = map.getContainer().getBoundingClientRect(), placed = symbols();
+        var frame = map.getContainer().getBoundingClientRect(), placed = [], icons = symbols();
         if (!frame.width || !frame.height) { return; }  // not laid out yet: the next resize comes
         layer.eachLayer(function (marker) {
             var span = marker.getElement() && marker.getElement().firstChild;
             if (!span) { return; }
             span.style.visibility = '';
-            var fits = [0, 1, -1].some(function (line) {
-                span.style.marginTop = (line * 1.25) + 'em';
-                var r = span.getBoundingClientRect();
-                var inside = r.left >= frame.left && r.right <= frame.right &&
-                             r.top >= frame.top && r.bottom <= frame.bottom;
-                var free = placed.every(function (p) {
-                    return r.right < p.left || r.left > p.right || r.bottom < p.top || r.top > p.bottom;
+            var fits = [icons, []].some(function (avoid) {
+                return [0, 1, -1].some(function (line) {
+                    span.style.marginTop = (line * 1.25) + 'em';
+                    var r = span.getBoundingClientRect();
+                    var inside = r.left >= frame.left && r.right <= frame.right &&
+                                 r.top >= frame.top && r.bottom <= frame.bottom;
+                    if (inside && clear(r, placed) && clear(r, avoid)) { placed.push(r); return true; }
+                    return false;
                 });
-                if (inside && free) { placed.push(r); }
-                return inside && free;
             });
             if (!fits) { span.style.visibility = 'hidden'; }
         });
@@ -492,7 +498,8 @@ _LABELS_JS = """var %(name)s = (function (d) {
 
 class Labels(_Scripted, Layer):
     """Area names written on the map (plain text), rows `[lat, lon, text]` in order of precedence:
-    a name that would cover an earlier one or a symbol moves a line down or up, or is left out."""
+    a name moves a line down or up to keep clear of earlier names and of symbols; it lies under a
+    symbol it cannot avoid, and is left out where it would cover another name."""
 
     _js = _LABELS_JS
 

@@ -7,6 +7,7 @@ cloned from one seeded template database; an unreachable server fails the run.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import os
 import re
@@ -27,6 +28,12 @@ DATABASE_FIXTURES = {"engine", "db_url"}
 # Test databases are seeded from a frozen copy of data/seed/ (see its README): new research changes
 # data/seed/, not the numbers the tests expect.
 TEST_SEED = Path(__file__).parent / "files" / "seed"
+
+
+def seed_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one file of the frozen test seed: what every test database was seeded with."""
+    with (TEST_SEED / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -144,7 +144,7 @@ def test_an_unsigned_backup_needs_the_admin_flag_and_is_still_checked(engine):
     payload["tables"]["partners"][0]["id"] = "eins"
     _refused(engine, gzip.compress(json.dumps(payload).encode()), "Zeile 1", require_signature=False)
     editing.set_concept(engine, ConceptChange("09471", "vorhanden"), "E")
-    assert backup.restore(engine, unsigned, require_signature=False)["partners"] == 24
+    assert backup.restore(engine, unsigned, require_signature=False)["partners"] == len(payload["tables"]["partners"])
 
 
 @pytest.mark.parametrize("keep", [0, 2332], ids=["all-empty", "one-gemeinde-missing"])
@@ -225,4 +225,6 @@ def test_the_key_can_come_from_secrets_toml(engine, monkeypatch, tmp_path):
     secrets_file.write_text('[integra]\nbackup_key = "aus-secrets-toml-0123456789"\n', encoding="utf-8")
     monkeypatch.setattr(backup, "SECRETS_FILE", secrets_file)
     assert backup.backup_key(engine) == b"aus-secrets-toml-0123456789"
-    assert backup.restore(engine, backup.seal(_payload(engine), b"aus-secrets-toml-0123456789"))["partners"] == 24
+    payload = _payload(engine)
+    restored = backup.restore(engine, backup.seal(payload, b"aus-secrets-toml-0123456789"))
+    assert restored["partners"] == len(payload["tables"]["partners"]) > 0

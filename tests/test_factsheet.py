@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 
 from integra import factsheet, queries
 from integra.config import PROJECT_DIR
+from tests.conftest import seed_rows
 
 
 def _text(pdf: bytes) -> str:
@@ -24,7 +26,18 @@ def test_steckbrief_of_a_city_with_concept_and_partners(engine):
     assert "Kreisfreie Stadt Nürnberg" in text and "Status: Konzept vorhanden" in text
     assert "Leitlinien zur Integrationspolitik" in text and "KIZ förderfähig nach Antrag A3" in text
     assert "Diakonisches Werk Bayern (Landesverband)" in text and "AWO Bezirksverband Ober- und Mittelfranken" in text
-    assert "GeoBasis-DE / BKG" in text and "25.11.2026" in text
+    checked = dt.date.fromisoformat(max(r["checked_on"] for r in seed_rows("konzepte.csv")))  # footer: Datenstand
+    assert "GeoBasis-DE / BKG" in text and f"{checked:%d.%m.%Y}" in text
+
+
+def test_the_kreis_with_the_most_partners_still_fits_one_page(engine):
+    """Issue 12: with the partner lists seeded a city has dozens of partners; some are listed, the rest counted."""
+    counts = queries.partners(engine).groupby("kreis_ags").size()
+    busiest, count = counts.idxmax(), int(counts.max())
+    assert count > factsheet.MAX_PARTNERS
+    text = _text(factsheet.factsheet_pdf(engine, busiest))  # _text asserts one A4 page
+    assert f"Partner mit Sitz im Kreis ({count})" in text
+    assert f"… und {count - factsheet.MAX_PARTNERS} weitere" in text
 
 
 def test_steckbrief_without_concept_names_nearby_models(engine):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from integra import importer
+from integra import export, importer
 from integra.importer import ImportRefused, apply_import, plan_import, undo_import
 from integra.models import ImportRun, Partner
 from integra.tabular import read_table
@@ -142,19 +142,21 @@ def test_replace_mode_removes_partners_of_the_uploaded_types_and_undo_restores_a
     before = snapshot(engine)
     with engine.connect() as conn:
         awo_before = conn.scalar(select(func.count()).where(Partner.type == "AWO"))
-    assert awo_before == 6
+        caritas_before = conn.scalar(select(func.count()).where(Partner.type == "Caritas"))
+    assert awo_before > 1 and partner(engine, "AWO Landesverband Bayern e.V.") is not None
+    assert partner(engine, "AWO Kreisverband Bamberg") is None
     result = plan(
         engine,
         "AWO Landesverband Bayern e.V.;AWO;Edelsbergstraße 10;80686;München;\n"
         "AWO Kreisverband Bamberg;AWO;;96047;Bamberg;\n",
         mode=importer.MODE_REPLACE,
     )
-    assert len(result.removals) == 5 and len(result.updates) == 1 and len(result.inserts) == 1
+    assert len(result.removals) == awo_before - 1 and len(result.updates) == 1 and len(result.inserts) == 1
     assert {p["type"] for p in result.removals} == {"AWO"}
     run_id = apply_import(engine, result, "t")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).where(Partner.type == "AWO")) == 2
-        assert conn.scalar(select(func.count()).where(Partner.type == "Caritas")) == 8  # other types untouched
+        assert conn.scalar(select(func.count()).where(Partner.type == "Caritas")) == caritas_before  # untouched
     undo_import(engine, run_id, "t")
     after = snapshot(engine)
     assert [t for t in after if t[0] == "partners"] == [t for t in before if t[0] == "partners"]
@@ -166,10 +168,10 @@ def test_replace_within_one_kreis(engine):
     result = plan(
         engine, "Caritas Bamberg neu;Caritas;;96047;Bamberg;\n", mode=importer.MODE_REPLACE, scope_kreis="09461"
     )
-    assert {p["name"] for p in result.removals} == {
-        "Caritasverband für die Erzdiözese Bamberg e.V.",
-        "Migranten- und Integrationsbeirat der Stadt Bamberg (MIB)",
-    }
+    with engine.connect() as conn:
+        in_kreis = set(conn.scalars(select(Partner.name).where(Partner.kreis_ags == "09461")))
+    # a list for one Kreis replaces that Kreis's partners of every type, and no partner elsewhere
+    assert {p["name"] for p in result.removals} == in_kreis and len(in_kreis) > 1
     outside = plan(
         engine, "Caritas Forchheim;Caritas;;91301;Forchheim;\n", mode=importer.MODE_REPLACE, scope_kreis="09461"
     )
@@ -243,3 +245,10 @@ def test_the_year_of_the_source_is_kept_and_an_old_source_counts_as_low(engine):
             conn.execute(select(Partner.name, Partner.source_year).where(Partner.import_id.is_not(None))).all()
         )
     assert stored["Helferkreis Asyl Bamberg"] == 2015 and stored["Caritas Bamberg"] is None
+
+
+def test_the_template_fills_every_field_an_editor_can_give():
+    """The downloadable template's columns are all recognised, „Stand der Quelle“ included."""
+    report = importer.read_rows(read_table("vorlage.csv", export.template_csv()))
+    assert not report.errors and None not in [report.mapping[f] for f in ("source_url", "source_year", "lat", "lon")]
+    assert report.candidates[0].values["source_year"] == 2026

@@ -8,6 +8,7 @@ from integra import queries
 from integra.models import Concept, IntegrationCentre, Partner, Region
 from integra.store import transaction
 from integra.vocab import ALL_BAVARIA, KIZ_ELIGIBLE, REGIERUNGSBEZIRKE
+from tests.conftest import seed_rows
 
 
 def _sql_kreise_with_concept(engine, code: str | None) -> int:
@@ -41,8 +42,11 @@ def test_gemeinden_with_concept_counts_own_records_and_kreisfreie_staedte(engine
     figures = queries.key_figures(engine)
     gem = queries.gemeinden(engine)
     assert figures.gemeinden_total == 2056
-    # 7 own Gemeinde records "vorhanden" + 13 kreisfreie Städte with a concept
-    assert figures.gemeinden_with_concept == 7 + 13
+    # own Gemeinde records "vorhanden" + kreisfreie Städte with a concept (their one Gemeinde)
+    kreise = queries.kreise(engine)
+    cities = kreise[(kreise["status"] == "vorhanden") & kreise["name"].str.startswith("Kreisfreie Stadt")]
+    own = [r for r in seed_rows("konzepte.csv") if len(r["region_ags"]) == 8 and r["status"] == "vorhanden"]
+    assert figures.gemeinden_with_concept == len(own) + len(cities) and own and len(cities)
     assert gem.loc[gem["ags"] == "09564000", "status"].item() == "vorhanden"  # Nürnberg via its Kreis record
     assert gem.loc[gem["ags"] == "09373147", "status"].item() == "keines"  # Neumarkt i.d.OPf., own record
     assert gem.loc[gem["ags"] == "09471111", "status"].item() == "unbekannt"  # Altendorf (LK Bamberg): no record
@@ -52,7 +56,8 @@ def test_kiz_rule_is_derived_from_concept_and_kiz_records(engine):
     before = queries.kreise(engine).set_index("ags")
     assert before.loc["09162", "foerderfaehig"]  # München: concept vorhanden, no KIZ
     assert not before.loc["09161", "foerderfaehig"]  # Ingolstadt: concept unbekannt
-    assert before["foerderfaehig"].sum() == 25
+    eligible = before["foerderfaehig"].sum()
+    assert eligible == (before["status"] == "vorhanden").sum()  # no KIZ record in the seed yet
     with transaction(engine) as session:
         session.add(
             IntegrationCentre(
@@ -63,7 +68,7 @@ def test_kiz_rule_is_derived_from_concept_and_kiz_records(engine):
     assert not after.loc["09162", "foerderfaehig"]
     assert after.loc["09162", "kiz_status"] == "vorgeschlagen"
     figures = queries.key_figures(engine)
-    assert figures.kiz_eligible == 24 and figures.kiz_status["vorgeschlagen"] == 1
+    assert figures.kiz_eligible == eligible - 1 and figures.kiz_status["vorgeschlagen"] == 1
 
 
 def test_partner_filters_and_search(engine):
@@ -81,7 +86,7 @@ def test_partner_filters_and_search(engine):
 
 def test_data_age_reports_check_date(engine):
     age = queries.data_age(engine)
-    assert str(age.concepts_checked_to) == "2026-11-25"
+    assert str(age.concepts_checked_to) == max(r["checked_on"] for r in seed_rows("konzepte.csv"))
     assert str(age.population_date) == "2022-12-31"
 
 
