@@ -32,7 +32,7 @@ from integra.auth import hash_password
 from integra.config import PROJECT_DIR
 from integra.devserver import RunningApp, free_port, running_app
 from tests.browser import CHROMIUM, FLAGS, OFFLINE, log_in, require_chromium
-from tests.conftest import SERVER_URL
+from tests.conftest import SERVER_URL, seed_rows
 
 pytestmark = [
     pytest.mark.db,  # two app processes on one PostgreSQL database
@@ -190,6 +190,9 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
     from playwright.sync_api import expect, sync_playwright
 
     figures: list[str] = []
+    seeded = str(len(seed_rows("partner.csv")))  # the test database holds the frozen test seed
+    # partners of the seed in Unterfranken (Kreis keys 096…); the import adds three there
+    before = sum(row["kreis_ags"].startswith("096") for row in seed_rows("partner.csv"))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         viewport = {"width": 1400, "height": 1000}
@@ -199,12 +202,12 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
 
         # (1) A gets a replica by cookie and keeps it across reloads (each one a new websocket)
         a.goto(f"{cluster.url}/?{OFFLINE}")
-        expect(a.locator(PARTNERS)).to_have_text("24", timeout=60_000)
+        expect(a.locator(PARTNERS)).to_have_text(seeded, timeout=60_000)
         home = _instance(ctx_a)
         other = {"app1": "app2", "app2": "app1"}[home]
         for _ in range(3):
             a.reload()
-            expect(a.locator(PARTNERS)).to_have_text("24", timeout=60_000)
+            expect(a.locator(PARTNERS)).to_have_text(seeded, timeout=60_000)
             assert _instance(ctx_a) == home
         # only A has talked to the proxy so far: every request of it went to its replica
         _wait_for(
@@ -221,12 +224,11 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
         ctx_b.add_cookies([{"name": COOKIE, "value": other, "url": cluster.url}])
         b = ctx_b.new_page()
         b.goto(f"{cluster.url}/?{OFFLINE}")
-        expect(b.locator(PARTNERS)).to_have_text("24", timeout=60_000)
+        expect(b.locator(PARTNERS)).to_have_text(seeded, timeout=60_000)
         _choose(b, "Unterfranken")
-        before = 2  # seed partners in Unterfranken; the import adds three
         expect(b.locator(PARTNERS)).to_have_text(str(before), timeout=15_000)
         _choose(b, "Ganz Bayern")
-        expect(b.locator(PARTNERS)).to_have_text("24", timeout=15_000)
+        expect(b.locator(PARTNERS)).to_have_text(seeded, timeout=15_000)
 
         # (2) an editor imports three Unterfranken partners through A's replica ...
         uploads: list[str] = []
@@ -249,7 +251,7 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
             f"{before + 3} nach {time.monotonic() - started:.2f} s"
         )
         _choose(b, "Ganz Bayern")
-        expect(b.locator(PARTNERS)).to_have_text("27", timeout=30_000)
+        expect(b.locator(PARTNERS)).to_have_text(str(int(seeded) + 3), timeout=30_000)
 
         # (3) A's replica dies. A's open page opens a new websocket through the proxy, which sends it to
         # the other replica; there it is a new session: the page shows the data again after a reload
@@ -274,7 +276,7 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
             f"nach {marked_down:.2f} s; Neuladen bis Anmeldeformular {login_again:.2f} s, Import erhalten"
         )
         b.reload()
-        expect(b.locator(PARTNERS)).to_have_text("27", timeout=60_000)
+        expect(b.locator(PARTNERS)).to_have_text(str(int(seeded) + 3), timeout=60_000)
         browser.close()
 
     # the upload URL carries the Streamlit session id; the log keeps only the route
