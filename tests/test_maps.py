@@ -26,6 +26,22 @@ def _data(engine, regbez: str, level: str = "Kreise") -> MapData:
     return map_data(engine, MapView(regbez=regbez, level=level))
 
 
+def _add_partner(engine, name: str, **fields) -> None:
+    """One partner at the point of Stadt Bamberg (`fields` override), added to the test store."""
+    values = {
+        "name": name,
+        "type": "Helferkreis",
+        "city": "Bamberg",
+        "gemeinde_ags": "09461000",
+        "kreis_ags": "09461",
+        "lat": 49.887,
+        "lon": 10.9,
+        "precision": "Gemeinde",
+    }
+    with transaction(engine) as session:
+        session.add(Partner(**(values | fields)))
+
+
 def layer_data(html: str) -> list[dict]:
     """The JSON data of every `integra.maplayers` element in a rendered map (one line each)."""
     return [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", html, flags=re.M)]
@@ -86,22 +102,8 @@ def test_partners_kiz_legend_and_attribution_are_in_the_map(engine):
 
 
 def test_text_from_the_store_is_escaped_everywhere(engine):
+    _add_partner(engine, EVIL, kind_detail=EVIL, source_url="javascript:alert(1)", contact=EVIL)
     with transaction(engine) as session:
-        session.add(
-            Partner(
-                name=EVIL,
-                type="Helferkreis",
-                kind_detail=EVIL,
-                city="Bamberg",
-                gemeinde_ags="09461000",
-                kreis_ags="09461",
-                lat=49.887,
-                lon=10.9,
-                precision="Gemeinde",
-                source_url="javascript:alert(1)",
-                contact=EVIL,
-            )
-        )
         session.execute(update(Concept).where(Concept.region_ags == "09471").values(title=EVIL, evidence=EVIL))
     html = build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")).get_root().render()
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -174,19 +176,7 @@ def test_map_frame_sends_what_st_folium_sends(engine, monkeypatch):
 
 def test_names_survive_streamlit_folium_rewriting_the_script(engine):
     """Review: streamlit-folium deletes `alert(coords);` from the script text, also inside a partner's name."""
-    with transaction(engine) as session:
-        session.add(
-            Partner(
-                name="R0 alert(coords); X {{'map_div'}}",
-                type="Helferkreis",
-                city="Bamberg",
-                gemeinde_ags="09461000",
-                kreis_ags="09461",
-                lat=49.887,
-                lon=10.9,
-                precision="Gemeinde",
-            )
-        )
+    _add_partner(engine, "R0 alert(coords); X {{'map_div'}}")
     frame = mapframe.frame_of(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")))
     assert "R0 alert(coords); X {{'map_div'}}" in [row[3] for row in _partner_rows(frame.script)]
 
@@ -235,21 +225,12 @@ def test_in_erarbeitung_is_striped_not_colour_alone(engine):
 
 def test_a_partner_popup_says_how_old_its_source_is(engine):
     """Issue 12: press items from 2007–2019 are among the sources; the popup says the year."""
-    with transaction(engine) as session:
-        session.add(
-            Partner(
-                name="Helferkreis Asyl Hallstadt",
-                type="Helferkreis",
-                city="Hallstadt",
-                gemeinde_ags="09471140",
-                kreis_ags="09471",
-                lat=49.93,
-                lon=10.88,
-                precision="Gemeinde",
-                source_url="https://zeitung.example/2016/helferkreis",
-                source_year=2016,
-                confidence="low",
-            )
-        )
+    _add_partner(
+        engine,
+        "Helferkreis Asyl Bamberg-Ost",
+        source_url="https://zeitung.example/2016/helferkreis",
+        source_year=2016,
+        confidence="low",
+    )
     html = build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")).get_root().render()
     assert "Stand der Quelle: 2016 · Verlässlichkeit: niedrig" in html
