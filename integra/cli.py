@@ -13,13 +13,26 @@ from typing import Any, NamedTuple
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from integra import auth, backup, editing, export, factsheet, gaps, importer, maps, queries, seedbuild, tabular
+from integra import (
+    auth,
+    backup,
+    editing,
+    export,
+    factsheet,
+    gaps,
+    importer,
+    maps,
+    queries,
+    reports,
+    seedbuild,
+    tabular,
+)
 from integra.config import BASEMAP_NONE, BASEMAP_OSM, SEED_DIR, database_url
 from integra.formatting import local_time
 from integra.problems import Refused
 from integra.seed import seed_if_empty
 from integra.store import connected, db_failure, migrate, schema_revision
-from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
+from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE, REPORT_STATUSES
 
 
 def init_database(url: str | None = None, seed_dir: Path = SEED_DIR) -> bool:
@@ -187,6 +200,29 @@ def _cmd_import_concepts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reports(args: argparse.Namespace) -> int:
+    """The editors' review queue of visitors' reports, as on the Redaktion page."""
+    try:
+        with connected() as engine:
+            if args.action == "list":
+                rows = reports.listed(engine, args.status)
+                if args.json:
+                    print(reports.as_json(rows))
+                for row in [] if args.json else rows:
+                    fields = (row["id"], row["status"], row["kind"], f"{row['ags']} {row['region']}", row["source_url"])
+                    print("\t".join(map(str, fields)))
+            elif args.action == "accept":
+                reports.accept(engine, args.id, args.by)
+                print(f"Meldung {args.id} angenommen.")
+            else:
+                reports.reject(engine, args.id, args.by, args.why)
+                print(f"Meldung {args.id} abgelehnt.")
+    except Refused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
 class Command(NamedTuple):
     help: str
     example: str
@@ -318,6 +354,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="auch ohne gültige Signatur (älteres Format, anderer Schlüssel); der Inhalt wird trotzdem geprüft",
     )
+    queue = _command(
+        commands,
+        "reports",
+        _cmd_reports,
+        "Meldungen von Besuchern: auflisten, annehmen (über das Änderungsprotokoll), ablehnen",
+        "python -m integra reports accept 12 --by Erika",
+    )
+    actions = queue.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="Meldungen, neueste zuerst (ohne E-Mail-Adressen)")
+    listing.add_argument("--status", choices=list(REPORT_STATUSES))
+    listing.add_argument("--json", action="store_true", help="als JSON-Liste")
+    taking = actions.add_parser("accept", help="Meldung annehmen und anwenden")
+    taking.add_argument("id", type=int)
+    taking.add_argument("--by", required=True, help="wer entscheidet (für das Änderungsprotokoll)")
+    refusing = actions.add_parser("reject", help="Meldung ablehnen (mit Begründung)")
+    refusing.add_argument("id", type=int)
+    refusing.add_argument("--by", required=True, help="wer entscheidet")
+    refusing.add_argument("--why", required=True, help="Begründung")
     _command(
         commands,
         "hash-password",

@@ -44,6 +44,7 @@ class ConceptChange:
     year: int | None = None
     source_url: str | None = None
     note: str | None = None
+    confidence: str | None = None  # None: "laut Redaktion (<editor>)"; a visitor's report says so
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _apply_concept(session: Session, batch: str, change: ConceptChange, user: st
         "year": change.year,
         "source_url": change.source_url or None,
         "note": change.note or None,
-        "confidence": f"laut Redaktion ({clip(user, 40)})",
+        "confidence": change.confidence or f"laut Redaktion ({clip(user, 40)})",
         "checked_on": dt.date.today(),
         "updated_at": utc_now(),
     }
@@ -166,11 +167,17 @@ def set_concept(engine: Engine, change: ConceptChange, user: str) -> str:
 
 def set_concepts(engine: Engine, changes: list[ConceptChange], user: str) -> str:
     """Save several concept changes in one transaction: all or nothing."""
-    batch = str(uuid.uuid4())
     with transaction(engine) as session:
-        for change in changes:
-            _apply_concept(session, batch, change, user)
-        mark_changed(session)
+        return apply_concepts(session, changes, user)
+
+
+def apply_concepts(session: Session, changes: list[ConceptChange], user: str) -> str:
+    """Concept changes inside the caller's transaction (a report's acceptance is written in the same one);
+    returns the batch id (for undo)."""
+    batch = str(uuid.uuid4())
+    for change in changes:
+        _apply_concept(session, batch, change, user)
+    mark_changed(session)
     return batch
 
 

@@ -10,10 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text, func
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES, LEVELS, PARTNER_TYPES, PRECISIONS
+from integra.vocab import (
+    CONCEPT_STATUSES,
+    KIZ_STATUSES,
+    LEVELS,
+    PARTNER_TYPES,
+    PRECISIONS,
+    REPORT_KINDS,
+    REPORT_STATUSES,
+)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -247,3 +268,37 @@ class KizReference(Base):
     year: Mapped[str | None] = mapped_column(String(60))
     source_url: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[str | None] = mapped_column(String(60))
+
+
+class Report(Base):
+    """What a visitor reports (Mitmachen): a concept status, a partner or something else about an area.
+
+    Nothing in it reaches the map until an editor accepts it; accepting writes through `integra.editing`
+    (change log, undo) and keeps the edit's batch here. `proposed` and `current` are JSON: the fields the
+    visitor proposes, and the record as it stood when the report was filed (to show what changed since).
+    The e-mail address is only for the editors' questions and is cleared when the report is decided.
+    """
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", REPORT_KINDS), name="kind"),
+        CheckConstraint(_one_of("status", REPORT_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    region_ags: Mapped[str | None] = mapped_column(ForeignKey("regions.ags"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the partner may be gone later
+    proposed: Mapped[str] = mapped_column(Text)
+    current: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(Text)
+    reporter: Mapped[str | None] = mapped_column(String(120))
+    show_reporter: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    batch: Mapped[str | None] = mapped_column(String(36))

@@ -25,6 +25,10 @@ KIZ_STATUSES = ("vorgeschlagen", "geplant", "eingerichtet")
 PARTNER_TYPES = ("Caritas", "Diakonie", "AWO", "Flüchtlingsrat", "Helferkreis", "Sonstige")
 PRECISIONS = ("Adresse", "PLZ", "Gemeinde")
 LEVELS = ("regbez", "kreis", "gemeinde")
+# Visitors' reports (Mitmachen): what they are about, and where they stand in the editors' review.
+REPORT_KINDS = ("konzept", "partner", "sonstiges")
+REPORT_STATUSES = ("pending", "accepted", "rejected")  # shown as REPORT_STATUS_LABELS
+REPORT_STATUS_LABELS = {"pending": "in Prüfung", "accepted": "angenommen", "rejected": "abgelehnt"}
 
 REGIERUNGSBEZIRKE = (
     "Oberbayern",

@@ -1,0 +1,136 @@
+"""Visitors' reports (issue 13, store and rules): filed by anybody, applied only when an editor accepts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from integra import backup, cli, editing, queries, reports
+from integra.models import Concept, Edit, Report
+from integra.reports import ConceptReport, NoteReport, Reporter, ReportRefused
+from tests.test_import import snapshot
+
+SOURCE = "https://www.landkreis-hof.de/integration/konzept.pdf"
+HOF = "09475"  # Landkreis Hof
+
+
+def _status(engine, ags: str) -> str:
+    return queries.kreise(engine).set_index("ags").loc[ags, "status"]
+
+
+def test_a_report_changes_nothing_until_an_editor_accepts_it_and_undo_restores(engine):
+    before = _status(engine, HOF)
+    assert before != "vorhanden"
+    report_id = reports.submit(
+        engine,
+        ConceptReport(HOF, "vorhanden", SOURCE, title="Integrationskonzept Landkreis Hof", year=2024),
+        Reporter("Kreisverband Hof", show_name=True, email="fragen@example.org"),
+    )
+    assert _status(engine, HOF) == before and reports.pending_by_region(engine) == {HOF: 1}
+    (row,) = reports.listed(engine, "pending")
+    assert row["proposed"]["status"] == "vorhanden" and row["current"]["status"] == before
+    assert "email" not in row and "fragen@example.org" not in reports.as_json(reports.listed(engine))
+    batch = reports.accept(engine, report_id, "Erika")
+    assert _status(engine, HOF) == "vorhanden" and reports.pending_by_region(engine) == {}
+    with engine.connect() as conn:
+        concept = conn.execute(select(Concept).where(Concept.region_ags == HOF)).one()
+        stored = conn.execute(select(Report).where(Report.id == report_id)).one()
+        logged = conn.execute(select(Edit).where(Edit.batch == batch)).one()
+    assert concept.confidence == "gemeldet, geprüft von Erika" and concept.source_url == SOURCE
+    assert "gemeldet von Kreisverband Hof" in concept.note and logged.user_name == "Erika"
+    assert stored.status == "accepted" and stored.email is None and stored.batch == batch
+    editing.undo_batch(engine, batch, "Erika")
+    assert _status(engine, HOF) == before
+
+
+def test_identical_open_reports_are_merged_and_a_decided_one_is_final(engine):
+    first = reports.submit(engine, NoteReport(HOF, "Neue Integrationsbeauftragte seit 2025", SOURCE))
+    again = reports.submit(engine, NoteReport(HOF, "Neue Integrationsbeauftragte seit 2025", SOURCE))
+    assert first == again and reports.pending_by_region(engine) == {HOF: 1}
+    reports.reject(engine, first, "Erika", "Quelle nennt den Landkreis Hof nicht")
+    with pytest.raises(ReportRefused, match="schon entschieden"):
+        reports.accept(engine, first, "Erika")
+    (row,) = reports.listed(engine)
+    assert row["status"] == "rejected" and row["reason"] == "Quelle nennt den Landkreis Hof nicht"
+    with pytest.raises(ReportRefused, match="Begründung"):
+        reports.reject(engine, reports.submit(engine, NoteReport(HOF, "x", SOURCE)), "Erika", "  ")
+
+
+@pytest.mark.parametrize(
+    ("report", "reporter", "field"),
+    [
+        (ConceptReport(HOF, "vorhanden", "javascript:alert(1)"), Reporter(), "Quelle"),
+        (ConceptReport(HOF, "vorhanden", ""), Reporter(), "Quelle"),
+        (ConceptReport(HOF, "unbekannt", SOURCE), Reporter(), "Status"),
+        (ConceptReport(HOF, "vorhanden", SOURCE, year=1800), Reporter(), "Jahr"),
+        (ConceptReport(HOF, "vorhanden", SOURCE, title="T" * 301), Reporter(), "Titel"),
+        (ConceptReport("09", "vorhanden", SOURCE), Reporter(), "Gebiet"),
+        (ConceptReport("99999", "vorhanden", SOURCE), Reporter(), "Gebiet"),
+        (NoteReport(HOF, "", SOURCE), Reporter(), "Text"),
+        (NoteReport(HOF, "a\x00b", SOURCE), Reporter(), "Text"),
+        (NoteReport(HOF, "ok", SOURCE), Reporter(email="keine-adresse"), "E-Mail"),
+        (NoteReport(HOF, "ok", SOURCE), Reporter(name="N" * 121), "Name"),
+    ],
+)
+def test_bad_fields_are_refused_in_german_naming_the_field_and_nothing_is_stored(engine, report, reporter, field):
+    before = snapshot(engine)
+    with pytest.raises(ReportRefused) as refused:
+        reports.submit(engine, report, reporter)
+    assert str(refused.value).startswith(f"{field}: ")
+    assert snapshot(engine) == before
+
+
+def test_markup_is_stored_as_text(engine):
+    evil = "<script>alert(1)</script>{{ 7*7 }}"
+    report_id = reports.submit(engine, ConceptReport(HOF, "in Erarbeitung", SOURCE, title=evil, evidence=evil))
+    (row,) = reports.listed(engine)
+    assert row["proposed"]["title"] == evil  # as typed: escaping is the job of every place that shows it
+    reports.accept(engine, report_id, "Erika")
+    assert editing.current_concept(engine, HOF).title == evil
+
+
+def test_the_number_of_open_reports_is_capped(engine, monkeypatch):
+    monkeypatch.setattr(reports, "MAX_PENDING", 2)
+    for n in range(2):
+        reports.submit(engine, NoteReport(HOF, f"Meldung {n}", SOURCE))
+    with pytest.raises(ReportRefused, match="warten schon 2 Meldungen"):
+        reports.submit(engine, NoteReport(HOF, "eine zu viel", SOURCE))
+
+
+def test_a_report_on_a_record_changed_since_says_so(engine):
+    reports.submit(engine, ConceptReport(HOF, "vorhanden", SOURCE))
+    editing.set_concept(engine, editing.ConceptChange(HOF, "in Erarbeitung"), "Erika")
+    (row,) = reports.listed(engine, "pending")
+    assert row["changed"] is True
+
+
+def test_backups_carry_reports_but_no_address_of_a_decided_one(engine, monkeypatch):
+    monkeypatch.setenv("INTEGRA_BACKUP_KEY", "x" * 32)
+    decided = reports.submit(engine, NoteReport(HOF, "entschieden", SOURCE), Reporter(email="a@example.org"))
+    reports.reject(engine, decided, "Erika", "doppelt")
+    reports.submit(engine, NoteReport(HOF, "pending", SOURCE), Reporter(email="b@example.org"))
+    payload = json.loads(backup.unsealed(backup.dump(engine))[1])
+    emails = {row["email"] for row in payload["tables"]["reports"]}
+    assert emails == {None, "b@example.org"}  # an open report keeps it for the editors' questions
+
+
+def test_the_command_line_lists_accepts_and_rejects(engine, db_url, monkeypatch, capsys):
+    """`reports list --json` carries no e-mail; exit 0 done, 1 refused (German line), 2 usage."""
+    monkeypatch.setenv("INTEGRA_DATABASE_URL", db_url)
+    first = reports.submit(engine, ConceptReport(HOF, "vorhanden", SOURCE), Reporter(email="x@example.org"))
+    second = reports.submit(engine, NoteReport(HOF, "Integrationslotsin seit 2025", SOURCE))
+    assert cli.main(["reports", "list", "--status", "pending", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == [second, first] and "x@example.org" not in json.dumps(rows)
+    assert {"id", "kind", "ags", "status", "created_at", "source_url", "proposed"} <= set(rows[0])
+    assert cli.main(["reports", "accept", str(first), "--by", "Erika"]) == 0
+    assert _status(engine, HOF) == "vorhanden"
+    assert cli.main(["reports", "reject", str(second), "--by", "Erika", "--why", "steht schon drin"]) == 0
+    capsys.readouterr()
+    assert cli.main(["reports", "accept", str(first), "--by", "Erika"]) == 1
+    assert capsys.readouterr().err == f"Meldung {first} ist schon entschieden (angenommen)\n"
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["reports", "reject", str(second), "--by", "Erika"])  # no --why
+    assert usage.value.code == 2
