@@ -159,6 +159,11 @@ def slug(text: str) -> str:
     return "_".join(words(text).split()) or "datei"
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """'1 Kreis', '3 Kreise', '0 Kreise': a count with the German word in the right number."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def year_text(value: object) -> str:
     return "" if is_blank(value) else str(int(float(str(value))))
 

@@ -205,10 +205,15 @@ class _RowReader:
         ptype = partner_type_of(type_text or name)
         if type_text and ptype == "Sonstige" and fold(type_text) not in ("sonstige", "sonstiges"):
             warn("type", f"Typ „{type_text}“ unbekannt – als „Sonstige“ übernommen")
+        if ptype == "Sonstige" and (named := partner_type_of(name)) != "Sonstige":
+            # "Caritas Nürnberg – Migrationsberatung" listed as Sonstige: the Verband's office is its presence
+            warn("type", f"Name nennt {named} – als „{named}“ übernommen (Typ laut Liste: „{type_text or 'leer'}“)")
+            ptype = named
         values: dict[str, object] = {
             "name": name,
             "type": ptype,
-            "kind_detail": type_text or None,
+            # the list's own word only where it says more than the type ("Wohlfahrtsverband", not "AWO")
+            "kind_detail": type_text if fold(type_text) not in (fold(ptype), "", "sonstige", "sonstiges") else None,
             "confidence": self.confidence,
         }
         for field_name in _OPTIONAL_COLUMNS:

@@ -218,6 +218,25 @@ _MARKERS_JS = """var %(name)s = (function (d) {
         return marker;
     });
     if (group.addLayers) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
+    // A spiderfied cluster near the edge put partners under the attribution, the legend or off the
+    // map (walkthrough: 3 of 6 in Nürnberg could not be tapped): pan until every leg is inside,
+    // clear of the controls. Panning keeps the spider open (only a zoom closes it).
+    group.on('spiderfied', function (e) {
+        var map = group._map, size = map.getSize(), pad = 12;
+        var shut = function (selector) {
+            var el = map.getContainer().querySelector(selector);
+            return el ? el.getBoundingClientRect() : null;
+        };
+        var frame = map.getContainer().getBoundingClientRect();
+        var legend = shut('.integra-legend'), credit = shut('.leaflet-control-attribution');
+        var right = size.x - pad - (legend ? Math.min(legend.width, size.x / 2) : 0);
+        var bottom = size.y - pad - (credit ? frame.bottom - credit.top : 0);
+        var points = e.markers.map(function (m) { return map.latLngToContainerPoint(m.getLatLng()); });
+        var xs = points.map(function (p) { return p.x; }), ys = points.map(function (p) { return p.y; });
+        var dx = Math.max(0, pad + 20 - Math.min.apply(null, xs)) - Math.max(0, Math.max.apply(null, xs) + 20 - right);
+        var dy = Math.max(0, pad + 20 - Math.min.apply(null, ys)) - Math.max(0, Math.max.apply(null, ys) + 20 - bottom);
+        if (dx || dy) { map.panBy([-dx, -dy], {animate: false}); }
+    });
     return group;
 })(%(data)s);"""
 
@@ -445,7 +464,7 @@ _LABELS_JS = """var %(name)s = (function (d) {
     }));
     // Names must not cover each other ("Rosenheim" on "Lkr. Rosenheim") or run off the frame, and
     // should keep clear of symbols (KIZ, partner, cluster): in row order (the larger places first) each
-    // name takes its spot, or one line below or above, clear of symbols if it can; where every spot
+    // name takes its spot, or one or two lines below or above, clear of symbols if it can; where every spot
     // touches a symbol it lies under it (zIndexOffset); where it would cover a name it is left out.
     var map = null, timer = null;  // while the layer is shown
     function symbols() {
@@ -466,7 +485,7 @@ _LABELS_JS = """var %(name)s = (function (d) {
             if (!span) { return; }
             span.style.visibility = '';
             var fits = [icons, []].some(function (avoid) {
-                return [0, 1, -1].some(function (line) {
+                return [0, 1, -1, 2, -2].some(function (line) {
                     span.style.marginTop = (line * 1.25) + 'em';
                     var r = span.getBoundingClientRect();
                     var inside = r.left >= frame.left && r.right <= frame.right &&

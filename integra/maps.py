@@ -87,6 +87,8 @@ MAP_CSS = (
     "background:rgba(0,0,0,.45);color:#fff;font:600 17px/1.3 sans-serif;padding-top:35%;text-align:center;"
     "pointer-events:none}"
     "@media (max-width:600px){.leaflet-control-attribution{font-size:9px;line-height:1.25}}"
+    # a popup never wider than the map (367 px in a 358-px phone frame hid the close button)
+    ".leaflet-popup-content{max-width:calc(100vw - 64px);overflow-wrap:anywhere}"
     ".integra-label-icon{width:0;height:0}"
     # Neutral clusters (the default green/yellow bubbles clashed with the status colours), a small
     # attribution that leaves the scale bar free, and a layer control no bigger than the legend.
@@ -409,7 +411,9 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
     upload, a few dozen Kreise and types) escaped once: 20,000 partners took 2 s before.
     """
     texts = _Texts()
-    kind_ref = texts.maker(lambda ptype, detail: "<br>" + esc(_joined((ptype, detail), " – ")))
+    kind_ref = texts.maker(
+        lambda ptype, detail: "<br>" + esc(_joined((ptype, None if detail == ptype else detail), " – "))
+    )
     kreis_ref = texts.maker(
         lambda kreis, precision: f"<br><small>{esc(kreis)}; Lage genau auf: {esc(precision)}</small>"
     )

@@ -153,6 +153,7 @@ def partners(engine: Engine, regbez: str = ALL_BAVARIA, types: Iterable[str] = P
         .order_by(Partner.name)
     )
     frame = _frame(engine, statement)
+    frame["source_year"] = frame["source_year"].astype("Int64")  # a year, never "2016,0" in a CSV
     frame["regbez"] = _regbez_name(frame["kreis_ags"]) if len(frame) else pd.Series(dtype=str)
     return _in_regbez(frame, regbez).reset_index(drop=True)
 

@@ -51,7 +51,7 @@ _CONCEPT_PHRASES = {
     "unbekannt": "Konzept unbekannt",
 }
 PARTNER_TYPE_LABEL = "Partnertyp"  # not Typ, Art or Träger: "Art laut Quelle" is the source's own word
-PARTNER_COUNT_NOTE = "Zahl im dunklen Kreis = so viele Partner an diesem Ort"
+PARTNER_COUNT_NOTE = "Zahl im dunklen Kreis = so viele Partner in der Nähe (Klick: näher heran)"
 
 
 def status_label(status: str) -> str:

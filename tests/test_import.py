@@ -252,3 +252,17 @@ def test_the_template_fills_every_field_an_editor_can_give():
     report = importer.read_rows(read_table("vorlage.csv", export.template_csv()))
     assert not report.errors and None not in [report.mapping[f] for f in ("source_url", "source_year", "lat", "lon")]
     assert report.candidates[0].values["source_year"] == 2026
+
+
+def test_a_verband_office_listed_as_sonstige_counts_for_its_verband_and_types_are_not_repeated():
+    """Walkthrough: „Caritas Nürnberg – Migrationsberatung“ typed Sonstige left Nürnberg „ohne Caritas“."""
+    body = (
+        "Name;Träger;PLZ;Ort\n"
+        "Caritas Nürnberg – Migrationsberatung;Sonstige;90402;Nürnberg\n"
+        "AWO Kreisverband Nürnberg;AWO;90402;Nürnberg\n"
+        "Bürgerverein Nürnberg;Wohlfahrtsverband;90402;Nürnberg\n"
+    ).encode()
+    report = importer.read_rows(read_table("liste.csv", body))
+    values = [(c.values["type"], c.values["kind_detail"]) for c in report.candidates]
+    assert values == [("Caritas", None), ("AWO", None), ("Sonstige", "Wohlfahrtsverband")]
+    assert [(w.row, w.column) for w in report.warnings if "Name nennt Caritas" in w.message] == [(2, "Träger")]

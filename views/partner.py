@@ -8,7 +8,7 @@ chosen = filters.current_filters()
 st.title("Partner")
 st.caption(
     f"{filters.area_caption(chosen)} · Typen: {', '.join(chosen.partner_types) or 'keine'} · "
-    "Spaltenkopf anklicken zum Sortieren."
+    "Am Rechner: Spaltenkopf anklicken zum Sortieren."
 )
 
 search = st.text_input(

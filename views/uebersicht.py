@@ -76,7 +76,7 @@ st.subheader("Nach Regierungsbezirk")
 widgets.table_section(data.regbez_table(), widgets.REGBEZ_NOTE, "regierungsbezirke_kennzahlen", "regbez")
 
 st.subheader("Alle Kreise")
-st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Spaltenkopf anklicken zum Sortieren.")
+st.caption("Gefiltert nach Regierungsbezirk und Konzeptstatus. Am Rechner: Spaltenkopf anklicken zum Sortieren.")
 widgets.table(
     data.kreis_table(chosen),
     "kreis_table",

@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from integra import export, importer, tabular
 from integra.columns import FIELDS, guess_mapping, personal_columns
 from integra.config import default_basemap
-from integra.formatting import local_stamp, md_text
+from integra.formatting import counted, local_stamp, md_text
 from integra.labels import labelled
 from integra.maps import points_map
 from integra.models import ImportRun
@@ -137,7 +137,7 @@ def show_plan(plan: importer.Plan) -> None:
         rows = len({p.row for p in plan.errors})
         if plan.only_valid:
             st.warning(
-                f"{rows} {'Zeile' if rows == 1 else 'Zeilen'} mit Fehlern in {md_text(plan.file_name)} werden "
+                f"{counted(rows, 'Zeile', 'Zeilen')} mit Fehlern in {md_text(plan.file_name)} werden "
                 "übersprungen, alle anderen übernommen."
             )
         else:
@@ -147,7 +147,7 @@ def show_plan(plan: importer.Plan) -> None:
             )
         widgets.table(importer.problems_frame(plan.errors), "errors_table")
     if plan.warnings:
-        with st.expander(f"{len(plan.warnings)} {'Hinweis' if len(plan.warnings) == 1 else 'Hinweise'}"):
+        with st.expander(counted(len(plan.warnings), "Hinweis", "Hinweise")):
             widgets.table(importer.problems_frame(plan.warnings), "warnings_table")
     new, changed, same, removed = st.tabs(["Neu", "Geändert", "Unverändert", "Entfernt"])
     with new:
