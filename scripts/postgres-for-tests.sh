@@ -15,4 +15,7 @@ for _ in $(seq 1 30); do
 done
 $SUDO runuser -u postgres -- psql -q -tc "SELECT 1 FROM pg_roles WHERE rolname = 'integra'" | grep -q 1 \
   || $SUDO runuser -u postgres -- psql -q -c "CREATE ROLE integra LOGIN CREATEDB PASSWORD 'integra'" >&2
+# DROP DATABASE … WITH (FORCE) in the tests' teardown must also end an autovacuum worker that happens
+# to be busy in that database; without this role it failed now and then ("must be a member of … pg_signal_backend").
+$SUDO runuser -u postgres -- psql -q -c "GRANT pg_signal_backend TO integra" >/dev/null 2>&1
 echo "postgresql+psycopg://integra:integra@127.0.0.1:5432/postgres"
