@@ -30,6 +30,7 @@ navigation = st.navigation(
         st.Page("views/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
         st.Page("views/partner.py", title="Partner", icon=":material/groups:", url_path="partner"),
         st.Page("views/luecken.py", title="Lücken & Forderungen", icon=":material/flag:", url_path="luecken"),
+        st.Page("views/melden.py", title="Etwas melden", icon=":material/campaign:", url_path="melden"),
         st.Page("views/hochladen.py", title="Daten hochladen", icon=":material/upload_file:", url_path="hochladen"),
         st.Page("views/redaktion.py", title="Redaktion", icon=":material/edit_note:", url_path="redaktion"),
     ]

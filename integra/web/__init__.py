@@ -5,7 +5,8 @@ Only `app.py`, `server.py` and the page scripts in `views/` import it; the rest 
 
 - `data`: cached reads of the store;  `filters`: shared filters and the switches that set them
 - `widgets`: tables, downloads, Steckbrief, footer;  `mapview`: the map on a page
-- `login`, `upload`, `redaktion`: the editors' pages;  `cards`: tables as cards on a phone
+- `melden`: the public report form;  `login`, `upload`, `redaktion`: the editors' pages
+- `cards`: tables as cards on a phone
 - `mapframe`: a folium map rendered once for streamlit-folium;  `german` (+ `deutsch.js`),
   `shell`: Streamlit's own texts and page shell in German;  `serving`: error boundary and limits
 """

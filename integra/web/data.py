@@ -99,6 +99,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "data_age": queries.data_age,
     "key_figures": queries.key_figures,
     "kiz_references": queries.kiz_references,
+    "regions": queries.editable_regions,
     "kreis_figures": gaps.kreis_figures,
     "nearby_models": gaps.nearby_models,
     "regbez_table": lambda engine: gaps.regbez_table(gaps.kreis_figures(engine)),
@@ -173,6 +174,11 @@ def kreis_figures(filters: Filters) -> pd.DataFrame:
 
 def nearby_models(filters: Filters) -> pd.DataFrame:
     return _cached(store_key(), "nearby_models", filters.regbez)
+
+
+def regions() -> dict[str, str]:
+    """Every Kreis and Gemeinde as chooser label -> AGS (the same for all visitors, so cached)."""
+    return _cached(store_key(), "regions")
 
 
 def kiz_references() -> pd.DataFrame:

@@ -1,0 +1,139 @@
+"""The public "Melden" page: anybody reports a concept status or something else about an area.
+
+No login: this is the one write path without a password, so the page adds what the store cannot see
+(a hidden honeypot field, a limit per browser session) to the checks of `integra.reports`, and says
+plainly that nothing appears on the map before an editor has checked it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from integra import reports
+from integra.formatting import md_text
+from integra.reports import ConceptReport, NoteReport, Reporter, ReportRefused
+from integra.store import db_failure
+from integra.vocab import status_label
+from integra.web import data
+from integra.web.filters import url_note
+
+PER_SESSION = 5  # reports per browser session …
+WINDOW_SECONDS = 600  # … within ten minutes
+AREA = "ags"  # ?ags=<AGS>: the "Etwas melden" links of popups and tables preselect the area
+KINDS = {"Konzeptstatus": "konzept", "Etwas anderes": "sonstiges"}
+_SENT = "melden_sent"
+# The honeypot: a field people never see (CSS) and bots fill in.
+_HIDDEN_CSS = "<style>.st-key-melden_homepage {position: absolute; left: -9999px; height: 0; overflow: hidden;}</style>"
+
+
+def _too_many() -> bool:
+    """True once this browser session sent PER_SESSION reports within WINDOW_SECONDS."""
+    now = time.monotonic()
+    recent = [sent for sent in st.session_state.get(_SENT, []) if now - sent < WINDOW_SECONDS]
+    st.session_state[_SENT] = recent
+    return len(recent) >= PER_SESSION
+
+
+def _area(regions: dict[str, str]) -> str:
+    """The area chooser, preselected from the address (by AGS)."""
+    by_ags = {ags: label for label, ags in regions.items()}
+    wanted = st.query_params.get(AREA)
+    url_note({AREA: list(by_ags)})
+    labels = list(regions)
+    index = labels.index(by_ags[wanted]) if wanted in by_ags else None
+    label = st.selectbox(
+        "Kreis, kreisfreie Stadt oder Gemeinde",
+        labels,
+        index=index,
+        key="melden_area",
+        placeholder="Gebiet wählen (Name eintippen)",
+    )
+    return regions[label] if label else ""
+
+
+def report_form() -> None:
+    """The form; a sent report is confirmed with its number and the promise of a review."""
+    regions = data.regions()
+    kind = KINDS[
+        st.segmented_control("Was möchten Sie melden?", list(KINDS), default="Konzeptstatus", key="melden_kind")
+        or "Konzeptstatus"
+    ]
+    st.html(_HIDDEN_CSS)
+    with st.form("melden", clear_on_submit=False):
+        ags = _area(regions)
+        if kind == "konzept":
+            status = st.selectbox(
+                "Stand des Integrationskonzepts",
+                reports.REPORTED_STATUSES,
+                format_func=status_label,
+                key="melden_status",
+            )
+            title = st.text_input(
+                "Titel des Konzepts (wenn bekannt)", key="melden_title", max_chars=reports.LIMITS["title"]
+            )
+            year = st.number_input(
+                "Jahr des Beschlusses (wenn bekannt)",
+                min_value=1950,
+                max_value=2100,
+                value=None,
+                step=1,
+                key="melden_year",
+            )
+            evidence = st.text_area(
+                "Was steht in der Quelle? (kurz)", key="melden_evidence", max_chars=reports.LIMITS["evidence"]
+            )
+        else:
+            text = st.text_area("Ihre Meldung", key="melden_text", max_chars=reports.LIMITS["text"])
+        source = st.text_input(
+            "Quelle (Internetadresse, Pflicht)",
+            key="melden_source",
+            max_chars=reports.LIMITS["source_url"],
+            help="Die Seite, auf der das steht: Kreistagsbeschluss, Pressemitteilung, Zeitungsartikel …",
+        )
+        st.text_input("Homepage (bitte leer lassen)", key="melden_homepage")
+        st.caption(
+            "Freiwillig: Name oder Kreisverband und E-Mail-Adresse. Die E-Mail-Adresse sieht nur die Redaktion, "
+            "für Rückfragen; sie wird nie gezeigt oder exportiert und gelöscht, sobald über die Meldung entschieden "
+            "ist. Der Name erscheint nur, wenn Sie es unten ankreuzen."
+        )
+        name = st.text_input("Name oder Kreisverband", key="melden_name", max_chars=reports.LIMITS["reporter"])
+        show = st.checkbox("Mein Name darf nach der Prüfung beim Eintrag stehen („gemeldet von …“)", key="melden_show")
+        email = st.text_input("E-Mail für Rückfragen", key="melden_email", max_chars=reports.LIMITS["email"])
+        sent = st.form_submit_button("Meldung senden", type="primary")
+    if not sent:
+        return
+    if not ags:
+        st.error("Gebiet: bitte einen Kreis, eine kreisfreie Stadt oder eine Gemeinde wählen")
+        return
+    if _too_many():
+        st.error(
+            f"Sie haben in den letzten zehn Minuten schon {PER_SESSION} Meldungen geschickt – bitte etwas später "
+            "weitermachen. Danke!"
+        )
+        return
+    st.session_state[_SENT].append(time.monotonic())
+    if st.session_state.get("melden_homepage"):  # a bot: it gets the same thanks and nothing is stored
+        st.success("Danke! Ihre Meldung wartet jetzt auf die Redaktion.")
+        return
+    report = (
+        ConceptReport(ags, status, source, title=title, year=int(year) if year else None, evidence=evidence)
+        if kind == "konzept"
+        else NoteReport(ags, text, source)
+    )
+    try:
+        number = reports.submit(data.engine(), report, Reporter(name, show, email))
+    except ReportRefused as exc:  # a field to fix: the message names it
+        st.error(md_text(exc))
+        return
+    except SQLAlchemyError as exc:
+        st.error(md_text(f"{db_failure(exc)} Ihre Meldung wurde nicht gespeichert – bitte später noch einmal."))
+        return
+    st.success(
+        md_text(
+            f"Danke! Ihre Meldung Nr. {number} wartet jetzt auf die Redaktion. Auf der Karte erscheint sie erst, "
+            "wenn jemand sie geprüft hat."
+        )
+    )

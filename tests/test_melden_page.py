@@ -1,0 +1,71 @@
+"""The public Melden page under AppTest: field messages, honeypot, limit per session, nothing on the map."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from integra import queries
+from integra.formatting import md_text
+from integra.models import Report
+from tests.apptest import click, page
+
+HOF = "09475"
+SOURCE = "https://www.landkreis-hof.de/integration"
+
+
+def _melden(**query: str):
+    at = page("views/melden.py", **query)
+    assert not at.exception, at.exception
+    return at
+
+
+def _fill(at, source: str = SOURCE, text: str = "Neue Integrationsbeauftragte seit 2025", homepage: str = ""):
+    at.segmented_control(key="melden_kind").set_value("Etwas anderes").run()
+    at.selectbox(key="melden_area").select_index(0)
+    at.text_area(key="melden_text").input(text)
+    at.text_input(key="melden_source").input(source)
+    at.text_input(key="melden_homepage").input(homepage)  # the hidden honeypot
+    return click(at, "Meldung senden")
+
+
+def _stored(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(Report)) or 0
+
+
+def test_a_link_preselects_the_area_and_a_concept_report_waits_for_review(db_url, engine):
+    before = queries.kreise(engine).set_index("ags").loc[HOF, "status"]
+    at = _melden(ags=HOF)
+    assert at.selectbox(key="melden_area").value.startswith("Landkreis Hof")
+    at.selectbox(key="melden_status").select("vorhanden")
+    at.text_input(key="melden_title").input("Integrationskonzept <b>Hof</b>")
+    at.text_input(key="melden_source").input(SOURCE)
+    at = click(at, "Meldung senden")
+    assert not at.error, [e.value for e in at.error]
+    assert "wartet jetzt auf die Redaktion" in at.success[0].value
+    assert _stored(engine) == 1
+    assert queries.kreise(engine).set_index("ags").loc[HOF, "status"] == before  # nothing on the map yet
+
+
+def test_every_bad_field_gets_a_german_message_naming_it(db_url, engine):
+    at = _fill(_melden(), source="")
+    assert at.error[0].value == md_text("Quelle: bitte ausfüllen")
+    at = _fill(_melden(), source="javascript:alert(1)")
+    assert at.error[0].value.startswith(md_text("Quelle:"))
+    at = _fill(_melden(), text="   ")
+    assert at.error[0].value == md_text("Text: bitte ausfüllen")
+    assert _stored(engine) == 0
+
+
+def test_the_honeypot_is_thanked_and_nothing_is_stored(db_url, engine):
+    at = _fill(_melden(), homepage="http://spam.example")
+    assert at.success and _stored(engine) == 0
+
+
+def test_a_session_sends_at_most_five_reports_in_ten_minutes(db_url, engine):
+    at = _melden()
+    for n in range(5):
+        at = _fill(at, text=f"Meldung {n}")
+        assert at.success, n
+    at = _fill(at, text="Meldung 5")
+    assert "schon 5 Meldungen" in at.error[0].value and _stored(engine) == 5
