@@ -25,7 +25,7 @@ from integra.formatting import clip, http_url
 from integra.models import Concept, Region, Report, utc_now
 from integra.problems import Refused
 from integra.store import mark_changed, transaction
-from integra.vocab import REPORT_STATUS_LABELS
+from integra.vocab import REGIERUNGSBEZIRKE, REPORT_STATUS_LABELS
 
 MAX_PENDING = 1000  # open reports in all; a flood stops here with a clear message
 REPORTED_STATUSES = ("vorhanden", "in Erarbeitung", "keines")  # "unbekannt" is no finding to report
@@ -196,6 +196,7 @@ def listed(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
                 "kind": report.kind,
                 "ags": report.region_ags,
                 "region": region_name,
+                "regbez": REGIERUNGSBEZIRKE[int(report.region_ags[2]) - 1] if report.region_ags else None,
                 "status": report.status,
                 "created_at": report.created_at.isoformat(),
                 "source_url": report.source_url,

@@ -30,12 +30,13 @@ def page(path: str, **query: str) -> AppTest:
     return at.switch_page(path).run()
 
 
-def button(at: AppTest, label: str) -> Button:
-    return next(b for b in at.button if b.label == label)
+def button(at: AppTest, label: str, key: str | None = None) -> Button:
+    """The button with this label (and key, where several share a label, as in the report queue)."""
+    return next(b for b in at.button if b.label == label and key in (None, b.key))
 
 
-def click(at: AppTest, label: str) -> AppTest:
-    return button(at, label).click().run()
+def click(at: AppTest, label: str, key: str | None = None) -> AppTest:
+    return button(at, label, key).click().run()
 
 
 def login(at: AppTest, password: str, name: str = "Erika") -> AppTest:

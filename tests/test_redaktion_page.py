@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from integra import queries, reports
 from integra.formatting import md_text
 from integra.models import Concept, IntegrationCentre, Region
-from tests.apptest import click, login, page
+from integra.reports import ConceptReport, NoteReport
+from tests.apptest import button, click, login, page
 
 PASSWORD = "redaktion-geheim-7"
 
@@ -85,3 +87,20 @@ def test_restore_refuses_a_foreign_file(editor_page):
     (error,) = at.error  # one German line: the file, why, and that nothing changed (widgets.attempt)
     assert error.value.startswith(md_text("fremd.json.gz:")) and error.value.endswith(md_text("Nichts geändert."))
     assert "keine Sicherung der Integrationslandkarte" in error.value
+
+
+def test_the_queue_shows_a_report_beside_the_record_and_accepts_or_rejects_it(editor_page, engine):
+    source = "https://www.landkreis-hof.de/integration"
+    first = reports.submit(engine, ConceptReport("09475", "vorhanden", source, title="<b>Konzept</b> Hof"))
+    second = reports.submit(engine, NoteReport("09475", "Integrationslotsin seit 2025", source))
+    at = editor_page.run()  # the reports came in meanwhile
+    compared = next(df.value for df in at.dataframe if "gemeldet" in df.value.columns)
+    assert list(compared["gemeldet"][:2]) == ["vorhanden", "<b>Konzept</b> Hof"]  # as text, in a grid
+    assert button(at, "Ablehnen", key=f"reject_{second}").disabled  # a reason first
+    at.text_input(key=f"why_{second}").input("steht schon auf der Karte").run()
+    click(at, "Ablehnen", key=f"reject_{second}")
+    click(at, "Annehmen", key=f"accept_{first}")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert queries.kreise(engine).set_index("ags").loc["09475", "status"] == "vorhanden"
+    assert [r["status"] for r in reports.listed(engine)] == ["rejected", "accepted"]
+    assert any("Keine Meldung wartet" in c.value for c in at.caption)

@@ -11,8 +11,8 @@ user = login.editor_page(
 )
 widgets.flash()
 # The chosen tab is kept across the rerun after a save (without state, Streamlit reopened "Konzept").
-concept, kiz, concept_list, log, backups = st.tabs(
-    ["Konzept", "KIZ", "Konzeptliste", "Änderungen", "Sicherung"], key="redaktion_tab", on_change="rerun"
+concept, kiz, concept_list, queue, log, backups = st.tabs(
+    ["Konzept", "KIZ", "Konzeptliste", "Meldungen", "Änderungen", "Sicherung"], key="redaktion_tab", on_change="rerun"
 )
 with concept:
     redaktion.concept_form(user)
@@ -20,6 +20,8 @@ with kiz:
     redaktion.kiz_form(user)
 with concept_list:
     redaktion.concept_list(user)
+with queue:
+    redaktion.report_queue(user)
 with log:
     redaktion.change_log(user)
 with backups:

@@ -1,18 +1,20 @@
-"""Widget groups of the "Redaktion" page: concept form, KIZ form, concept list, change log, backups."""
+"""Widget groups of the "Redaktion" page: concept form, KIZ form, concept list, change log, backups, the
+queue of visitors' reports."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
+import pandas as pd
 import streamlit as st
 
-from integra import backup, editing, queries, tabular
+from integra import backup, editing, queries, reports, tabular
 from integra.editing import ConceptChange, KizChange
-from integra.formatting import local_stamp, md_text
+from integra.formatting import is_blank, local_stamp, md_text
 from integra.importer import problems_frame
 from integra.labels import labelled
-from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
+from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, REGIERUNGSBEZIRKE
 from integra.web import data, widgets
 
 log = logging.getLogger("integra")
@@ -186,3 +188,72 @@ def backups(user: str) -> None:
             widgets.saved(
                 f"Sicherung {uploaded.name} eingespielt ({counts['partners']} Partner, {counts['concepts']} Konzepte)."
             )
+
+
+_KIND_LABELS = {"konzept": "Konzeptstatus", "sonstiges": "Etwas anderes", "partner": "Partner"}
+QUEUE_SHOWN = 30  # reports laid out at once; the rest are counted (a flood must not make the page unusable)
+
+
+def _text(value: object) -> str | None:
+    """One cell of the comparison: text, or None for "–" (years and words in one column)."""
+    return None if is_blank(value) else str(value)
+
+
+def _compared(row: dict) -> pd.DataFrame:
+    """The record as it stands beside what the visitor proposes (all as text, shown escaped by the grid)."""
+    proposed, current = row["proposed"], row["current"] or {}
+    if row["kind"] != "konzept":
+        return pd.DataFrame({"Gemeldet": [proposed.get("text", "")], "Quelle": [row["source_url"]]})
+    fields = {"status": "Status", "title": "Titel", "year": "Jahr", "source_url": "Quelle", "evidence": "Beleg"}
+    reported = proposed | {"source_url": row["source_url"]}
+    return pd.DataFrame(
+        {
+            "": list(fields.values()),
+            "bisher": [_text(current.get(field)) for field in fields],
+            "gemeldet": [_text(reported.get(field)) for field in fields],
+        }
+    )
+
+
+def report_queue(user: str) -> None:
+    """Visitors' reports waiting for a decision, newest first; accepting writes through the change log."""
+    rows = reports.listed(data.engine(), "pending")
+    left, right = st.columns(2)
+    kind = left.selectbox("Art", ["alle", *_KIND_LABELS.values()], key="queue_kind")
+    regbez = right.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="queue_regbez")
+    rows = [
+        row
+        for row in rows
+        if (kind == "alle" or _KIND_LABELS[row["kind"]] == kind) and regbez in (ALL_BAVARIA, row["regbez"])
+    ]
+    if not rows:
+        st.caption("Keine Meldung wartet auf Prüfung (in dieser Auswahl).")
+        return
+    st.write(f"**{len(rows)}** Meldungen warten auf Prüfung, neueste zuerst.")
+    for row in rows[:QUEUE_SHOWN]:
+        with st.container(border=True, key=f"report_{row['id']}"):
+            st.markdown(
+                md_text(f"Nr. {row['id']} · {_KIND_LABELS[row['kind']]} · {row['region']} · eingegangen ")
+                + local_stamp(dt.datetime.fromisoformat(row["created_at"]))
+            )
+            if row["changed"]:
+                st.warning(
+                    "Der Eintrag hat sich seit der Meldung geändert – bitte „bisher“ und „gemeldet“ vergleichen."
+                )
+            widgets.table(_compared(row), f"report_table_{row['id']}")
+            if row["reporter"]:
+                st.text(f"gemeldet von {row['reporter']}")
+            accept, why, reject = st.columns([1, 2, 1], vertical_alignment="bottom")
+            if accept.button("Annehmen", key=f"accept_{row['id']}", type="primary"):
+                with widgets.attempt() as done:
+                    reports.accept(data.engine(), row["id"], user)
+                if done.ok:
+                    widgets.saved(f"Meldung {row['id']} angenommen – im Änderungsprotokoll, rückgängig machbar.")
+            reason = why.text_input("Begründung (für Ablehnen)", key=f"why_{row['id']}")
+            if reject.button("Ablehnen", key=f"reject_{row['id']}", disabled=not reason.strip()):
+                with widgets.attempt() as done:
+                    reports.reject(data.engine(), row["id"], user, reason)
+                if done.ok:
+                    widgets.saved(f"Meldung {row['id']} abgelehnt.")
+    if len(rows) > QUEUE_SHOWN:
+        st.caption(f"… und {len(rows) - QUEUE_SHOWN} weitere (nach der Entscheidung über diese rücken sie nach).")
