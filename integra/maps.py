@@ -18,10 +18,10 @@ import folium
 import pandas as pd
 from sqlalchemy import Engine
 
-from integra import geodata, queries, staticmap
+from integra import geodata, queries, reports, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
-from integra.formatting import confidence_de, esc, is_blank, short_name, source_html, year_text
+from integra.formatting import confidence_de, counted, esc, is_blank, short_name, source_html, year_text
 from integra.labels import kiz_label
 from integra.maplayers import Areas, Attribution, Control, Labels, LayerSwitch, Markers, Style, View, marker_style
 from integra.vocab import (
@@ -66,6 +66,16 @@ class MapData:
     centres: pd.DataFrame
     gemeinden: pd.DataFrame | None = None
     structures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pending: Mapping[str, int] = field(default_factory=dict)  # visitors' reports waiting, by AGS
+
+
+@dataclass(frozen=True)
+class AppLinks:
+    """Addresses of the app's pages that popups link to, relative to the map's frame. Only the app has
+    these pages: exported maps (HTML, PNG) are built without links."""
+
+    steckbrief: Callable[[str], str]  # Kreis name -> Lücken page with that Kreis's Steckbrief chosen
+    melden: Callable[[str], str]  # AGS -> the report form with that area chosen
 
 
 def map_data(engine: Engine, view: MapView) -> MapData:
@@ -76,6 +86,7 @@ def map_data(engine: Engine, view: MapView) -> MapData:
         centres=queries.integration_centres(engine, view.regbez),
         gemeinden=queries.gemeinden(engine, view.regbez) if view.level == LEVEL_GEMEINDEN else None,
         structures=queries.structures(engine),
+        pending=reports.pending_by_region(engine),
     )
 
 
@@ -230,19 +241,30 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     return lines
 
 
-def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str], steckbrief: str | None) -> str:
+def _report_lines(ags: str, pending: Mapping[str, int], links: AppLinks | None) -> list[str]:
+    """How many visitors' reports wait (a count, never their content) and the way to add one."""
+    lines = []
+    if count := pending.get(ags, 0):
+        lines.append(f"<small>{counted(count, 'Meldung', 'Meldungen')} in Prüfung</small>")
+    if links:
+        lines.append(f'<a href="{esc(links.melden(ags))}" target="_blank" rel="noopener">Etwas melden</a>')
+    return lines
+
+
+def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str], links: AppLinks | None) -> list[str]:
     lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
     if kiz := kiz_label(row.get("kiz_status"), row.get("foerderfaehig")):
         name = row.get("kiz_name")
         lines.append(f"KIZ: <b>{esc(kiz)}</b>" + ("" if is_blank(name) else f" – {esc(name)}"))
     lines.append(f"Partner mit Sitz hier: {int(row['partner'])}")
-    if steckbrief:
-        lines.append(f'<a href="{esc(steckbrief)}" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>')
-    return _popup(lines + structure_lines)
+    if links:
+        href = links.steckbrief(row["name"])
+        lines.append(f'<a href="{esc(href)}" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>')
+    return lines + structure_lines
 
 
-def _gemeinde_popup(row: Mapping[str, Any]) -> str:
-    return _popup([f"<b>{esc(row['name'])}</b> <small>({esc(row['kind'])})</small>", *_concept_lines(row)])
+def _gemeinde_popup(row: Mapping[str, Any]) -> list[str]:
+    return [f"<b>{esc(row['name'])}</b> <small>({esc(row['kind'])})</small>", *_concept_lines(row)]
 
 
 ELIGIBLE_STYLE = "vorhanden, förderfähig"
@@ -270,21 +292,20 @@ def _area_styles(view: MapView) -> dict[str, dict[str, object]]:
     return styles
 
 
-def _area_layer(
-    view: MapView, data: MapData, steckbrief_href: Callable[[str], str] | None
-) -> tuple[list[str], int, Areas]:
+def _area_layer(view: MapView, data: MapData, links: AppLinks | None) -> tuple[list[str], int, Areas]:
     """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn
     and how many drawn Kreise are förderfähig nach Antrag A3."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
-        facts, shapes, popup = data.gemeinden, geodata.geometries("gemeinden"), _gemeinde_popup
+        facts, shapes, lines_of = data.gemeinden, geodata.geometries("gemeinden"), _gemeinde_popup
     else:
         structures = _structure_lines(data.structures)
         facts, shapes = data.kreise, geodata.geometries("kreise")
 
-        def popup(row: Mapping[str, Any]) -> str:
-            return _kreis_popup(
-                row, structures.get(row["ags"], []), steckbrief_href(row["name"]) if steckbrief_href else None
-            )
+        def lines_of(row: Mapping[str, Any]) -> list[str]:
+            return _kreis_popup(row, structures.get(row["ags"], []), links)
+
+    def popup(row: Mapping[str, Any]) -> str:
+        return _popup(lines_of(row) + _report_lines(row["ags"], data.pending, links))
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
     eligible = {row["ags"] for row in rows if kiz_label(None, row.get("foerderfaehig"))}  # NaN for Gemeinden
@@ -490,16 +511,16 @@ def build_map(
     view: MapView,
     data: MapData,
     asset_prefix: str = STREAMLIT_PREFIX,
-    steckbrief_href: Callable[[str], str] | None = None,
+    links: AppLinks | None = None,
 ) -> folium.Map:
     """The complete map for one view, with local assets, layer control and legend.
 
-    With `steckbrief_href` (Kreis name -> address; only the app has the page) every Kreis popup links to
-    the Kreis's Steckbrief.
+    With `links` (only the app has those pages) every Kreis popup links to the Kreis's Steckbrief, and
+    every area's popup to the report form for it.
     """
     bounds = geodata.bounds(view.regbez)
     fmap = _base_map(bounds, view.basemap)
-    statuses, eligible, layer = _area_layer(view, data, steckbrief_href)
+    statuses, eligible, layer = _area_layer(view, data, links)
     layer.add_to(fmap)
     _regbez_layer(view).add_to(fmap)
     if view.level == LEVEL_KREISE and view.regbez != ALL_BAVARIA:  # all 96 names would cover Bavaria

@@ -11,10 +11,10 @@ import streamlit_folium
 from folium.plugins import MarkerCluster
 from sqlalchemy import update
 
-from integra import assets, queries
+from integra import assets, queries, reports
 from integra.config import BASEMAP_NONE, BASEMAP_OSM, PROJECT_DIR
 from integra.maplayers import Areas
-from integra.maps import LEVEL_GEMEINDEN, MapData, MapView, build_map, map_data
+from integra.maps import LEVEL_GEMEINDEN, AppLinks, MapData, MapView, build_map, map_data
 from integra.models import Concept, Partner
 from integra.store import transaction
 from integra.web import mapframe
@@ -194,17 +194,25 @@ def test_kreis_names_are_written_on_the_map_of_a_regierungsbezirk(engine):
     assert not [d for d in layer_data(bavaria) if "rows" in d and "styles" not in d]  # 96 names would cover Bayern
 
 
-def test_kreis_popups_link_to_the_steckbrief_only_in_the_app(engine):
-    """UX review #13: the Steckbrief is reachable from the Kreis popup; the offline file has no app to link to."""
+def test_popups_link_to_steckbrief_and_report_form_only_in_the_app_and_count_open_reports(engine):
+    """UX review #13: the Steckbrief is reachable from the Kreis popup; issue 13: so is the report form, and a
+    popup says how many reports wait (a count, never their content). The offline file has no app to link to."""
+    reports.submit(engine, reports.NoteReport("09464", "<i>geheim</i> bis zur Prüfung", "https://example.org/a"))
+    links = AppLinks(steckbrief=lambda name: f"x?s={name}", melden=lambda ags: f"m?ags={ags}")
     data = _data(engine, "Oberfranken")
-    linked = _area_features(build_map(MapView(regbez="Oberfranken"), data, steckbrief_href=lambda name: f"x?s={name}"))
-    hof = next(f for f in linked if f["properties"]["k"] == "09464")
-    assert (
-        '<a href="x?s=Kreisfreie Stadt Hof" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>'
-        in hof["properties"]["p"]
+    linked = _area_features(build_map(MapView(regbez="Oberfranken"), data, links=links))
+    hof = next(f for f in linked if f["properties"]["k"] == "09464")["properties"]["p"]
+    assert '<a href="x?s=Kreisfreie Stadt Hof" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>' in hof
+    assert '<a href="m?ags=09464" target="_blank" rel="noopener">Etwas melden</a>' in hof
+    assert "1 Meldung in Prüfung" in hof and "geheim" not in hof
+    gemeinden = _data(engine, "Oberfranken", LEVEL_GEMEINDEN)
+    view = MapView(regbez="Oberfranken", level=LEVEL_GEMEINDEN)
+    hallstadt = next(
+        f for f in _area_features(build_map(view, gemeinden, links=links)) if f["properties"]["k"] == "09471140"
     )
+    assert 'href="m?ags=09471140"' in hallstadt["properties"]["p"]
     plain = _area_features(build_map(MapView(regbez="Oberfranken"), data))
-    assert not any("Steckbrief" in f["properties"]["p"] for f in plain)
+    assert not any("Steckbrief" in f["properties"]["p"] or "Etwas melden" in f["properties"]["p"] for f in plain)
 
 
 def test_in_erarbeitung_is_striped_not_colour_alone(engine):

@@ -69,3 +69,16 @@ def test_a_session_sends_at_most_five_reports_in_ten_minutes(db_url, engine):
         assert at.success, n
     at = _fill(at, text="Meldung 5")
     assert "schon 5 Meldungen" in at.error[0].value and _stored(engine) == 5
+
+
+def test_the_start_page_counts_reports_waiting_for_review(db_url, engine):
+    """Public visibility: how many reports wait, never what they say (their number follows the data token)."""
+    start = page("views/uebersicht.py")
+
+    def links() -> list[str]:
+        return [link.proto.label for link in start.get("page_link")]
+
+    assert "Etwas melden – 0 Meldungen in Prüfung" in links()
+    _fill(_melden())
+    start.run()
+    assert "Etwas melden – 1 Meldung in Prüfung" in links()

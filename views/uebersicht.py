@@ -45,6 +45,12 @@ cols[2].metric(
 )
 cols[3].metric("Partner (gewählte Typen)", sum(figures.partner_types.values()))
 beside.caption(widgets.with_concept_line(chosen))
+beside.page_link(
+    "views/melden.py",
+    label=f"Etwas melden – {widgets.waiting_line()}",
+    icon=":material/campaign:",
+    help="Sie kennen ein Konzept, einen Partner oder eine Änderung? Mit Quelle melden; die Redaktion prüft.",
+)
 
 left, right = st.columns(2)
 with left:

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from integra import gaps, geodata, queries
+from integra import gaps, geodata, queries, reports
 from integra.config import database_url
 from integra.formatting import local_time
 from integra.maps import LEVEL_GEMEINDEN, MapData, MapView
@@ -100,6 +100,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "key_figures": queries.key_figures,
     "kiz_references": queries.kiz_references,
     "regions": queries.editable_regions,
+    "pending": reports.pending_by_region,
     "kreis_figures": gaps.kreis_figures,
     "nearby_models": gaps.nearby_models,
     "regbez_table": lambda engine: gaps.regbez_table(gaps.kreis_figures(engine)),
@@ -139,6 +140,7 @@ def map_data(view: MapView, key: StoreKey | None = None) -> MapData:
         centres=_cached(key, "kiz", view.regbez),
         gemeinden=_cached(key, "gemeinden", view.regbez) if view.level == LEVEL_GEMEINDEN else None,
         structures=_cached(key, "structures"),
+        pending=_cached(key, "pending"),
     )
 
 
@@ -174,6 +176,11 @@ def kreis_figures(filters: Filters) -> pd.DataFrame:
 
 def nearby_models(filters: Filters) -> pd.DataFrame:
     return _cached(store_key(), "nearby_models", filters.regbez)
+
+
+def pending() -> dict[str, int]:
+    """Visitors' reports waiting for review, per AGS (counts only)."""
+    return _cached(store_key(), "pending")
 
 
 def regions() -> dict[str, str]:

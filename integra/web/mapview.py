@@ -13,9 +13,14 @@ from integra.vocab import ALL_BAVARIA, status_label
 from integra.web import filters, mapframe
 from integra.web.data import CACHE_SECONDS, StoreKey, data_stand, engine, map_data, store_key
 from integra.web.mapframe import MapFrame
+from integra.web.melden import melden_href
 from integra.web.widgets import steckbrief_href, table
 
 log = logging.getLogger("integra")
+# The map lives in the component's frame (<base>/component/<name>/index.html): two levels up is the app.
+_APP_LINKS = maps.AppLinks(
+    steckbrief=lambda name: "../../" + steckbrief_href(name), melden=lambda ags: "../../" + melden_href(ags)
+)
 
 
 # A frame is immutable, so the resource cache hands out the same object without copying. No
@@ -25,10 +30,7 @@ log = logging.getLogger("integra")
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
     log.info("Karte gebaut: %s, %s", view.regbez, view.level)  # how often, is visible in the server log
-    # The map lives in the component's frame (<base>/component/<name>/index.html): two levels up is the app.
-    return mapframe.frame_of(
-        maps.build_map(view, map_data(view, key), steckbrief_href=lambda name: "../../" + steckbrief_href(name))
-    )
+    return mapframe.frame_of(maps.build_map(view, map_data(view, key), links=_APP_LINKS))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

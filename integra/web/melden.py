@@ -8,6 +8,7 @@ plainly that nothing appears on the map before an editor has checked it.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +28,11 @@ KINDS = {"Konzeptstatus": "konzept", "Etwas anderes": "sonstiges"}
 _SENT = "melden_sent"
 # The honeypot: a field people never see (CSS) and bots fill in.
 _HIDDEN_CSS = "<style>.st-key-melden_homepage {position: absolute; left: -9999px; height: 0; overflow: hidden;}</style>"
+
+
+def melden_href(ags: str) -> str:
+    """The report form with this area chosen, relative to a page of the app (popups, table rows)."""
+    return f"melden?{urlencode({AREA: ags})}"
 
 
 def _too_many() -> bool:

@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from integra import export, factsheet, geodata
-from integra.formatting import local_stamp, md_text, short_name, shown
+from integra.formatting import counted, local_stamp, md_text, short_name, shown
 from integra.labels import LABELS
 from integra.problems import Refused
 from integra.store import db_failure
@@ -134,6 +134,11 @@ def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
 
 
 REGBEZ_NOTE = "Immer alle sieben Regierungsbezirke und alle Partnertypen, zum Vergleich – unabhängig vom Filter."
+
+
+def waiting_line() -> str:
+    """'2 Meldungen in Prüfung': visitors' reports not yet decided (their number only, never content)."""
+    return f"{counted(sum(data.pending().values()), 'Meldung', 'Meldungen')} in Prüfung"
 
 
 def with_concept_line(filters: Filters) -> str:
