@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from integra import backup, cli, editing, queries, reports
@@ -134,3 +136,32 @@ def test_the_command_line_lists_accepts_and_rejects(engine, db_url, monkeypatch,
     with pytest.raises(SystemExit) as usage:
         cli.main(["reports", "reject", str(second), "--by", "Erika"])  # no --why
     assert usage.value.code == 2
+
+
+# Any text a visitor can type, control characters and markup included (no lone surrogates: not UTF-8).
+_TYPED = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=400)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    title=_TYPED,
+    evidence=_TYPED,
+    source=st.one_of(_TYPED, _TYPED.map(lambda text: "https://example.org/" + text)),
+    name=_TYPED,
+    email=_TYPED,
+    year=st.one_of(st.none(), st.integers(-10, 3000)),
+)
+def test_any_form_content_is_refused_in_german_or_stored_exactly_as_typed(
+    engine, title, evidence, source, name, email, year
+):
+    """Issue 13: never an exception other than a German refusal naming a field; what is stored is the text
+    as typed (trimmed), never rewritten into markup, and no address appears in what the queue lists."""
+    report = ConceptReport(HOF, "in Erarbeitung", source, title=title, year=year, evidence=evidence)
+    try:
+        report_id = reports.submit(engine, report, Reporter(name, True, email))
+    except ReportRefused as exc:
+        assert str(exc).split(":")[0] in reports.LABELS.values() or "Meldungen" in str(exc), str(exc)
+        return
+    row = next(r for r in reports.listed(engine) if r["id"] == report_id)
+    assert row["proposed"]["title"] == title.strip() and row["proposed"]["evidence"] == evidence.strip()
+    assert row["source_url"] == source.strip() and "email" not in row
