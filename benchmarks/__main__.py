@@ -3,7 +3,8 @@
 1. the map against a naive `explore()` baseline (bytes, build time, browser time),
 2. filter reruns, the Karte page in Chromium and the app server's peak memory with 20,000 partners,
 3. import throughput for 10,000 and 50,000 rows,
-4. 25 concurrent browser sessions (load test).
+4. visitors' reports: time to the editors' queue, the queue with 1,000 open,
+5. 25 concurrent browser sessions (load test).
 Takes about 10 minutes on 2 cores. Prints; never fails on a time.
 """
 
@@ -13,7 +14,7 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import app_server, compare, import_speed, load
+from benchmarks import app_server, compare, import_speed, load, report_queue
 
 
 def main() -> None:
@@ -21,6 +22,7 @@ def main() -> None:
     compare.main()
     app_server.main()
     import_speed.main()
+    report_queue.main()
     load.main()
 
 
