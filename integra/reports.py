@@ -116,14 +116,18 @@ def _proposed(report: ConceptReport | NoteReport) -> tuple[str, dict[str, Any]]:
     return "sonstiges", {"text": _text("text", report.text, required=True)}
 
 
+def _concept_state(concept: Concept | None) -> dict[str, Any]:
+    """A region's concept as a report compares it (no record: "unbekannt")."""
+    if concept is None:
+        return {"status": "unbekannt", "title": None, "year": None, "source_url": None}
+    return {"status": concept.status, "title": concept.title, "year": concept.year, "source_url": concept.source_url}
+
+
 def _current(session: Session, kind: str, region_ags: str) -> dict[str, Any] | None:
     """The stored record a report is about, as it stands now (to show the editor what changed since)."""
     if kind != "konzept":
         return None
-    concept = session.scalar(select(Concept).where(Concept.region_ags == region_ags))
-    if concept is None:
-        return {"status": "unbekannt", "title": None, "year": None, "source_url": None}
-    return {"status": concept.status, "title": concept.title, "year": concept.year, "source_url": concept.source_url}
+    return _concept_state(session.scalar(select(Concept).where(Concept.region_ags == region_ags)))
 
 
 def submit(engine: Engine, report: ConceptReport | NoteReport, reporter: Reporter = Reporter()) -> int:
@@ -190,27 +194,32 @@ def listed(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
         if status:
             query = query.where(Report.status == status)
         rows = session.execute(query.order_by(Report.id.desc())).all()
-        return [
-            {
-                "id": report.id,
-                "kind": report.kind,
-                "ags": report.region_ags,
-                "region": region_name,
-                "regbez": REGIERUNGSBEZIRKE[int(report.region_ags[2]) - 1] if report.region_ags else None,
-                "status": report.status,
-                "created_at": report.created_at.isoformat(),
-                "source_url": report.source_url,
-                "proposed": json.loads(report.proposed),
-                "current": json.loads(report.current) if report.current else None,
-                "changed": report.status == "pending"
-                and report.current is not None
-                and json.loads(report.current) != _current(session, report.kind, report.region_ags or ""),
-                "reporter": report.reporter if report.show_reporter else None,
-                "decided_by": report.decided_by,
-                "reason": report.reason,
-            }
-            for report, region_name in rows
-        ]
+        # the concepts the open concept reports are about, in one query (not one per report)
+        about = {r.region_ags for r, _ in rows if r.kind == "konzept" and r.status == "pending" and r.region_ags}
+        concepts = {c.region_ags: c for c in session.scalars(select(Concept).where(Concept.region_ags.in_(about)))}
+        listed_rows = []
+        for report, region_name in rows:
+            current = json.loads(report.current) if report.current else None
+            listed_rows.append(
+                {
+                    "id": report.id,
+                    "kind": report.kind,
+                    "ags": report.region_ags,
+                    "region": region_name,
+                    "regbez": REGIERUNGSBEZIRKE[int(report.region_ags[2]) - 1] if report.region_ags else None,
+                    "status": report.status,
+                    "created_at": report.created_at.isoformat(),
+                    "source_url": report.source_url,
+                    "proposed": json.loads(report.proposed),
+                    "current": current,
+                    "changed": report.region_ags in about
+                    and current != _concept_state(concepts.get(report.region_ags)),
+                    "reporter": report.reporter if report.show_reporter else None,
+                    "decided_by": report.decided_by,
+                    "reason": report.reason,
+                }
+            )
+        return listed_rows
 
 
 def _open(session: Session, report_id: int) -> Report:

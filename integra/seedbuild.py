@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from integra import geodata
 from integra.config import SEED_DIR, SOURCES_DIR
-from integra.importer import STALE_YEARS, read_rows
+from integra.importer import DATA_FIELDS, STALE_YEARS, read_rows
 from integra.problems import Problem
 from integra.tabular import read_table
 from integra.textkeys import fold, words
@@ -32,23 +33,8 @@ CONCEPT_FIELDS = [
     "confidence",
     "checked_on",
 ]
-PARTNER_FIELDS = [
-    "name",
-    "type",
-    "kind_detail",
-    "street",
-    "plz",
-    "city",
-    "gemeinde_ags",
-    "kreis_ags",
-    "lat",
-    "lon",
-    "precision",
-    "website",
-    "source_url",
-    "source_year",
-    "confidence",
-]
+# The importer's partner fields without the personal ones: the seed holds no e-mail, phone or contact.
+PARTNER_FIELDS = [f for f in DATA_FIELDS if f not in ("email", "phone", "contact", "external_id")]
 # Sourced partner lists in the shape editors upload; they go in through the editors' importer.
 PARTNER_LISTS = ("partner_caritas_diakonie.csv", "partner_awo_fluechtlingsrat_helferkreise.csv")
 # A list row was read on one public page, mostly press or a Verband's site, and not confirmed with the
@@ -144,6 +130,7 @@ def _starter_partners(skipped: list[Skipped]) -> list[dict[str, object]]:
     return rows
 
 
+@cache
 def _research_date() -> dt.date:
     """The day of the latest research round: the stale-source rule counts from it, not from the day
     `build-seed` runs, so rebuilding next year gives the same seed."""
