@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from integra.formatting import counted
 from integra.vocab import CONCEPT_COLOURS, REGIERUNGSBEZIRKE, status_label
 
 _LABELS = [status_label(s) for s in CONCEPT_COLOURS]
@@ -58,14 +59,20 @@ def coverage_text(frame: pd.DataFrame) -> str:
     return "Kreise mit Konzept je Regierungsbezirk – " + "; ".join(parts) + "."
 
 
-def timeline_text(frame: pd.DataFrame) -> str:
-    """The lines in words: the count with a dated concept in the last year drawn, per level."""
+def timeline_text(frame: pd.DataFrame, undated: dict[str, int]) -> str:
+    """The lines in words, and what they leave out: the count with a dated concept in the last year
+    drawn, per level, then the concepts without a known year."""
+    apart = (
+        f" Ohne bekanntes Jahr (nicht eingezeichnet): {counted(undated['Kreise'], 'Kreis', 'Kreise')}, "
+        f"{counted(undated['Gemeinden'], 'Gemeinde', 'Gemeinden')}."
+    )
     if frame.empty:
-        return "Noch kein Konzept mit bekanntem Jahr."
+        return "Noch kein Konzept mit bekanntem Jahr." + apart
     last = frame.sort_values("Jahr").groupby("Ebene").tail(1)
     year = int(last["Jahr"].max())
     return (
         f"Stand {year}: "
         + " und ".join(f"{row.Anzahl} {row.Ebene}" for row in last.itertuples())
         + " mit datiertem Konzept."
+        + apart
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
+
 from integra import charts, gaps, queries
 from integra.models import IntegrationCentre
 from integra.store import transaction
@@ -121,3 +123,11 @@ def test_charts_of_an_area_without_dated_concepts_build_without_warnings(engine)
         spec = charts.timeline(timeline.iloc[0:0]).to_dict()
         charts.coverage(gaps.coverage_by_regbez(engine).iloc[0:0]).to_dict()
     assert [t["type"] for t in spec["encoding"]["tooltip"]] == ["nominal", "ordinal", "quantitative"]
+
+
+def test_the_timeline_in_words_counts_the_undated_in_german_number():
+    """Walkthrough: „1 Kreise“; the sentence is made in charts, not in the page."""
+    empty = pd.DataFrame(columns=["Jahr", "Ebene", "Anzahl"])
+    assert charts.timeline_text(empty, {"Kreise": 1, "Gemeinden": 0}) == (
+        "Noch kein Konzept mit bekanntem Jahr. Ohne bekanntes Jahr (nicht eingezeichnet): 1 Kreis, 0 Gemeinden."
+    )

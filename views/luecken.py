@@ -3,7 +3,6 @@
 import streamlit as st
 
 from integra import charts, gaps
-from integra.formatting import counted
 from integra.vocab import PARTNER_TYPES
 from integra.web import data, filters, widgets
 
@@ -74,7 +73,4 @@ with left:
 with right:
     st.subheader("Konzepte im Lauf der Jahre")
     st.altair_chart(charts.timeline(timeline), width="stretch")
-    st.caption(
-        f"{charts.timeline_text(timeline)} Ohne bekanntes Jahr (nicht eingezeichnet): "
-        f"{counted(undated['Kreise'], 'Kreis', 'Kreise')}, {counted(undated['Gemeinden'], 'Gemeinde', 'Gemeinden')}."
-    )
+    st.caption(charts.timeline_text(timeline, undated))
