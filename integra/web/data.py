@@ -101,6 +101,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "kiz_references": queries.kiz_references,
     "regions": queries.editable_regions,
     "pending": reports.pending_by_region,
+    "open_reports": lambda engine: reports.listed(engine, "pending"),
     "kreis_figures": gaps.kreis_figures,
     "nearby_models": gaps.nearby_models,
     "regbez_table": lambda engine: gaps.regbez_table(gaps.kreis_figures(engine)),
@@ -181,6 +182,11 @@ def nearby_models(filters: Filters) -> pd.DataFrame:
 def pending() -> dict[str, int]:
     """Visitors' reports waiting for review, per AGS (counts only)."""
     return _cached(store_key(), "pending")
+
+
+def open_reports() -> list[dict]:
+    """The editors' review queue (newest first); every tab of Redaktion renders on each rerun, so cached."""
+    return _cached(store_key(), "open_reports")
 
 
 def regions() -> dict[str, str]:

@@ -217,7 +217,7 @@ def _compared(row: dict) -> pd.DataFrame:
 
 def report_queue(user: str) -> None:
     """Visitors' reports waiting for a decision, newest first; accepting writes through the change log."""
-    rows = reports.listed(data.engine(), "pending")
+    rows = data.open_reports()
     left, right = st.columns(2)
     kind = left.selectbox("Art", ["alle", *_KIND_LABELS.values()], key="queue_kind")
     regbez = right.selectbox("Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="queue_regbez")
