@@ -40,6 +40,8 @@ QUERIES = st.fixed_dictionaries(
         "karte": _one_of(BASEMAPS),
         "praesentation": st.sampled_from(["1", "0", "ja", ""]),
         "suche": JUNK,
+        "ags": _one_of(("09475", "09471140")),  # the Melden page's area (a link from a popup)
+        "steckbrief": _one_of(("Landkreis Hof",)),
     },
 )
 

@@ -82,3 +82,10 @@ def test_the_start_page_counts_reports_waiting_for_review(db_url, engine):
     _fill(_melden())
     start.run()
     assert "Etwas melden – 1 Meldung in Prüfung" in links()
+
+
+def test_an_odd_area_in_the_address_gets_a_german_note_and_the_form(db_url):
+    """Walkthrough: `?ags=xyz` broke the page (the note had no name for the parameter)."""
+    at = _melden(ags="xyz")
+    assert not at.error and any("Gebiet „xyz“" in i.value for i in at.info)
+    assert at.selectbox(key="melden_area").value is None

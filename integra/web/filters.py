@@ -35,6 +35,7 @@ _URL_LABELS = {
     "ebene": "Flächen",
     "karte": "Hintergrund",
     "steckbrief": "Steckbrief-Kreis",
+    "ags": "Gebiet",
 }
 
 
