@@ -35,7 +35,8 @@ from integra.vocab import partner_type_of
 
 MODE_MERGE = "merge"
 MODE_REPLACE = "replace"
-MODE_LABELS = {MODE_MERGE: "Zusammenführen", MODE_REPLACE: "Liste ersetzen"}
+MODE_REPORT = "report"  # one partner report accepted on the Redaktion page (integra.reports)
+MODE_LABELS = {MODE_MERGE: "Zusammenführen", MODE_REPLACE: "Liste ersetzen", MODE_REPORT: "Meldung (geprüft)"}
 
 # Partner fields an import sets and compares (id, updated_at and import_id are bookkeeping).
 DATA_FIELDS = (
@@ -92,6 +93,7 @@ class Update:
     partner_id: int
     candidate: Candidate
     changes: dict[str, tuple[object, object]]
+    before: dict[str, Any]  # the stored row, for the change log
 
 
 @dataclass
@@ -360,9 +362,19 @@ def _locate(reader: _RowReader, cells, lat, lon, lat_text, lon_text, ags) -> loc
     raise locate.LocationError("city", "kein Ort: weder Koordinaten noch PLZ noch Ort angegeben")
 
 
-def _existing(session: Session) -> list[dict[str, Any]]:
-    """All partners as plain dicts (Core rows: ten times faster than ORM objects for 50,000 rows)."""
-    return [dict(row) for row in session.execute(select(PARTNERS)).mappings()]
+def existing_partners(session: Session, gemeinde_ags: str | None = None) -> list[dict[str, Any]]:
+    """All partners (or those of one Gemeinde) as plain dicts (Core rows: ten times faster than ORM
+    objects for 50,000 rows)."""
+    query = (
+        select(PARTNERS) if gemeinde_ags is None else select(PARTNERS).where(PARTNERS.c.gemeinde_ags == gemeinde_ags)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def stored_partner(session: Session, partner_id: int) -> dict[str, Any] | None:
+    """One partner as `existing_partners` gives it, or None."""
+    row = session.execute(select(PARTNERS).where(PARTNERS.c.id == partner_id)).mappings().first()
+    return dict(row) if row else None
 
 
 def _same(old: object, new: object) -> bool:
@@ -371,7 +383,7 @@ def _same(old: object, new: object) -> bool:
     return (old or None) == (new or None)
 
 
-def _diff(plan: Plan, existing: list[dict[str, Any]]) -> None:
+def compare(plan: Plan, existing: list[dict[str, Any]]) -> None:
     """Sort candidates into inserts, updates (field by field), unchanged; find removals in replace mode."""
     by_id: dict[tuple, dict[str, Any]] = {("id", str(p["external_id"])): p for p in existing if p["external_id"]}
     by_name: dict[tuple, dict[str, Any]] = {("name", words(str(p["name"])), p["gemeinde_ags"]): p for p in existing}
@@ -386,7 +398,7 @@ def _diff(plan: Plan, existing: list[dict[str, Any]]) -> None:
             continue
         matched.add(int(old["id"]))
         changes = {f: (old[f], v) for f, v in cand.values.items() if f not in cand.defaults and not _same(old[f], v)}
-        (plan.updates.append(Update(int(old["id"]), cand, changes)) if changes else plan.unchanged.append(cand))
+        (plan.updates.append(Update(int(old["id"]), cand, changes, old)) if changes else plan.unchanged.append(cand))
     if plan.mode == MODE_REPLACE:
         types = {c.values["type"] for c in plan.candidates}
         plan.removals = [
@@ -437,7 +449,7 @@ def plan_import(
     plan.errors.sort(key=lambda p: p.row or 0)
     with engine.connect() as conn:
         session = Session(bind=conn)
-        _diff(plan, _existing(session))
+        compare(plan, existing_partners(session))
         plan.base_version = data_token(session)
     return plan
 
@@ -447,7 +459,7 @@ def _row_for_store(values: dict[str, object], import_id: int, now: dt.datetime) 
     return {**dict.fromkeys(DATA_FIELDS), **values, "import_id": import_id, "updated_at": now}
 
 
-def _lock(session: Session) -> None:
+def lock_partners(session: Session) -> None:
     """Serialise writers before reading what to change, so two imports never interleave.
 
     PostgreSQL: a transaction-scoped advisory lock. SQLite: a write statement that changes no row
@@ -473,83 +485,91 @@ def apply_import(engine: Engine, plan: Plan, user: str, check_version: bool = Tr
             if plan.errors
             else "Nichts zu übernehmen."
         )
-    now = utc_now()
     with transaction(engine) as session:
-        _lock(session)
+        lock_partners(session)
         if check_version and data_token(session) != plan.base_version:
             raise ImportRefused("Die Partnerdaten wurden seit der Vorschau geändert – bitte Vorschau neu erstellen.")
-        existing = _existing(session)
-        _diff(plan, existing)
+        compare(plan, existing_partners(session))
         if not plan.changes_anything:
             raise ImportRefused("Nichts zu übernehmen: alle Zeilen sind schon so gespeichert.")
-        run = ImportRun(
-            file_name=clip(plan.file_name, 300),
-            sha256=plan.sha256,
-            created_at=now,
-            user_name=clip(user, 200),
-            mode=plan.mode,
-            scope=plan.scope,
-            skipped=len({p.row for p in plan.errors if p.row}),
+        return record(session, plan, user)
+
+
+def record(session: Session, plan: Plan, user: str) -> int:
+    """Write a compared plan's inserts, updates and removals as one import run (change log, undo)
+    inside the caller's transaction, which holds `lock_partners` since it compared; returns the run's id.
+
+    Uploads call it through `apply_import`; an accepted partner report (`integra.reports`) calls it
+    with a one-row plan, so its change is in the same history and undone the same way.
+    """
+    now = utc_now()
+    run = ImportRun(
+        file_name=clip(plan.file_name, 300),
+        sha256=plan.sha256,
+        created_at=now,
+        user_name=clip(user, 200),
+        mode=plan.mode,
+        scope=plan.scope,
+        skipped=len({p.row for p in plan.errors if p.row}),
+    )
+    session.add(run)
+    session.flush()
+    changes = []
+    if plan.inserts:
+        rows = [_row_for_store(c.values, run.id, now) for c in plan.inserts]
+        # Ids are assigned here, under the write lock, so one executemany inserts all rows:
+        # RETURNING in parameter order would make SQLite insert row by row (50,000 round trips).
+        first = (session.scalar(select(func.max(Partner.id))) or 0) + 1
+        rows = [{**row, "id": first + i} for i, row in enumerate(rows)]
+        session.execute(insert(PARTNERS), rows)
+        _sync_id_sequence(session)
+        changes += [
+            {
+                "import_id": run.id,
+                "partner_id": row["id"],
+                "action": "insert",
+                "before": None,
+                "after": snapshots.to_json(row),
+            }
+            for row in rows
+        ]
+    for upd in plan.updates:
+        new_values = {**{f: new for f, (_, new) in upd.changes.items()}, "import_id": run.id, "updated_at": now}
+        session.execute(update(Partner).where(Partner.id == upd.partner_id).values(**new_values))
+        changes.append(
+            {
+                "import_id": run.id,
+                "partner_id": upd.partner_id,
+                "action": "update",
+                "before": snapshots.to_json(upd.before),
+                "after": snapshots.to_json({**upd.before, **new_values}),
+            }
         )
-        session.add(run)
-        session.flush()
-        changes = []
-        if plan.inserts:
-            rows = [_row_for_store(c.values, run.id, now) for c in plan.inserts]
-            # Ids are assigned here, under the write lock, so one executemany inserts all rows:
-            # RETURNING in parameter order would make SQLite insert row by row (50,000 round trips).
-            first = (session.scalar(select(func.max(Partner.id))) or 0) + 1
-            rows = [{**row, "id": first + i} for i, row in enumerate(rows)]
-            session.execute(insert(PARTNERS), rows)
-            _sync_id_sequence(session)
-            changes += [
-                {
-                    "import_id": run.id,
-                    "partner_id": row["id"],
-                    "action": "insert",
-                    "before": None,
-                    "after": snapshots.to_json(row),
-                }
-                for row in rows
-            ]
-        old_by_id = {int(p["id"]): p for p in existing}
-        for upd in plan.updates:
-            new_values = {**{f: new for f, (_, new) in upd.changes.items()}, "import_id": run.id, "updated_at": now}
-            session.execute(update(Partner).where(Partner.id == upd.partner_id).values(**new_values))
-            changes.append(
-                {
-                    "import_id": run.id,
-                    "partner_id": upd.partner_id,
-                    "action": "update",
-                    "before": snapshots.to_json(old_by_id[upd.partner_id]),
-                    "after": snapshots.to_json({**old_by_id[upd.partner_id], **new_values}),
-                }
-            )
-        if plan.removals:
-            gone = [int(p["id"]) for p in plan.removals]
-            session.execute(delete(Partner).where(Partner.id.in_(gone)))
-            changes += [
-                {
-                    "import_id": run.id,
-                    "partner_id": int(p["id"]),
-                    "action": "delete",
-                    "before": snapshots.to_json(p),
-                    "after": None,
-                }
-                for p in plan.removals
-            ]
-        if changes:
-            session.execute(insert(table_of(ImportChange)), changes)
-        mark_changed(session)
-        run.inserted, run.updated = len(plan.inserts), len(plan.updates)
-        run.unchanged, run.removed = len(plan.unchanged), len(plan.removals)
-        return run.id
+    if plan.removals:
+        gone = [int(p["id"]) for p in plan.removals]
+        session.execute(delete(Partner).where(Partner.id.in_(gone)))
+        changes += [
+            {
+                "import_id": run.id,
+                "partner_id": int(p["id"]),
+                "action": "delete",
+                "before": snapshots.to_json(p),
+                "after": None,
+            }
+            for p in plan.removals
+        ]
+    if changes:
+        session.execute(insert(table_of(ImportChange)), changes)
+    mark_changed(session)
+    run.inserted, run.updated = len(plan.inserts), len(plan.updates)
+    run.unchanged, run.removed = len(plan.unchanged), len(plan.removals)
+    return run.id
 
 
 def undo_import(engine: Engine, import_id: int, user: str) -> None:
     """Restore exactly the partners as they were before import `import_id`."""
     with transaction(engine) as session:
-        _lock(session)
+        lock_partners(session)
         run = session.get(ImportRun, import_id)
         if run is None:
             raise ImportRefused(f"Import {import_id} gibt es nicht.")

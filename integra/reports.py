@@ -19,18 +19,42 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from integra import editing
+from integra import editing, importer
+from integra.columns import FIELDS
 from integra.editing import ConceptChange
 from integra.formatting import clip, http_url
-from integra.models import Concept, Region, Report, utc_now
+from integra.models import Concept, Partner, Region, Report, utc_now
 from integra.problems import Refused
 from integra.store import mark_changed, transaction
-from integra.vocab import REGIERUNGSBEZIRKE, REPORT_STATUS_LABELS
+from integra.tabular import Table
+from integra.textkeys import words
+from integra.vocab import PARTNER_TYPES, REGIERUNGSBEZIRKE, REPORT_STATUS_LABELS
 
 MAX_PENDING = 1000  # open reports in all; a flood stops here with a clear message
 REPORTED_STATUSES = ("vorhanden", "in Erarbeitung", "keines")  # "unbekannt" is no finding to report
-LIMITS = {"title": 300, "evidence": 1000, "text": 2000, "source_url": 500, "reporter": 120, "email": 200, "reason": 500}
+LIMITS = {
+    "title": 300,
+    "evidence": 1000,
+    "text": 2000,
+    "source_url": 500,
+    "reporter": 120,
+    "email": 200,
+    "reason": 500,
+    "name": 300,
+    "street": 200,
+    "plz": 5,
+    "city": 200,
+    "website": 500,
+}
+# What a visitor can say about a partner: a new one, a correction, or that it is gone.
+NEW, CORRECTION, GONE = "neu", "korrektur", "entfernt"
+PARTNER_ACTIONS = (NEW, CORRECTION, GONE)
+PARTNER_FIELDS = ("name", "type", "street", "plz", "city", "website")  # as the form asks, stored as typed
+# What a correction changes besides these: where the partner is (only when its address changed).
+_PLACE_FIELDS = ("gemeinde_ags", "kreis_ags", "lat", "lon", "precision")
 LABELS = {
+    **{field: FIELDS[field][0] for field in PARTNER_FIELDS},
+    "type": "Typ",
     "title": "Titel",
     "evidence": "Beleg",
     "text": "Text",
@@ -81,6 +105,31 @@ class NoteReport:
     source_url: str
 
 
+@dataclass(frozen=True)
+class PartnerReport:
+    """A new partner, a correction of one (`partner_id`), or that one is gone (`gone`), with a source.
+
+    The place is found by the offline locator of uploads (PLZ and/or Ort), so the area is known.
+    """
+
+    source_url: str
+    name: str = ""
+    type: str = ""
+    street: str = ""
+    plz: str = ""
+    city: str = ""
+    website: str = ""
+    partner_id: int | None = None
+    gone: bool = False
+
+    @property
+    def action(self) -> str:
+        return NEW if self.partner_id is None else GONE if self.gone else CORRECTION
+
+
+Filed = ConceptReport | NoteReport | PartnerReport
+
+
 def _text(field: str, value: str, required: bool = False) -> str:
     """A field as stored: trimmed, control characters refused, within its limit."""
     value = (value or "").strip()
@@ -100,7 +149,31 @@ def _source(value: str) -> str:
     return source
 
 
-def _proposed(report: ConceptReport | NoteReport) -> tuple[str, dict[str, Any]]:
+def _partner_values(fields: dict[str, str], source: str, confidence: str) -> dict[str, Any]:
+    """A reported partner read and located exactly like a row of an uploaded list (same checks, same
+    offline locator); a problem an upload would only warn about refuses the report, naming the field."""
+    names = (*PARTNER_FIELDS, "source_url")
+    table = Table("Meldung", [LABELS[f] for f in names], [[*(fields[f] for f in PARTNER_FIELDS), source]], [1])
+    found = importer.read_rows(table, {f: LABELS[f] for f in names}, confidence=confidence)
+    problem = next(iter(found.errors), None) or next(
+        (w for w in found.warnings if w.column in (LABELS["name"], LABELS["website"])), None
+    )
+    if problem is not None:
+        raise ReportRefused(f"{problem.column}: {problem.message.split(' – ')[0]}")
+    values = found.candidates[0].values
+    return {f: values.get(f) for f in (*PARTNER_FIELDS, *_PLACE_FIELDS, "source_url", "confidence")}
+
+
+def _partner_fields(report: PartnerReport) -> dict[str, str]:
+    fields = {f: _text(f, getattr(report, f), required=f == "name") for f in PARTNER_FIELDS if f != "type"}
+    if report.type not in PARTNER_TYPES:
+        raise ReportRefused(f"Typ: bitte einen von {', '.join(PARTNER_TYPES)} wählen")
+    if not (fields["plz"] or fields["city"]):
+        raise ReportRefused("Ort: bitte PLZ oder Ort angeben, damit der Partner auf die Karte kann")
+    return fields | {"type": report.type}
+
+
+def _proposed(report: Filed) -> tuple[str, dict[str, Any]]:
     """The report's kind and its checked fields, as they are stored."""
     if isinstance(report, ConceptReport):
         if report.status not in REPORTED_STATUSES:
@@ -113,6 +186,8 @@ def _proposed(report: ConceptReport | NoteReport) -> tuple[str, dict[str, Any]]:
             "year": report.year,
             "evidence": _text("evidence", report.evidence),
         }
+    if isinstance(report, PartnerReport):
+        return "partner", {"action": report.action} | ({} if report.gone else _partner_fields(report))
     return "sonstiges", {"text": _text("text", report.text, required=True)}
 
 
@@ -123,14 +198,34 @@ def _concept_state(concept: Concept | None) -> dict[str, Any]:
     return {"status": concept.status, "title": concept.title, "year": concept.year, "source_url": concept.source_url}
 
 
-def _current(session: Session, kind: str, region_ags: str) -> dict[str, Any] | None:
-    """The stored record a report is about, as it stands now (to show the editor what changed since)."""
-    if kind != "konzept":
+def _partner_state(partner: Partner | None) -> dict[str, Any] | None:
+    """A partner as a report compares it (None: it is gone)."""
+    if partner is None:
         return None
-    return _concept_state(session.scalar(select(Concept).where(Concept.region_ags == region_ags)))
+    return {f: getattr(partner, f) for f in (*PARTNER_FIELDS, "source_url")}
 
 
-def submit(engine: Engine, report: ConceptReport | NoteReport, reporter: Reporter = Reporter()) -> int:
+def _about(session: Session, report: Filed, proposed: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """The area a report is about and the stored record as it stands now (to show what changed since)."""
+    if isinstance(report, PartnerReport):
+        partner = session.get(Partner, report.partner_id) if report.partner_id is not None else None
+        if report.partner_id is not None and partner is None:
+            raise ReportRefused("Partner: diesen Eintrag gibt es nicht (mehr) – bitte als neuen Partner melden")
+        if report.gone and partner is not None:
+            return partner.gemeinde_ags, _partner_state(partner)
+        place = _partner_values(proposed, report.source_url, "gemeldet")
+        return str(place["gemeinde_ags"]), _partner_state(partner)
+    region = session.get(Region, report.region_ags)
+    if region is None or region.level == "regbez":
+        raise ReportRefused("Gebiet: bitte einen Kreis, eine kreisfreie Stadt oder eine Gemeinde wählen")
+    if isinstance(report, ConceptReport):
+        return report.region_ags, _concept_state(
+            session.scalar(select(Concept).where(Concept.region_ags == report.region_ags))
+        )
+    return report.region_ags, None
+
+
+def submit(engine: Engine, report: Filed, reporter: Reporter = Reporter()) -> int:
     """File a report; returns its id (an identical open report's id when it merely repeats one)."""
     kind, proposed = _proposed(report)
     source = _source(report.source_url)
@@ -138,13 +233,12 @@ def submit(engine: Engine, report: ConceptReport | NoteReport, reporter: Reporte
     email = _text("email", reporter.email)
     if email and not _EMAIL.match(email):
         raise ReportRefused(f"E-Mail: „{clip(email, 60)}“ ist keine E-Mail-Adresse")
-    fingerprint = hashlib.sha256(
-        json.dumps([kind, report.region_ags, proposed, source], sort_keys=True).encode()
-    ).hexdigest()
+    partner_id = report.partner_id if isinstance(report, PartnerReport) else None
     with transaction(engine) as session:
-        region = session.get(Region, report.region_ags)
-        if region is None or region.level == "regbez":
-            raise ReportRefused("Gebiet: bitte einen Kreis, eine kreisfreie Stadt oder eine Gemeinde wählen")
+        region_ags, current = _about(session, report, proposed)
+        fingerprint = hashlib.sha256(
+            json.dumps([kind, region_ags, partner_id, proposed, source], sort_keys=True).encode()
+        ).hexdigest()
         same = session.scalar(select(Report.id).where(Report.fingerprint == fingerprint, Report.status == "pending"))
         if same is not None:
             return same
@@ -155,9 +249,10 @@ def submit(engine: Engine, report: ConceptReport | NoteReport, reporter: Reporte
             )
         row = Report(
             kind=kind,
-            region_ags=report.region_ags,
+            region_ags=region_ags,
+            partner_id=partner_id,
             proposed=json.dumps(proposed, ensure_ascii=False),
-            current=json.dumps(_current(session, kind, report.region_ags), ensure_ascii=False),
+            current=json.dumps(current, ensure_ascii=False),
             source_url=source,
             reporter=name or None,
             show_reporter=bool(name and reporter.show_name),
@@ -194,9 +289,20 @@ def listed(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
         if status:
             query = query.where(Report.status == status)
         rows = session.execute(query.order_by(Report.id.desc())).all()
-        # the concepts the open concept reports are about, in one query (not one per report)
-        about = {r.region_ags for r, _ in rows if r.kind == "konzept" and r.status == "pending" and r.region_ags}
+        # the records the open reports are about, in one query per table (not one per report)
+        pending = [r for r, _ in rows if r.status == "pending"]
+        about = {r.region_ags for r in pending if r.kind == "konzept" and r.region_ags}
         concepts = {c.region_ags: c for c in session.scalars(select(Concept).where(Concept.region_ags.in_(about)))}
+        partner_ids = {r.partner_id for r in pending if r.partner_id is not None}
+        partners = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(partner_ids)))}
+
+        def changed(report: Report, current: dict[str, Any] | None) -> bool:
+            if report.status != "pending":
+                return False
+            if report.kind == "konzept":
+                return current != _concept_state(concepts.get(report.region_ags or ""))
+            return report.partner_id is not None and current != _partner_state(partners.get(report.partner_id))
+
         listed_rows = []
         for report, region_name in rows:
             current = json.loads(report.current) if report.current else None
@@ -205,6 +311,7 @@ def listed(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
                     "id": report.id,
                     "kind": report.kind,
                     "ags": report.region_ags,
+                    "partner_id": report.partner_id,
                     "region": region_name,
                     "regbez": REGIERUNGSBEZIRKE[int(report.region_ags[2]) - 1] if report.region_ags else None,
                     "status": report.status,
@@ -212,8 +319,7 @@ def listed(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
                     "source_url": report.source_url,
                     "proposed": json.loads(report.proposed),
                     "current": current,
-                    "changed": report.region_ags in about
-                    and current != _concept_state(concepts.get(report.region_ags)),
+                    "changed": changed(report, current),
                     "reporter": report.reporter if report.show_reporter else None,
                     "decided_by": report.decided_by,
                     "reason": report.reason,
@@ -237,36 +343,83 @@ def _decided(report: Report, status: str, editor: str, reason: str | None = None
     report.email = None  # only for questions while the report was open (DSGVO)
 
 
+def _credited(report: Report, text: str | None) -> str | None:
+    """`text` with "gemeldet von …" where the reporter allowed the name to be shown."""
+    if not (report.show_reporter and report.reporter):
+        return text
+    return f"{text} – gemeldet von {report.reporter}" if text else f"gemeldet von {report.reporter}"
+
+
+def _accept_concept(session: Session, report: Report, editor: str, confidence: str) -> str:
+    proposed = json.loads(report.proposed)
+    change = ConceptChange(
+        report.region_ags or "",
+        proposed["status"],
+        proposed["title"] or None,
+        proposed["year"],
+        report.source_url,
+        _credited(report, proposed["evidence"] or None),
+        confidence=confidence,
+    )
+    try:
+        return editing.apply_concepts(session, [change], editor)
+    except editing.EditRefused as exc:
+        raise ReportRefused(str(exc)) from exc
+
+
+def _accept_partner(session: Session, report: Report, editor: str, confidence: str) -> str:
+    """Write a partner report as a one-row import ("Meldung Nr. N" in the upload history, undone there).
+
+    Its fields are read and located again now (the rules may be stricter than at filing). A correction
+    keeps what the form does not ask (contact, kind detail) and moves the partner only when its address
+    changed: a stored exact position is not traded for the centre of its PLZ.
+    """
+    proposed = json.loads(report.proposed)
+    action = proposed["action"]
+    importer.lock_partners(session)
+    stored: dict[str, Any] | None = None
+    if report.partner_id is not None:
+        stored = importer.stored_partner(session, report.partner_id)
+        if stored is None:
+            raise ReportRefused(f"Meldung {report.id}: den Partner gibt es nicht mehr – bitte ablehnen")
+    plan = importer.Plan(
+        f"Meldung Nr. {report.id}", report.fingerprint, importer.MODE_REPORT, f"Meldung Nr. {report.id}", {}
+    )
+    if action == GONE and stored is not None:
+        plan.removals = [stored]
+    else:
+        values = _partner_values(proposed, report.source_url, confidence)
+        kept: frozenset[str] = frozenset()
+        if stored is not None and all((stored[f] or "") == proposed[f] for f in ("street", "plz", "city")):
+            kept = frozenset(_PLACE_FIELDS)
+        key = ("name", words(str((stored or values)["name"])), str((stored or values)["gemeinde_ags"]))
+        plan.candidates = [importer.Candidate(report.id, values, key, kept)]
+        importer.compare(plan, [stored] if stored is not None else importer.existing_partners(session, key[2]))
+    if not plan.changes_anything:
+        raise ReportRefused(f"Meldung {report.id}: so ist der Partner schon gespeichert – bitte ablehnen")
+    return f"import:{importer.record(session, plan, editor)}"
+
+
 def accept(engine: Engine, report_id: int, editor: str) -> str | None:
     """Apply a report through the editors' path and mark it accepted, in one transaction.
 
-    A concept report becomes the region's concept (checked again, logged, undoable as one batch) with
-    confidence "gemeldet, geprüft von <editor>"; returns the batch id. A note is accepted as read: it
-    changes no fact on the map (an editor enters what follows from it), so there is no batch.
+    A concept report becomes the region's concept (checked again, logged, undoable as one batch); a
+    partner report a one-row import (undone in the upload history); both with confidence "gemeldet,
+    geprüft von <editor>". Returns the batch ("import:<id>" for partners). A note is accepted as read:
+    it changes no fact on the map (an editor enters what follows from it), so there is no batch.
     """
     if not editor.strip():
         raise ReportRefused("Name der Redaktion fehlt")
     with transaction(engine) as session:
         report = _open(session, report_id)
+        checked = f"geprüft von {clip(editor, 40)}"
         batch = None
-        if report.kind == "konzept":
-            proposed = json.loads(report.proposed)
-            note = proposed["evidence"] or None
-            if report.show_reporter and report.reporter:
-                note = f"{note} – gemeldet von {report.reporter}" if note else f"gemeldet von {report.reporter}"
-            change = ConceptChange(
-                report.region_ags or "",
-                proposed["status"],
-                proposed["title"] or None,
-                proposed["year"],
-                report.source_url,
-                note,
-                confidence=f"gemeldet, geprüft von {clip(editor, 40)}",
+        if report.kind == "konzept":  # the name, if it may be shown, goes into the concept's note
+            batch = _accept_concept(session, report, editor, f"gemeldet, {checked}")
+        elif report.kind == "partner":  # a partner has no note: the name goes into its confidence
+            batch = _accept_partner(
+                session, report, editor, clip(f"{_credited(report, None) or 'gemeldet'}, {checked}", 60)
             )
-            try:
-                batch = editing.apply_concepts(session, [change], editor)
-            except editing.EditRefused as exc:
-                raise ReportRefused(str(exc)) from exc
         _decided(report, "accepted", editor)
         report.batch = batch
         mark_changed(session)

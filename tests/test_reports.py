@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from integra import backup, cli, editing, queries, reports
-from integra.models import Concept, Edit, Report
-from integra.reports import ConceptReport, NoteReport, Reporter, ReportRefused
+from integra import backup, cli, editing, importer, queries, reports
+from integra.models import Concept, Edit, Partner, Report
+from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter, ReportRefused
 from tests.test_import import snapshot
 
 SOURCE = "https://www.landkreis-hof.de/integration/konzept.pdf"
@@ -81,6 +81,117 @@ def test_bad_fields_are_refused_in_german_naming_the_field_and_nothing_is_stored
     with pytest.raises(ReportRefused) as refused:
         reports.submit(engine, report, reporter)
     assert str(refused.value).startswith(f"{field}: ")
+    assert snapshot(engine) == before
+
+
+def _partner(engine, name: str) -> Partner:
+    with engine.connect() as conn:
+        return conn.execute(select(Partner).where(Partner.name == name)).one()
+
+
+def _partner_count(engine) -> int:
+    return len(queries.partners(engine))
+
+
+DIAKONIE_HOF = "Diakonie Hochfranken gGmbH"  # seed: Klostertor 2, 95028 Hof, located by PLZ
+
+
+def test_a_new_partner_is_located_offline_and_added_as_one_undoable_import_when_accepted(engine):
+    count = _partner_count(engine)
+    report_id = reports.submit(
+        engine,
+        PartnerReport(
+            SOURCE, "Helferkreis Asyl Rehau", "Helferkreis", city="Rehau", website="www.helferkreis-rehau.de"
+        ),
+        Reporter("Kreisverband Hof", show_name=True),
+    )
+    (row,) = reports.listed(engine, "pending")
+    assert row["kind"] == "partner" and row["region"] == "Rehau" and row["current"] is None
+    assert reports.pending_by_region(engine) == {row["ags"]: 1} and _partner_count(engine) == count
+    batch = reports.accept(engine, report_id, "Erika")
+    added = _partner(engine, "Helferkreis Asyl Rehau")
+    assert (added.gemeinde_ags, added.precision, added.website) == (
+        row["ags"],
+        "Gemeinde",
+        "https://www.helferkreis-rehau.de",
+    )
+    assert added.source_url == SOURCE and added.confidence == "gemeldet von Kreisverband Hof, geprüft von Erika"
+    (run,) = importer.history(engine)
+    assert batch == f"import:{run.id}" and run.file_name == f"Meldung Nr. {report_id}" and run.inserted == 1
+    importer.undo_import(engine, run.id, "Erika")
+    assert _partner_count(engine) == count
+
+
+def test_a_correction_changes_only_what_it_reports_and_keeps_the_exact_place(engine):
+    stored = _partner(engine, DIAKONIE_HOF)
+    report_id = reports.submit(
+        engine,
+        PartnerReport(
+            SOURCE, "Diakonie Hochfranken", "Diakonie", stored.street, stored.plz, stored.city, partner_id=stored.id
+        ),
+    )
+    (row,) = reports.listed(engine, "pending")
+    assert row["current"]["name"] == DIAKONIE_HOF and row["proposed"]["name"] == "Diakonie Hochfranken"
+    assert row["changed"] is False and row["partner_id"] == stored.id
+    reports.accept(engine, report_id, "Erika")
+    with engine.connect() as conn:
+        now = conn.execute(select(Partner).where(Partner.id == stored.id)).one()
+    assert now.name == "Diakonie Hochfranken" and now.source_url == SOURCE
+    assert (now.lat, now.lon, now.precision, now.kind_detail) == (
+        stored.lat,
+        stored.lon,
+        stored.precision,
+        stored.kind_detail,
+    )
+
+
+def test_a_partner_that_is_gone_is_removed_when_accepted_and_comes_back_with_undo(engine):
+    stored = _partner(engine, DIAKONIE_HOF)
+    count = _partner_count(engine)
+    report_id = reports.submit(engine, PartnerReport(SOURCE, partner_id=stored.id, gone=True))
+    assert reports.pending_by_region(engine) == {stored.gemeinde_ags: 1}
+    reports.accept(engine, report_id, "Erika")
+    assert _partner_count(engine) == count - 1
+    importer.undo_import(engine, importer.history(engine)[0].id, "Erika")
+    assert _partner(engine, DIAKONIE_HOF).id == stored.id
+
+
+def test_a_partner_report_on_a_partner_changed_or_gone_since_says_so_and_accepting_rechecks(engine):
+    stored = _partner(engine, DIAKONIE_HOF)
+    correction = reports.submit(
+        engine, PartnerReport(SOURCE, "Diakonie Hochfranken", "Diakonie", city="Hof", partner_id=stored.id)
+    )
+    gone = reports.submit(engine, PartnerReport(SOURCE, partner_id=stored.id, gone=True))
+    reports.accept(engine, gone, "Erika")
+    (row,) = reports.listed(engine, "pending")
+    assert row["id"] == correction and row["changed"] is True
+    with pytest.raises(ReportRefused, match="gibt es nicht mehr"):
+        reports.accept(engine, correction, "Erika")
+    with pytest.raises(ReportRefused, match="^Partner: "):
+        reports.submit(engine, PartnerReport(SOURCE, "x", "Caritas", city="Hof", partner_id=stored.id))
+
+
+@pytest.mark.parametrize(
+    ("report", "field"),
+    [
+        (PartnerReport(SOURCE, "", "Caritas", city="Hof"), "Name"),
+        (PartnerReport(SOURCE, "Caritas <b>Hof</b>", "Caritas", city="Hof"), "Name"),
+        (PartnerReport(SOURCE, "=HYPERLINK(1)", "Caritas", city="Hof"), "Name"),
+        (PartnerReport(SOURCE, "Caritas Hof", "Verein", city="Hof"), "Typ"),
+        (PartnerReport(SOURCE, "Caritas Hof", "Caritas"), "Ort"),
+        (PartnerReport(SOURCE, "Caritas Hof", "Caritas", city="Atlantis"), "Ort"),
+        (PartnerReport(SOURCE, "Caritas Hof", "Caritas", plz="123456", city="Hof"), "PLZ"),
+        (PartnerReport(SOURCE, "Caritas Hof", "Caritas", plz="10115", city="Berlin"), "PLZ"),
+        (PartnerReport(SOURCE, "Caritas Hof", "Caritas", city="Hof", website="javascript:alert(1)"), "Webseite"),
+        (PartnerReport("ftp://x", "Caritas Hof", "Caritas", city="Hof"), "Quelle"),
+        (PartnerReport(SOURCE, partner_id=999_999, gone=True), "Partner"),
+    ],
+)
+def test_bad_partner_fields_are_refused_in_german_naming_the_field(engine, report, field):
+    before = snapshot(engine)
+    with pytest.raises(ReportRefused) as refused:
+        reports.submit(engine, report)
+    assert str(refused.value).startswith(f"{field}: "), str(refused.value)
     assert snapshot(engine) == before
 
 
