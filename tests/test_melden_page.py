@@ -89,3 +89,51 @@ def test_an_odd_area_in_the_address_gets_a_german_note_and_the_form(db_url):
     at = _melden(ags="xyz")
     assert not at.error and any("Gebiet „xyz“" in i.value for i in at.info)
     assert at.selectbox(key="melden_area").value is None
+
+
+def _partner_row(engine, name: str) -> dict:
+    partners = queries.partners(engine)
+    return partners[partners["name"] == name].iloc[0].to_dict()
+
+
+def _report(engine) -> Report:
+    with engine.connect() as conn:
+        return conn.execute(select(Report)).one()
+
+
+def test_a_partner_link_opens_the_correction_filled_with_what_is_stored(db_url, engine):
+    """`?partner=<id>` (the partner popup's link): kind Partner, „Angaben korrigieren“, fields as stored."""
+    stored = _partner_row(engine, "Diakonie Hochfranken gGmbH")
+    at = _melden(partner=str(stored["id"]))
+    assert at.segmented_control(key="melden_kind").value == "Partner"
+    assert at.radio(key="melden_action").value == "Angaben korrigieren"
+    name = at.text_input(key=f"melden_name_{stored['id']}")
+    assert name.value == stored["name"] and at.text_input(key=f"melden_plz_{stored['id']}").value == stored["plz"]
+    name.input("Diakonie Hochfranken")
+    at.text_input(key="melden_source").input(SOURCE)
+    at = click(at, "Meldung senden")
+    assert not at.error, [e.value for e in at.error]
+    report = _report(engine)
+    assert (report.kind, report.partner_id, report.region_ags) == ("partner", stored["id"], stored["gemeinde_ags"])
+
+
+def test_a_new_partner_needs_a_place_and_a_gone_one_needs_the_partner(db_url, engine):
+    at = _melden()
+    at.segmented_control(key="melden_kind").set_value("Partner").run()
+    at.text_input(key="melden_name_neu").input("Helferkreis Rehau")
+    at.selectbox(key="melden_type_neu").select("Helferkreis")
+    at.text_input(key="melden_source").input(SOURCE)
+    at = click(at, "Meldung senden")
+    assert at.error[0].value == md_text("Ort: bitte PLZ oder Ort angeben, damit der Partner auf die Karte kann")
+    at.text_input(key="melden_city_neu").input("Rehau")
+    at = click(at, "Meldung senden")
+    assert at.success and _report(engine).kind == "partner"
+    at.radio(key="melden_action").set_value("Gibt es nicht mehr").run()
+    at = click(at, "Meldung senden")
+    assert at.error[0].value == "Partner: bitte oben den Partner wählen, um den es geht"
+
+
+def test_an_odd_partner_in_the_address_gets_a_german_note(db_url):
+    at = _melden(partner="<b>1</b>")
+    assert not at.error and any("Partner „" in i.value for i in at.info)
+    assert at.radio(key="melden_action").value == "Neuer Partner"

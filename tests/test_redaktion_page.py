@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from integra import queries, reports
 from integra.formatting import md_text
 from integra.models import Concept, IntegrationCentre, Region
-from integra.reports import ConceptReport, NoteReport
+from integra.reports import ConceptReport, NoteReport, PartnerReport
 from tests.apptest import button, click, login, page
 
 PASSWORD = "redaktion-geheim-7"
@@ -104,3 +104,23 @@ def test_the_queue_shows_a_report_beside_the_record_and_accepts_or_rejects_it(ed
     assert queries.kreise(engine).set_index("ags").loc["09475", "status"] == "vorhanden"
     assert [r["status"] for r in reports.listed(engine)] == ["rejected", "accepted"]
     assert any("Keine Meldung wartet" in c.value for c in at.caption)
+
+
+def test_the_queue_shows_a_partner_correction_beside_the_partner_and_accepting_writes_it(editor_page, engine):
+    partners = queries.partners(engine)
+    stored = partners[partners["name"] == "Diakonie Hochfranken gGmbH"].iloc[0]
+    source = "https://www.diakonie-hochfranken.de/"
+    report_id = reports.submit(
+        engine,
+        PartnerReport(source, "Diakonie Hochfranken", "Diakonie", city="Hof", partner_id=int(stored["id"])),
+    )
+    at = editor_page.run()
+    compared = next(df.value for df in at.dataframe if "gemeldet" in df.value.columns).set_index("")
+    assert compared.loc["Name"].tolist() == ["Diakonie Hochfranken gGmbH", "Diakonie Hochfranken"]
+    assert compared.loc["Quelle", "gemeldet"] == source
+    assert any(md_text("Partner (Korrektur)") in m.value for m in at.markdown)
+    click(at, "Annehmen", key=f"accept_{report_id}")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    partners = queries.partners(engine).set_index("id")
+    assert partners.loc[stored["id"], "name"] == "Diakonie Hochfranken"
+    assert any("Daten hochladen" in s.value for s in at.success)

@@ -20,7 +20,7 @@ from integra.config import database_url
 from integra.formatting import local_time
 from integra.maps import LEVEL_GEMEINDEN, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
-from integra.vocab import ALL_BAVARIA
+from integra.vocab import ALL_BAVARIA, PARTNER_TYPES
 from integra.web.filters import Filters
 
 CACHE_SECONDS = 300
@@ -187,6 +187,11 @@ def pending() -> dict[str, int]:
 def open_reports() -> list[dict]:
     """The editors' review queue (newest first); every tab of Redaktion renders on each rerun, so cached."""
     return _cached(store_key(), "open_reports")
+
+
+def all_partners() -> pd.DataFrame:
+    """Every partner, whatever the filters (the report form offers each one for a correction)."""
+    return _cached(store_key(), "partners", ALL_BAVARIA, PARTNER_TYPES)
 
 
 def regions() -> dict[str, str]:

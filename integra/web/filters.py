@@ -36,6 +36,7 @@ _URL_LABELS = {
     "karte": "Hintergrund",
     "steckbrief": "Steckbrief-Kreis",
     "ags": "Gebiet",
+    "partner": "Partner",
 }
 
 

@@ -1,4 +1,4 @@
-"""The public "Melden" page: anybody reports a concept status or something else about an area.
+"""The public "Melden" page: anybody reports a concept status, a partner or something else about an area.
 
 No login: this is the one write path without a password, so the page adds what the store cannot see
 (a hidden honeypot field, a limit per browser session) to the checks of `integra.reports`, and says
@@ -14,17 +14,17 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from integra import reports
-from integra.formatting import md_text
-from integra.reports import ConceptReport, NoteReport, Reporter, ReportRefused
+from integra.formatting import is_blank, md_text
+from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter, ReportRefused
 from integra.store import db_failure
-from integra.vocab import status_label
+from integra.vocab import PARTNER_TYPES, status_label
 from integra.web import data
 from integra.web.filters import url_note
 
 PER_SESSION = 5  # reports per browser session …
 WINDOW_SECONDS = 600  # … within ten minutes
 AREA = "ags"  # ?ags=<AGS>: the "Etwas melden" links of popups and tables preselect the area
-KINDS = {"Konzeptstatus": "konzept", "Etwas anderes": "sonstiges"}
+KINDS = {"Konzeptstatus": "konzept", "Partner": "partner", "Etwas anderes": "sonstiges"}
 _SENT = "melden_sent"
 # The honeypot: a field people never see (CSS) and bots fill in.
 _HIDDEN_CSS = "<style>.st-key-melden_homepage {position: absolute; left: -9999px; height: 0; overflow: hidden;}</style>"
@@ -60,16 +60,96 @@ def _area(regions: dict[str, str]) -> str:
     return regions[label] if label else ""
 
 
+PARTNER = "partner"  # ?partner=<id>: the "Etwas melden" link of a partner's popup or table row
+PARTNER_ACTIONS = {
+    "Neuer Partner": reports.NEW,
+    "Angaben korrigieren": reports.CORRECTION,
+    "Gibt es nicht mehr": reports.GONE,
+}
+
+
+def melden_partner_href(partner_id: int) -> str:
+    """The report form with this partner chosen for a correction, relative to a page of the app."""
+    return f"melden?{urlencode({PARTNER: partner_id})}"
+
+
+def _partner_choice() -> tuple[str, dict | None]:
+    """What the report says about a partner, and which stored one (None: a new partner).
+
+    Outside the form, so choosing a partner fills the fields below with what is stored.
+    """
+    partners = data.all_partners()
+    by_id = {str(pid): i for i, pid in enumerate(partners["id"])}
+    wanted = st.query_params.get(PARTNER)
+    url_note({PARTNER: list(by_id)})
+    action = PARTNER_ACTIONS[
+        st.radio(
+            "Was ist mit dem Partner?",
+            list(PARTNER_ACTIONS),
+            index=1 if wanted in by_id else 0,
+            horizontal=True,
+            key="melden_action",
+        )
+    ]
+    if action == reports.NEW:
+        return action, None
+    labels = [f"{name} ({city or gemeinde})" for name, city, gemeinde in partners[["name", "city", "gemeinde"]].values]
+    chosen = st.selectbox(
+        "Welcher Partner?",
+        range(len(labels)),
+        index=by_id.get(wanted or ""),
+        format_func=labels.__getitem__,
+        key="melden_partner",
+        placeholder="Partner wählen (Name eintippen)",
+    )
+    return action, None if chosen is None else partners.iloc[chosen].to_dict()
+
+
+def _partner_fields(stored: dict | None) -> dict[str, str]:
+    """Name, type, address and website; a correction starts from what is stored (keys per partner, so
+    choosing another partner fills them anew)."""
+    stored = stored or {}
+    suffix = stored.get("id", "neu")
+
+    def text(field: str, label: str) -> str:
+        value = stored.get(field)
+        return st.text_input(
+            label,
+            value="" if is_blank(value) else str(value),
+            key=f"melden_{field}_{suffix}",
+            max_chars=reports.LIMITS[field],
+        )
+
+    name = text("name", "Name der Organisation oder Gruppe")
+    kind = st.selectbox(
+        "Typ",
+        PARTNER_TYPES,
+        index=PARTNER_TYPES.index(stored["type"]) if stored.get("type") in PARTNER_TYPES else None,
+        key=f"melden_type_{suffix}",
+        placeholder="Typ wählen",
+    )
+    street = text("street", "Straße und Hausnummer (wenn bekannt)")
+    plz_column, city_column = st.columns([1, 2])
+    with plz_column:
+        plz = text("plz", "PLZ")
+    with city_column:
+        city = text("city", "Ort")
+    website = text("website", "Webseite (wenn vorhanden)")
+    return {"name": name, "type": kind or "", "street": street, "plz": plz, "city": city, "website": website}
+
+
 def report_form() -> None:
     """The form; a sent report is confirmed with its number and the promise of a review."""
     regions = data.regions()
+    wanted_kind = "Partner" if st.query_params.get(PARTNER) else "Konzeptstatus"
     kind = KINDS[
-        st.segmented_control("Was möchten Sie melden?", list(KINDS), default="Konzeptstatus", key="melden_kind")
-        or "Konzeptstatus"
+        st.segmented_control("Was möchten Sie melden?", list(KINDS), default=wanted_kind, key="melden_kind")
+        or wanted_kind
     ]
+    action, stored = _partner_choice() if kind == "partner" else (None, None)
     st.html(_HIDDEN_CSS)
     with st.form("melden", clear_on_submit=False):
-        ags = _area(regions)
+        ags = _area(regions) if kind != "partner" else ""
         if kind == "konzept":
             status = st.selectbox(
                 "Stand des Integrationskonzepts",
@@ -91,13 +171,18 @@ def report_form() -> None:
             evidence = st.text_area(
                 "Was steht in der Quelle? (kurz)", key="melden_evidence", max_chars=reports.LIMITS["evidence"]
             )
-        else:
+        elif kind == "partner" and action != reports.GONE:
+            fields = _partner_fields(stored)
+        elif kind == "sonstiges":
             text = st.text_area("Ihre Meldung", key="melden_text", max_chars=reports.LIMITS["text"])
         source = st.text_input(
             "Quelle (Internetadresse, Pflicht)",
             key="melden_source",
             max_chars=reports.LIMITS["source_url"],
-            help="Die Seite, auf der das steht: Kreistagsbeschluss, Pressemitteilung, Zeitungsartikel …",
+            help=(
+                "Die Seite, auf der das steht: Kreistagsbeschluss, Pressemitteilung, Zeitungsartikel, die Seite des "
+                "Partners …"
+            ),
         )
         st.text_input("Homepage (bitte leer lassen)", key="melden_homepage")
         st.caption(
@@ -111,8 +196,11 @@ def report_form() -> None:
         sent = st.form_submit_button("Meldung senden", type="primary")
     if not sent:
         return
-    if not ags:
+    if kind != "partner" and not ags:
         st.error("Gebiet: bitte einen Kreis, eine kreisfreie Stadt oder eine Gemeinde wählen")
+        return
+    if action in (reports.CORRECTION, reports.GONE) and stored is None:
+        st.error("Partner: bitte oben den Partner wählen, um den es geht")
         return
     if _too_many():
         st.error(
@@ -124,11 +212,27 @@ def report_form() -> None:
     if st.session_state.get("melden_homepage"):  # a bot: it gets the same thanks and nothing is stored
         st.success("Danke! Ihre Meldung wartet jetzt auf die Redaktion.")
         return
-    report = (
-        ConceptReport(ags, status, source, title=title, year=int(year) if year else None, evidence=evidence)
-        if kind == "konzept"
-        else NoteReport(ags, text, source)
-    )
+    report: reports.Filed
+    if kind == "konzept":
+        report = ConceptReport(ags, status, source, title=title, year=int(year) if year else None, evidence=evidence)
+    elif kind == "partner":
+        partner_id = None if stored is None else int(stored["id"])
+        report = (
+            PartnerReport(source, partner_id=partner_id, gone=True)
+            if action == reports.GONE
+            else PartnerReport(
+                source,
+                fields["name"],
+                fields["type"],
+                fields["street"],
+                fields["plz"],
+                fields["city"],
+                fields["website"],
+                partner_id,
+            )
+        )
+    else:
+        report = NoteReport(ags, text, source)
     try:
         number = reports.submit(data.engine(), report, Reporter(name, show, email))
     except ReportRefused as exc:  # a field to fix: the message names it

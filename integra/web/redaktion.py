@@ -199,20 +199,36 @@ def _text(value: object) -> str | None:
     return None if is_blank(value) else str(value)
 
 
+_COMPARED = {
+    "konzept": {"status": "Status", "title": "Titel", "year": "Jahr", "source_url": "Quelle", "evidence": "Beleg"},
+    "partner": {**{f: reports.LABELS[f] for f in reports.PARTNER_FIELDS}, "source_url": "Quelle"},
+}
+_PARTNER_ACTIONS = {reports.NEW: "neu", reports.CORRECTION: "Korrektur", reports.GONE: "gibt es nicht mehr"}
+
+
 def _compared(row: dict) -> pd.DataFrame:
     """The record as it stands beside what the visitor proposes (all as text, shown escaped by the grid)."""
     proposed, current = row["proposed"], row["current"] or {}
-    if row["kind"] != "konzept":
+    if row["kind"] == "sonstiges":
         return pd.DataFrame({"Gemeldet": [proposed.get("text", "")], "Quelle": [row["source_url"]]})
-    fields = {"status": "Status", "title": "Titel", "year": "Jahr", "source_url": "Quelle", "evidence": "Beleg"}
-    reported = proposed | {"source_url": row["source_url"]}
+    fields = _COMPARED[row["kind"]]
+    gone = proposed.get("action") == reports.GONE
+    reported = {} if gone else proposed
     return pd.DataFrame(
         {
             "": list(fields.values()),
             "bisher": [_text(current.get(field)) for field in fields],
-            "gemeldet": [_text(reported.get(field)) for field in fields],
+            "gemeldet": [
+                _text(row["source_url"] if field == "source_url" else reported.get(field, "gibt es nicht mehr"))
+                for field in fields
+            ],
         }
     )
+
+
+def _kind_label(row: dict) -> str:
+    label = _KIND_LABELS[row["kind"]]
+    return f"{label} ({_PARTNER_ACTIONS[row['proposed']['action']]})" if row["kind"] == "partner" else label
 
 
 def report_queue(user: str) -> None:
@@ -233,7 +249,7 @@ def report_queue(user: str) -> None:
     for row in rows[:QUEUE_SHOWN]:
         with st.container(border=True, key=f"report_{row['id']}"):
             st.markdown(
-                md_text(f"Nr. {row['id']} · {_KIND_LABELS[row['kind']]} · {row['region']} · eingegangen ")
+                md_text(f"Nr. {row['id']} · {_kind_label(row)} · {row['region']} · eingegangen ")
                 + local_stamp(dt.datetime.fromisoformat(row["created_at"]))
             )
             if row["changed"]:
@@ -248,7 +264,14 @@ def report_queue(user: str) -> None:
                 with widgets.attempt() as done:
                     reports.accept(data.engine(), row["id"], user)
                 if done.ok:
-                    widgets.saved(f"Meldung {row['id']} angenommen – im Änderungsprotokoll, rückgängig machbar.")
+                    widgets.saved(
+                        f"Meldung {row['id']} angenommen – "
+                        + (
+                            "in der Liste der Importe auf „Daten hochladen“, dort rückgängig machbar."
+                            if row["kind"] == "partner"
+                            else "im Änderungsprotokoll, rückgängig machbar."
+                        )
+                    )
             reason = why.text_input("Begründung (für Ablehnen)", key=f"why_{row['id']}")
             if reject.button("Ablehnen", key=f"reject_{row['id']}", disabled=not reason.strip()):
                 with widgets.attempt() as done:
