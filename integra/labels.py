@@ -35,6 +35,7 @@ LABELS = {
     "contact": "Kontakt",
     "source_url": "Quelle",
     "source_note": "Quellenhinweis",
+    "report": "Melden",
     "source_year": "Stand der Quelle",
     "confidence": "Verlässlichkeit",
     "updated_at": "Stand",

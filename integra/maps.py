@@ -76,6 +76,7 @@ class AppLinks:
 
     steckbrief: Callable[[str], str]  # Kreis name -> Lücken page with that Kreis's Steckbrief chosen
     melden: Callable[[str], str]  # AGS -> the report form with that area chosen
+    partner: Callable[[int], str]  # partner id -> the report form with that partner chosen for a correction
 
 
 def map_data(engine: Engine, view: MapView) -> MapData:
@@ -406,6 +407,7 @@ def _partner_extras(website: object, contact: object) -> str:
 
 
 _PARTNER_COLUMNS = (
+    "id",
     "lat",
     "lon",
     "type",
@@ -425,13 +427,22 @@ _PARTNER_COLUMNS = (
 )
 
 
-def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]]:
+def _partner_rows(partners: pd.DataFrame, links: AppLinks | None) -> tuple[list[list[object]], list[str]]:
     """`Markers` rows of the partners and the shared fragments their popups point into.
 
     Column lists instead of `itertuples`, and every repeated fragment (one source for a whole
-    upload, a few dozen Kreise and types) escaped once: 20,000 partners took 2 s before.
+    upload, a few dozen Kreise and types) escaped once: 20,000 partners took 2 s before. With
+    `links`, a popup ends in "Etwas melden" for its partner: the link's text around the id is shared
+    too (the address is split at the id, which is a number and needs no escaping).
     """
     texts = _Texts()
+    report_link: list[int] = []
+    if links:
+        before, after = (esc(part) for part in links.partner(0).rsplit("0", 1))  # the address around the id
+        report_link = [
+            texts.ref(f'<br><a href="{before}'),
+            texts.ref(f'{after}" target="_blank" rel="noopener">Etwas melden</a>'),
+        ]
     kind_ref = texts.maker(
         lambda ptype, detail: "<br>" + esc(_joined((ptype, None if detail == ptype else detail), " – "))
     )
@@ -443,6 +454,7 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
     type_index = {ptype: i for i, ptype in enumerate(PARTNER_TYPES)}
     rows = []
     for (
+        partner_id,
         lat,
         lon,
         ptype,
@@ -468,6 +480,7 @@ def _partner_rows(partners: pd.DataFrame) -> tuple[list[list[object]], list[str]
             kreis_ref(kreis, precision),
             extras_ref(website, contact),
             source_ref(source, confidence, source_year),
+            *([report_link[0], str(int(partner_id)), report_link[1]] if report_link else []),
         ]
         rows.append([round(lat, 5), round(lon, 5), type_index[ptype], str(name), popup])
     return rows, texts.values()
@@ -492,8 +505,8 @@ def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
     return fmap
 
 
-def _partner_layer(partners: pd.DataFrame, size: int) -> Markers:
-    rows, texts = _partner_rows(partners)
+def _partner_layer(partners: pd.DataFrame, size: int, links: AppLinks | None = None) -> Markers:
+    rows, texts = _partner_rows(partners, links)
     styles = [
         marker_style(
             "integra-partner",
@@ -516,7 +529,7 @@ def build_map(
     """The complete map for one view, with local assets, layer control and legend.
 
     With `links` (only the app has those pages) every Kreis popup links to the Kreis's Steckbrief, and
-    every area's popup to the report form for it.
+    every area's and partner's popup to the report form for it.
     """
     bounds = geodata.bounds(view.regbez)
     fmap = _base_map(bounds, view.basemap)
@@ -526,7 +539,7 @@ def build_map(
     if view.level == LEVEL_KREISE and view.regbez != ALL_BAVARIA:  # all 96 names would cover Bavaria
         _label_layer(data).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
-    _partner_layer(data.partners, 24 if view.large else 18).add_to(fmap)
+    _partner_layer(data.partners, 24 if view.large else 18, links).add_to(fmap)
     LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)]).add_to(
         fmap
     )

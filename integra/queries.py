@@ -8,7 +8,7 @@ is derived here (concept `vorhanden`, no KIZ record) and never stored.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -299,8 +299,13 @@ KREIS_FIELDS = (
 )
 
 
-def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSES) -> pd.DataFrame:
-    """Kreise as the overview table shows them: concept with source, KIZ state incl. the A3 rule."""
+def kreis_display(
+    frame: pd.DataFrame,
+    statuses: Iterable[str] = CONCEPT_STATUSES,
+    report_href: Callable[[str], str] | None = None,
+) -> pd.DataFrame:
+    """Kreise as the overview table shows them: concept with source, KIZ state incl. the A3 rule; with
+    `report_href` (AGS -> address of the app's report form) a last column „Melden“ per row."""
     frame = frame[frame["status"].isin(list(statuses))]
     out = frame.assign(
         status=frame["status"].map(status_label),
@@ -313,8 +318,9 @@ def kreis_display(frame: pd.DataFrame, statuses: Iterable[str] = CONCEPT_STATUSE
         confidence=frame["confidence"].map(confidence_de),
         kiz=[kiz_label(s, e) for s, e in zip(frame["kiz_status"], frame["foerderfaehig"], strict=True)],
         year=frame["year"].astype("Int64"),
+        report=frame["ags"].map(report_href) if report_href else None,
     )
-    return labelled(out, KREIS_FIELDS, name="Kreis")
+    return labelled(out, KREIS_FIELDS + (("report",) if report_href else ()), name="Kreis")
 
 
 PARTNER_FIELDS = (
@@ -334,8 +340,11 @@ PARTNER_FIELDS = (
 )
 
 
-def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
-    """Partners as the table shows them: German headers, links only for http(s), optional text search.
+def partner_display(
+    frame: pd.DataFrame, search: str = "", report_href: Callable[[int], str] | None = None
+) -> pd.DataFrame:
+    """Partners as the table shows them: German headers, links only for http(s), optional text search;
+    with `report_href` (partner id -> address of the app's report form) a last column „Melden“.
 
     The search matches name, place, Kreis and type, ignoring case and umlaut spelling (ü, ue, u).
     """
@@ -360,5 +369,6 @@ def partner_display(frame: pd.DataFrame, search: str = "") -> pd.DataFrame:
         ],
         website=frame["website"].map(first_link),
         confidence=frame["confidence"].map(confidence_de),
+        report=frame["id"].map(report_href) if report_href else None,
     )
-    return labelled(out, PARTNER_FIELDS)
+    return labelled(out, PARTNER_FIELDS + (("report",) if report_href else ()))

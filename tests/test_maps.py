@@ -198,7 +198,9 @@ def test_popups_link_to_steckbrief_and_report_form_only_in_the_app_and_count_ope
     """UX review #13: the Steckbrief is reachable from the Kreis popup; issue 13: so is the report form, and a
     popup says how many reports wait (a count, never their content). The offline file has no app to link to."""
     reports.submit(engine, reports.NoteReport("09464", "<i>geheim</i> bis zur Prüfung", "https://example.org/a"))
-    links = AppLinks(steckbrief=lambda name: f"x?s={name}", melden=lambda ags: f"m?ags={ags}")
+    links = AppLinks(
+        steckbrief=lambda name: f"x?s={name}", melden=lambda ags: f"m?ags={ags}", partner=lambda pid: f"m?partner={pid}"
+    )
     data = _data(engine, "Oberfranken")
     linked = _area_features(build_map(MapView(regbez="Oberfranken"), data, links=links))
     hof = next(f for f in linked if f["properties"]["k"] == "09464")["properties"]["p"]
@@ -213,6 +215,29 @@ def test_popups_link_to_steckbrief_and_report_form_only_in_the_app_and_count_ope
     assert 'href="m?ags=09471140"' in hallstadt["properties"]["p"]
     plain = _area_features(build_map(MapView(regbez="Oberfranken"), data))
     assert not any("Steckbrief" in f["properties"]["p"] or "Etwas melden" in f["properties"]["p"] for f in plain)
+
+
+def test_every_partner_popup_links_to_the_report_form_for_that_partner_in_the_app_only(engine):
+    """Issue 13: `/melden?partner=<id>` from the partner popup (its text is shared, only the id is per row)."""
+    data = _data(engine, "Oberfranken")
+    links = AppLinks(steckbrief=str, melden=str, partner=lambda pid: f"../../melden?partner={pid}")
+    layer = next(
+        d
+        for d in layer_data(build_map(MapView(regbez="Oberfranken"), data, links=links).get_root().render())
+        if d.get("cluster")
+    )
+
+    def popup(row: list) -> str:
+        return "".join(layer["texts"][p] if isinstance(p, int) else p for p in row[4])
+
+    popups = {popup(row) for row in layer["rows"]}
+    expected = {
+        f'<br><a href="../../melden?partner={pid}" target="_blank" rel="noopener">Etwas melden</a>'
+        for pid in data.partners["id"]
+    }
+    assert len(popups) == len(data.partners) and all(any(link in p for p in popups) for link in expected)
+    plain = build_map(MapView(regbez="Oberfranken"), data).get_root().render()
+    assert "Etwas melden" not in plain
 
 
 def test_in_erarbeitung_is_striped_not_colour_alone(engine):

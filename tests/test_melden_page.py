@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from integra import queries
 from integra.formatting import md_text
 from integra.models import Report
+from integra.web.links import without_app_links
 from tests.apptest import click, page
 
 HOF = "09475"
@@ -137,3 +138,17 @@ def test_an_odd_partner_in_the_address_gets_a_german_note(db_url):
     at = _melden(partner="<b>1</b>")
     assert not at.error and any("Partner „" in i.value for i in at.info)
     assert at.radio(key="melden_action").value == "Neuer Partner"
+
+
+def test_table_rows_link_to_the_form_for_their_kreis_or_partner_and_downloads_leave_the_link_out(db_url, engine):
+    """Issue 13: „Etwas melden“ in every row of the Kreis table (Übersicht) and of the partner table."""
+    start = page("views/uebersicht.py")
+    kreise = next(df.value for df in start.dataframe if "Kreis" in df.value.columns and "Melden" in df.value.columns)
+    expected = queries.kreise(engine).set_index("name")["ags"]
+    assert all(
+        href == f"melden?ags={expected[name]}" for name, href in zip(kreise["Kreis"], kreise["Melden"], strict=True)
+    )
+    partners = page("views/partner.py")
+    table = next(df.value for df in partners.dataframe if "Melden" in df.value.columns)
+    assert set(table["Melden"]) == {f"melden?partner={i}" for i in queries.partners(engine)["id"]}
+    assert list(without_app_links(table).columns) == [c for c in table.columns if c != "Melden"]

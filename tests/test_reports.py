@@ -167,7 +167,7 @@ def test_a_partner_report_on_a_partner_changed_or_gone_since_says_so_and_accepti
     assert row["id"] == correction and row["changed"] is True
     with pytest.raises(ReportRefused, match="gibt es nicht mehr"):
         reports.accept(engine, correction, "Erika")
-    with pytest.raises(ReportRefused, match="^Partner: "):
+    with pytest.raises(ReportRefused, match=r"^Partner: "):
         reports.submit(engine, PartnerReport(SOURCE, "x", "Caritas", city="Hof", partner_id=stored.id))
 
 

@@ -53,9 +53,7 @@ with models:
         "Für jeden Kreis ohne Konzept die drei nächsten Kreise mit Konzept (Luftlinie zwischen den Kreismitten). "
         "„Steckbrief“ öffnet die Seite in einem neuen Tab, mit dem Kreis zum Herunterladen gewählt."
     )
-    widgets.table(
-        widgets.with_steckbrief_links(near), "models_table", links=["Quelle"], column_config=widgets.STECKBRIEF_COLUMN
-    )
+    widgets.table(widgets.with_steckbrief_links(near), "models_table", links=["Quelle"])
     widgets.downloads(near.drop(columns="ags"), "vorbilder", "models")
 
 st.subheader("Nach Regierungsbezirk")

@@ -2,12 +2,14 @@
 
 `widgets.table` puts the cards beside every grid of more than a few columns; CSS (widgets._PAGE_CSS) shows
 the cards instead of the grid below 640 px. Every value is escaped here, and only http(s) links
-(`formatting.http_url`) become anchors, so a partner's name stays text on the phone as well.
+(`formatting.http_url`) and the app's own addresses (`web.links`, nothing else) become anchors, so a
+partner's name stays text on the phone as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -15,9 +17,14 @@ from integra.formatting import PLACEHOLDER, esc, http_url, is_blank, link_host
 
 CARD_LIMIT = 30  # a phone user scrolls through a handful; the search and the downloads give the rest
 CSS_CLASS = "integra-cards"
+# An address of the app's own pages as `web.links` builds it: a page name and an urlencoded query.
+_APP_ADDRESS = re.compile(r"^[a-z]+\?[A-Za-z0-9%=+&._-]+$")
 
 
-def _value_html(value: object, is_link: bool) -> str:
+def _value_html(value: object, is_link: bool, app_text: str | None = None) -> str:
+    if app_text is not None:
+        address = str(value)
+        return f'<a href="{esc(address)}" target="_blank">{esc(app_text)}</a>' if _APP_ADDRESS.match(address) else ""
     if is_link:
         url = http_url(value)
         return (
@@ -30,16 +37,23 @@ def _value_html(value: object, is_link: bool) -> str:
     return esc(value)
 
 
-def cards_html(frame: pd.DataFrame, links: Iterable[str] = (), limit: int = CARD_LIMIT) -> str:
+def cards_html(
+    frame: pd.DataFrame, links: Iterable[str] = (), limit: int = CARD_LIMIT, app_links: Mapping[str, str] = {}
+) -> str:
     """The first `limit` rows as cards: the first column as the heading, then "Spalte: Wert" lines
-    for the values present (a card of placeholders says nothing)."""
+    for the values present (a card of placeholders says nothing). `links` are columns of web links,
+    `app_links` columns of in-app addresses with the text their link shows."""
     links = set(links)
     rest = list(frame.columns[1:])
     cards = []
     for row in frame.head(limit).itertuples(index=False):
         lines = []
         for column, value in zip(rest, row[1:], strict=True):
-            if is_blank(value) or value == PLACEHOLDER or not (shown := _value_html(value, column in links)):
+            if (
+                is_blank(value)
+                or value == PLACEHOLDER
+                or not (shown := _value_html(value, column in links, app_links.get(column)))
+            ):
                 continue
             lines.append(f"<div><span>{esc(column)}:</span> {shown}</div>")
         cards.append(f'<div class="integra-card"><b>{esc(row[0])}</b>{"".join(lines)}</div>')

@@ -22,6 +22,7 @@ from integra.maps import LEVEL_GEMEINDEN, MapData, MapView
 from integra.store import data_token, head_revision, make_engine, schema_revision
 from integra.vocab import ALL_BAVARIA, PARTNER_TYPES
 from integra.web.filters import Filters
+from integra.web.links import melden_href, melden_partner_href
 
 CACHE_SECONDS = 300
 
@@ -157,11 +158,11 @@ def data_stand() -> str:
 
 
 def partner_table(filters: Filters, search: str) -> pd.DataFrame:
-    return queries.partner_display(partners(filters), search)
+    return queries.partner_display(partners(filters), search, melden_partner_href)
 
 
 def kreis_table(filters: Filters) -> pd.DataFrame:
-    return queries.kreis_display(kreise(filters), filters.statuses)
+    return queries.kreis_display(kreise(filters), filters.statuses, melden_href)
 
 
 def kreis_options(regbez: str = ALL_BAVARIA) -> dict[str, str]:

@@ -12,14 +12,16 @@ from integra.maps import LEVEL_GEMEINDEN, MapView
 from integra.vocab import ALL_BAVARIA, status_label
 from integra.web import filters, mapframe
 from integra.web.data import CACHE_SECONDS, StoreKey, data_stand, engine, map_data, store_key
+from integra.web.links import melden_href, melden_partner_href, steckbrief_href
 from integra.web.mapframe import MapFrame
-from integra.web.melden import melden_href
-from integra.web.widgets import steckbrief_href, table
+from integra.web.widgets import table
 
 log = logging.getLogger("integra")
 # The map lives in the component's frame (<base>/component/<name>/index.html): two levels up is the app.
 _APP_LINKS = maps.AppLinks(
-    steckbrief=lambda name: "../../" + steckbrief_href(name), melden=lambda ags: "../../" + melden_href(ags)
+    steckbrief=lambda name: "../../" + steckbrief_href(name),
+    melden=lambda ags: "../../" + melden_href(ags),
+    partner=lambda partner_id: "../../" + melden_partner_href(partner_id),
 )
 
 
@@ -78,15 +80,19 @@ def map_table(view: MapView) -> None:
     with st.expander("Tabelle statt Karte"):
         if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
             frame = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
-            frame = frame.assign(status=frame["status"].map(status_label), year=frame["year"].astype("Int64"))
+            frame = frame.assign(
+                status=frame["status"].map(status_label),
+                year=frame["year"].astype("Int64"),
+                report=frame["ags"].map(melden_href),
+            )
             table(
-                labelled(frame, ("name", "kind", "status", "title", "year"), name="Gemeinde"),
+                labelled(frame, ("name", "kind", "status", "title", "year", "report"), name="Gemeinde"),
                 "map_table",
                 empty="Keine Gemeinde im Filter.",
             )
         else:
             table(
-                queries.kreis_display(data.kreise, view.statuses),
+                queries.kreis_display(data.kreise, view.statuses, melden_href),
                 "map_table",
                 links=["Quelle"],
                 empty="Kein Kreis im Filter.",

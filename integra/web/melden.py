@@ -8,7 +8,6 @@ plainly that nothing appears on the map before an editor has checked it.
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,19 +19,14 @@ from integra.store import db_failure
 from integra.vocab import PARTNER_TYPES, status_label
 from integra.web import data
 from integra.web.filters import url_note
+from integra.web.links import AREA, PARTNER
 
 PER_SESSION = 5  # reports per browser session …
 WINDOW_SECONDS = 600  # … within ten minutes
-AREA = "ags"  # ?ags=<AGS>: the "Etwas melden" links of popups and tables preselect the area
 KINDS = {"Konzeptstatus": "konzept", "Partner": "partner", "Etwas anderes": "sonstiges"}
 _SENT = "melden_sent"
 # The honeypot: a field people never see (CSS) and bots fill in.
 _HIDDEN_CSS = "<style>.st-key-melden_homepage {position: absolute; left: -9999px; height: 0; overflow: hidden;}</style>"
-
-
-def melden_href(ags: str) -> str:
-    """The report form with this area chosen, relative to a page of the app (popups, table rows)."""
-    return f"melden?{urlencode({AREA: ags})}"
 
 
 def _too_many() -> bool:
@@ -60,17 +54,11 @@ def _area(regions: dict[str, str]) -> str:
     return regions[label] if label else ""
 
 
-PARTNER = "partner"  # ?partner=<id>: the "Etwas melden" link of a partner's popup or table row
 PARTNER_ACTIONS = {
     "Neuer Partner": reports.NEW,
     "Angaben korrigieren": reports.CORRECTION,
     "Gibt es nicht mehr": reports.GONE,
 }
-
-
-def melden_partner_href(partner_id: int) -> str:
-    """The report form with this partner chosen for a correction, relative to a page of the app."""
-    return f"melden?{urlencode({PARTNER: partner_id})}"
 
 
 def _partner_choice() -> tuple[str, dict | None]:

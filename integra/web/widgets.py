@@ -9,7 +9,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +21,7 @@ from integra.problems import Refused
 from integra.store import db_failure
 from integra.web import cards, data
 from integra.web.filters import Filters, url_note
+from integra.web.links import LINK_TEXT, STECKBRIEF, steckbrief_href, without_app_links
 
 # Page-wide look: captions at 7:1 instead of Streamlit's 4.2:1 grey, headings that hyphenate (German
 # with lang="de") instead of breaking mid-word on a phone, and wide tables as cards on a phone.
@@ -91,13 +91,20 @@ def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str |
         and column not in PLAIN_NUMBERS
     }
     config.update({column: st.column_config.LinkColumn(column) for column in links if column in frame.columns})
+    config.update(
+        {
+            column: st.column_config.LinkColumn(column, display_text=text)
+            for column, text in LINK_TEXT.items()
+            if column in frame.columns
+        }
+    )
     config.update(options.pop("column_config", None) or {})
     if len(frame.columns) <= CARD_COLUMNS:  # narrow enough for a phone as it is
         st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
         return
     with st.container(key=f"cards_{key}"):  # on a phone the cards replace the grid (_PAGE_CSS)
         st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
-        st.html(cards.cards_html(display, links))
+        st.html(cards.cards_html(display, links, app_links=LINK_TEXT))
 
 
 def table_section(
@@ -111,7 +118,9 @@ def table_section(
 
 
 def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV (German Excel) and XLSX buttons for a table as shown; formula cells are made inert."""
+    """CSV (German Excel) and XLSX buttons for a table as shown (without the in-app link columns, which
+    mean nothing outside the app); formula cells are made inert."""
+    frame = without_app_links(frame)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "CSV",
@@ -148,20 +157,6 @@ def with_concept_line(filters: Filters) -> str:
     if not names:
         return "Mit Konzept: noch kein Kreis in diesem Gebiet (laut durchsuchten Quellen)."
     return md_text(f"Mit Konzept ({len(names)}): {', '.join(names)}")
-
-
-STECKBRIEF = "steckbrief"  # ?steckbrief=<AGS>: the Kreis popup of the map links here
-
-
-def steckbrief_href(kreis_name: str) -> str:
-    """The address of the Lücken page with this Kreis's Steckbrief chosen, relative to a page of the app.
-
-    A bound selectbox keeps its option's label in the address, so the Kreis is named there by name.
-    """
-    return f"luecken?{urlencode({STECKBRIEF: kreis_name})}"
-
-
-STECKBRIEF_COLUMN = {"Steckbrief": st.column_config.LinkColumn("Steckbrief", display_text="Steckbrief (PDF)")}
 
 
 def with_steckbrief_links(frame: pd.DataFrame) -> pd.DataFrame:
