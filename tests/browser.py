@@ -47,3 +47,16 @@ def log_in(page, name: str, password: str) -> None:
     page.get_by_label("Ihr Name (wird bei Ihren Änderungen vermerkt)").fill(name)
     page.get_by_label("Redaktionspasswort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
+
+
+# Zoom the map until the partner whose title contains the text is a marker of its own (as a user would);
+# evaluate it in the map's frame with the text as argument.
+SHOW_PARTNER = """(text) => {
+    let shown = false;
+    window.map.eachLayer(group => {
+        if (shown || !group.zoomToShowLayer) { return; }
+        const marker = group.getLayers().find(m => (m.options.title || '').includes(text));
+        if (marker) { group.zoomToShowLayer(marker); shown = true; }
+    });
+    return shown;
+}"""

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import MAP_FRAME, OFFLINE, log_in, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, log_in, require_chromium, served_copy
 
 PASSWORD = "melden-geheim-77"
 HOF = 'path[aria-label^="Landkreis Hof: "]'
+DIAKONIE = "Diakonie Hochfranken gGmbH"  # a partner of the test seed in Hof
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,41 @@ def test_a_report_from_a_popup_is_accepted_shown_and_undone(server, page):
     editor.get_by_role("button", name="Rückgängig machen").click()
     expect(editor.get_by_text("Änderung rückgängig gemacht")).to_be_visible(timeout=30_000)
     assert _hof_label(page, server) == before
+
+
+def test_a_partner_correction_from_its_popup_is_accepted_and_the_marker_says_so(server, page):
+    """Issue 13: the partner popup's „Etwas melden“ opens the correction with the partner's fields filled."""
+    page.goto(f"{server}/karte?regbez=Oberfranken&typ=Diakonie&{OFFLINE}")
+    fmap = page.frame_locator(MAP_FRAME)
+    expect(fmap.locator("path.leaflet-interactive").first).to_be_attached(timeout=60_000)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    assert frame.evaluate(SHOW_PARTNER, DIAKONIE)
+    marker = fmap.locator(f'.integra-partner[title^="{DIAKONIE} "]')
+    expect(marker).to_have_count(1, timeout=10_000)
+    marker.dispatch_event("click")
+    link = fmap.locator(".leaflet-popup-content").get_by_role("link", name="Etwas melden")
+    with page.context.expect_page() as opened:
+        link.click()
+    form = opened.value
+    name = form.get_by_role("textbox", name="Name der Organisation oder Gruppe")
+    expect(name).to_have_value(DIAKONIE, timeout=30_000)  # the correction starts from what is stored
+    assert re.search(r"/melden\?partner=\d+$", form.url), form.url
+    name.fill("Diakonie Hochfranken")
+    form.get_by_role("textbox", name="Quelle (Internetadresse, Pflicht)").fill("https://www.diakonie-hochfranken.de/")
+    form.get_by_role("button", name="Meldung senden").click()
+    expect(form.get_by_text("wartet jetzt auf die Redaktion")).to_be_visible(timeout=30_000)
+
+    editor = page.context.new_page()
+    editor.goto(f"{server}/redaktion?{OFFLINE}")
+    log_in(editor, "Erika", PASSWORD)
+    editor.get_by_role("tab", name="Meldungen").click()
+    expect(editor.get_by_text("Partner (Korrektur)")).to_be_visible(timeout=30_000)
+    editor.get_by_role("button", name="Annehmen").click()
+    expect(editor.get_by_text("angenommen – in der Liste der Importe")).to_be_visible(timeout=30_000)
+
+    page.goto(f"{server}/karte?regbez=Oberfranken&typ=Diakonie&{OFFLINE}")
+    expect(fmap.locator("path.leaflet-interactive").first).to_be_attached(timeout=60_000)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    assert frame.evaluate(SHOW_PARTNER, "Diakonie Hochfranken (")
+    expect(fmap.locator('.integra-partner[title^="Diakonie Hochfranken ("]')).to_have_count(1, timeout=10_000)
+    assert not frame.evaluate(SHOW_PARTNER, DIAKONIE)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import MAP_FRAME, OFFLINE, log_in, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, log_in, require_chromium, served_copy
 
 FILES = Path(__file__).parent / "files"
 PASSWORD = "browser-geheim-42"
@@ -21,18 +21,6 @@ require_chromium()
 def server(seeded_template, tmp_path_factory) -> Iterator[str]:
     with served_copy(seeded_template, tmp_path_factory.mktemp("upload"), {"INTEGRA_EDITOR_PASSWORD": PASSWORD}) as url:
         yield url
-
-
-# Zoom the map until the partner whose title contains the text is a marker of its own (as a user would).
-_SHOW = """(text) => {
-    let shown = false;
-    window.map.eachLayer(group => {
-        if (shown || !group.zoomToShowLayer) { return; }
-        const marker = group.getLayers().find(m => (m.options.title || '').includes(text));
-        if (marker) { group.zoomToShowLayer(marker); shown = true; }
-    });
-    return shown;
-}"""
 
 
 def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path):
@@ -61,6 +49,6 @@ def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path
     expect(fmap.locator("path.leaflet-interactive")).to_have_count(12, timeout=60_000)
     frame = next(f for f in page.frames if "st_folium" in f.url)
     for name in ("Höchberg", "Diakonie Schweinfurt"):  # new partners may sit in a cluster: zoom to each
-        assert frame.evaluate(_SHOW, name), name
+        assert frame.evaluate(SHOW_PARTNER, name), name
         expect(fmap.locator(f'.integra-partner[title*="{name}"]')).to_have_count(1, timeout=10_000)
     page.screenshot(path=str(tmp_path / "karte_neu.png"))
