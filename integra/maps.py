@@ -407,7 +407,6 @@ def _partner_extras(website: object, contact: object) -> str:
 
 
 _PARTNER_COLUMNS = (
-    "id",
     "lat",
     "lon",
     "type",
@@ -453,6 +452,7 @@ def _partner_rows(partners: pd.DataFrame, links: AppLinks | None) -> tuple[list[
     source_ref = texts.maker(lambda source, confidence, year: "<br>" + _source_line(source, confidence, year))
     type_index = {ptype: i for i, ptype in enumerate(PARTNER_TYPES)}
     rows = []
+    ids = partners["id"].tolist() if links else [None] * len(partners)  # an upload's preview has no ids yet
     for (
         partner_id,
         lat,
@@ -471,7 +471,7 @@ def _partner_rows(partners: pd.DataFrame, links: AppLinks | None) -> tuple[list[
         source,
         confidence,
         source_year,
-    ) in zip(*(partners[column].tolist() for column in _PARTNER_COLUMNS), strict=True):
+    ) in zip(ids, *(partners[column].tolist() for column in _PARTNER_COLUMNS), strict=True):
         address = _joined((street, _joined((plz, city), " ")), ", ") or gemeinde
         popup = [
             f"<b>{esc(name)}</b>",
