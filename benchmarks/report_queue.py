@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.common import fresh_database, median, millis, table
 from integra import queries, reports
 from integra.config import PROJECT_DIR
-from integra.reports import MAX_PENDING, NoteReport
+from integra.reports import MAX_PENDING, NoteReport, PartnerReport
 from integra.store import make_engine
 
 PASSWORD = "benchmark-geheim-1"
@@ -39,11 +39,33 @@ def _visible(engine, report_id: int) -> float:
     return time.perf_counter() - start
 
 
+def _partner_figures(engine) -> list[list[str]]:
+    """Partner reports: filing (read and located like an uploaded row) and accepting (a one-row import)."""
+    partners = queries.partners(engine).head(10)
+    filed, accepted = {"neu": [], "Korrektur": []}, {"neu": [], "Korrektur": []}
+    for n, (pid, city) in enumerate(zip(partners["id"], partners["city"], strict=True)):
+        for kind, report in (
+            ("neu", PartnerReport(SOURCE, f"Helferkreis Benchmark {n}", "Helferkreis", city=str(city))),
+            ("Korrektur", PartnerReport(SOURCE, f"Korrigiert {n}", "Caritas", city=str(city), partner_id=int(pid))),
+        ):
+            start = time.perf_counter()
+            report_id = reports.submit(engine, report)
+            filed[kind].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            reports.accept(engine, report_id, "Benchmark")
+            accepted[kind].append(time.perf_counter() - start)
+    return [
+        [f"Partner {kind}", len(filed[kind]), millis(median(filed[kind])), millis(median(accepted[kind]))]
+        for kind in filed
+    ]
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = fresh_database(Path(tmp))
         engine = make_engine(url)
         areas = list(queries.editable_regions(engine).values())
+        partner_rows = _partner_figures(engine)
         rng = random.Random(13)
         same = []
         for n in range(20):
@@ -94,6 +116,11 @@ def main() -> None:
             ["derselbe Prozess (einreichen + erscheinen)", len(same), millis(median(same)), millis(max(same))],
             ["anderer Prozess (ab Ende des Einreichens)", len(other), millis(median(other)), millis(max(other))],
         ],
+    )
+    table(
+        "Partner-Meldungen (Ort über den Offline-Lokator, Annehmen als Import mit einer Zeile)",
+        ["Art", "Meldungen", "einreichen (Median)", "annehmen (Median)"],
+        partner_rows,
     )
     table(
         f"Warteschlange mit {len(listed)} offenen Meldungen",
