@@ -89,7 +89,7 @@ def by_name(city: str) -> Location:
         row = _gemeinden().loc[candidates[0]]
         return _gemeinde(candidates[0], row["lat"], row["lon"], "Gemeinde")
     if candidates:
-        kreise = ", ".join(sorted(_gemeinden().loc[candidates, "kreis_name"]))
+        kreise = ", ".join(sorted(set(_gemeinden().loc[candidates, "kreis_name"])))
         raise LocationError("city", f"„{city}“ gibt es mehrmals in Bayern ({kreise}) – bitte PLZ angeben")
     raise LocationError("city", f"Gemeinde „{city}“ nicht in Bayern gefunden")
 

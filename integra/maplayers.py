@@ -110,7 +110,10 @@ class _Scripted(MacroElement):
 
 # Browser-side helpers every layer script starts with: popups from escaped fragments, tooltips as text.
 _HELPERS = """function text(t) { var s = document.createElement('span'); s.textContent = t; return s; }
-    function html(h) { var d = document.createElement('div'); d.innerHTML = h; return d; }"""
+    function html(h) { var d = document.createElement('div'); d.innerHTML = h; return d; }
+    // An open popup pans clear of the zoom and layer buttons at the top (on a phone they covered its
+    // heading and its close button).
+    function popupOptions(width) { return {maxWidth: width, autoPanPaddingTopLeft: [10, 90]}; }"""
 
 _AREAS_JS = """var %(name)s = (function (d) {
     %(helpers)s
@@ -147,7 +150,7 @@ _AREAS_JS = """var %(name)s = (function (d) {
                 // Screen readers name each area ("Landkreis Hof – Konzept: unbekannt"), not "graphic".
                 l.on('add', function () { var el = l.getElement(); if (el) { el.setAttribute('aria-label', p.t); } });
             }
-            if (p.p) { l.bindPopup(function () { return html(p.p); }, {maxWidth: d.width}); }
+            if (p.p) { l.bindPopup(function () { return html(p.p); }, popupOptions(d.width)); }
             if (d.highlight) {
                 l.on('mouseover', function () { l.setStyle(d.highlight); });
                 l.on('mouseout', function () { layer.resetStyle(l); });
@@ -214,7 +217,7 @@ _MARKERS_JS = """var %(name)s = (function (d) {
         marker.bindTooltip(function () { return text(title); });
         marker.bindPopup(function () {
             return html('<div style="max-width:' + d.width + 'px">' + r[4].map(part).join('') + '</div>');
-        }, {maxWidth: d.width});
+        }, popupOptions(d.width));
         return marker;
     });
     if (group.addLayers) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }

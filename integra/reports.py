@@ -158,8 +158,9 @@ def _partner_values(fields: dict[str, str], source: str, confidence: str) -> dic
     problem = next(iter(found.errors), None) or next(
         (w for w in found.warnings if w.column in (LABELS["name"], LABELS["website"])), None
     )
-    if problem is not None:
-        raise ReportRefused(f"{problem.column}: {problem.message.split(' – ')[0]}")
+    if problem is not None:  # an upload's warning ends in what the upload does instead ("– nicht übernommen")
+        message = problem.message if problem in found.errors else problem.message.split(" – ")[0]
+        raise ReportRefused(f"{problem.column}: {message.removeprefix(problem.column + ' ')}")
     values = found.candidates[0].values
     return {f: values.get(f) for f in (*PARTNER_FIELDS, *_PLACE_FIELDS, "source_url", "confidence")}
 
@@ -262,7 +263,7 @@ def submit(engine: Engine, report: Filed, reporter: Reporter = Reporter()) -> in
         )
         session.add(row)
         session.flush()
-        mark_changed(session)  # the public count of reports waiting for review changes
+        mark_changed(session, facts=False)  # the public count of reports waiting for review changes
         return row.id
 
 
@@ -279,8 +280,10 @@ def pending_by_region(engine: Engine) -> dict[str, int]:
         return {ags: count for ags, count in rows if ags}
 
 
-def listed(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
-    """Reports newest first, for the review queue and the CLI: never the e-mail address.
+def listed(engine: Engine, status: str | None = None, contact: bool = False) -> list[dict[str, Any]]:
+    """Reports newest first, for the review queue and the CLI: never the e-mail address, and the
+    reporter's name only where it may be shown; `contact` (the logged-in queue only) adds both, for
+    the editors' questions.
 
     `changed` says whether the record the report is about differs from what it was when filed.
     """
@@ -320,7 +323,8 @@ def listed(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
                     "proposed": json.loads(report.proposed),
                     "current": current,
                     "changed": changed(report, current),
-                    "reporter": report.reporter if report.show_reporter else None,
+                    "reporter": report.reporter if report.show_reporter or contact else None,
+                    **({"email": report.email, "show_reporter": report.show_reporter} if contact else {}),
                     "decided_by": report.decided_by,
                     "reason": report.reason,
                 }
@@ -422,7 +426,7 @@ def accept(engine: Engine, report_id: int, editor: str) -> str | None:
             )
         _decided(report, "accepted", editor)
         report.batch = batch
-        mark_changed(session)
+        mark_changed(session, facts=batch is not None)  # editing/importer marked a changed fact already
         return batch
 
 
@@ -433,7 +437,7 @@ def reject(engine: Engine, report_id: int, editor: str, reason: str) -> None:
     reason = _text("reason", reason, required=True)
     with transaction(engine) as session:
         _decided(_open(session, report_id), "rejected", editor, reason)
-        mark_changed(session)
+        mark_changed(session, facts=False)
 
 
 def as_json(rows: list[dict[str, Any]]) -> str:

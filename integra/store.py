@@ -94,15 +94,21 @@ def schema_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def mark_changed(session: Session) -> None:
-    """Give the data a new token inside the caller's write transaction (see models.DataState)."""
+def mark_changed(session: Session, facts: bool = True) -> None:
+    """Give the data a new token inside the caller's write transaction (see models.DataState).
+
+    `facts=False` for writes that change no fact on the map (a visitor's report waiting for review,
+    a rejection): caches must still refresh (the public count), but the data's "last change" stays.
+    """
     from integra.models import DataState
 
     state = session.get(DataState, 1)
     if state is None:
         session.add(DataState(id=1, token=uuid.uuid4().hex))
     else:
-        state.token, state.changed_at = uuid.uuid4().hex, dt.datetime.now(dt.UTC).replace(microsecond=0)
+        state.token = uuid.uuid4().hex
+        if facts:
+            state.changed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     session.flush()
 
 

@@ -60,3 +60,8 @@ SHOW_PARTNER = """(text) => {
     });
     return shown;
 }"""
+
+
+def confirmed(page, text: str):
+    """The success box a write leaves after its rerun (`widgets.saved`); a toast repeats the same words."""
+    return page.get_by_test_id("stAlertContentSuccess").filter(has_text=text)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, log_in, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, confirmed, log_in, require_chromium, served_copy
 
 PASSWORD = "melden-geheim-77"
 HOF = 'path[aria-label^="Landkreis Hof: "]'
@@ -47,7 +47,7 @@ def test_a_report_from_a_popup_is_accepted_shown_and_undone(server, page):
         "https://www.landkreis-hof.de/integration"
     )
     form.get_by_role("button", name="Meldung senden").click()
-    expect(form.get_by_text("wartet jetzt auf die Redaktion")).to_be_visible(timeout=30_000)
+    expect(confirmed(form, "wartet jetzt auf die Redaktion")).to_be_visible(timeout=30_000)
     assert "Konzept vorhanden" not in _hof_label(page, server)  # nothing on the map before review
 
     editor = page.context.new_page()  # the editor, in a tab of its own: a Streamlit session of its own
@@ -55,12 +55,12 @@ def test_a_report_from_a_popup_is_accepted_shown_and_undone(server, page):
     log_in(editor, "Erika", PASSWORD)
     editor.get_by_role("tab", name="Meldungen").click()
     editor.get_by_role("button", name="Annehmen").click()
-    expect(editor.get_by_text("angenommen – im Änderungsprotokoll")).to_be_visible(timeout=30_000)
+    expect(confirmed(editor, "angenommen – im Änderungsprotokoll")).to_be_visible(timeout=30_000)
     assert "Konzept vorhanden" in _hof_label(page, server)
 
     editor.get_by_role("tab", name="Änderungen").click()
     editor.get_by_role("button", name="Rückgängig machen").click()
-    expect(editor.get_by_text("Änderung rückgängig gemacht")).to_be_visible(timeout=30_000)
+    expect(confirmed(editor, "Änderung rückgängig gemacht")).to_be_visible(timeout=30_000)
     assert _hof_label(page, server) == before
 
 
@@ -84,7 +84,7 @@ def test_a_partner_correction_from_its_popup_is_accepted_and_the_marker_says_so(
     name.fill("Diakonie Hochfranken")
     form.get_by_role("textbox", name="Quelle (Internetadresse, Pflicht)").fill("https://www.diakonie-hochfranken.de/")
     form.get_by_role("button", name="Meldung senden").click()
-    expect(form.get_by_text("wartet jetzt auf die Redaktion")).to_be_visible(timeout=30_000)
+    expect(confirmed(form, "wartet jetzt auf die Redaktion")).to_be_visible(timeout=30_000)
 
     editor = page.context.new_page()
     editor.goto(f"{server}/redaktion?{OFFLINE}")
@@ -92,7 +92,7 @@ def test_a_partner_correction_from_its_popup_is_accepted_and_the_marker_says_so(
     editor.get_by_role("tab", name="Meldungen").click()
     expect(editor.get_by_text("Partner (Korrektur)")).to_be_visible(timeout=30_000)
     editor.get_by_role("button", name="Annehmen").click()
-    expect(editor.get_by_text("angenommen – in der Liste der Importe")).to_be_visible(timeout=30_000)
+    expect(confirmed(editor, "angenommen – in der Liste der Importe")).to_be_visible(timeout=30_000)
 
     page.goto(f"{server}/karte?regbez=Oberfranken&typ=Diakonie&{OFFLINE}")
     expect(fmap.locator("path.leaflet-interactive").first).to_be_attached(timeout=60_000)

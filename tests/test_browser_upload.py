@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, log_in, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, confirmed, log_in, require_chromium, served_copy
 
 FILES = Path(__file__).parent / "files"
 PASSWORD = "browser-geheim-42"
@@ -42,7 +42,7 @@ def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path
     expect(page.locator("td", has_text="Ökumenischer Helferkreis Asyl Höchberg").first).to_be_attached()
     page.screenshot(path=str(tmp_path / "vorschau.png"), full_page=True)
     page.get_by_role("button", name="Übernehmen").click()
-    expect(page.get_by_text("Import 1 übernommen")).to_be_visible(timeout=30_000)
+    expect(confirmed(page, "Import 1 übernommen")).to_be_visible(timeout=30_000)
 
     page.goto(f"{server}/karte?regbez=Unterfranken&typ=Helferkreis&typ=Diakonie&{OFFLINE}")
     fmap = page.frame_locator(MAP_FRAME)

@@ -20,9 +20,13 @@ def _melden(**query: str):
     return at
 
 
-def _fill(at, source: str = SOURCE, text: str = "Neue Integrationsbeauftragte seit 2025", homepage: str = ""):
+def _fill(
+    at, source: str = SOURCE, text: str = "Neue Integrationsbeauftragte seit 2025", homepage: str = "", name: str = ""
+):
     at.segmented_control(key="melden_kind").set_value("Etwas anderes").run()
     at.selectbox(key="melden_area").select_index(0)
+    if name:
+        at.text_input(key="melden_name").input(name)
     at.text_area(key="melden_text").input(text)
     at.text_input(key="melden_source").input(source)
     at.text_input(key="melden_homepage").input(homepage)  # the hidden honeypot
@@ -152,3 +156,16 @@ def test_table_rows_link_to_the_form_for_their_kreis_or_partner_and_downloads_le
     table = next(df.value for df in partners.dataframe if "Melden" in df.value.columns)
     assert set(table["Melden"]) == {f"melden?partner={i}" for i in queries.partners(engine)["id"]}
     assert list(without_app_links(table).columns) == [c for c in table.columns if c != "Melden"]
+
+
+def test_a_sent_report_empties_the_form_and_only_sent_reports_count_against_the_limit(db_url, engine):
+    """Walkthrough: the next report started with the last one's source, and refused tries used up the limit."""
+    at = _melden()
+    for _ in range(3):
+        at = _fill(at, source="")
+        assert at.error
+    for n in range(5):
+        at = _fill(at, text=f"Meldung {n}", name="Ortsverein Hof" if n == 0 else "")
+        assert at.success, n
+    assert at.text_input(key="melden_source").value == "" and at.text_area(key="melden_text").value == ""
+    assert at.text_input(key="melden_name").value == "Ortsverein Hof" and _stored(engine) == 5

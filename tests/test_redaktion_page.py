@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 from integra import queries, reports
 from integra.formatting import md_text
 from integra.models import Concept, IntegrationCentre, Region
-from integra.reports import ConceptReport, NoteReport, PartnerReport
-from tests.apptest import button, click, login, page
+from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter
+from tests.apptest import click, login, page
 
 PASSWORD = "redaktion-geheim-7"
 
@@ -92,11 +92,17 @@ def test_restore_refuses_a_foreign_file(editor_page):
 def test_the_queue_shows_a_report_beside_the_record_and_accepts_or_rejects_it(editor_page, engine):
     source = "https://www.landkreis-hof.de/integration"
     first = reports.submit(engine, ConceptReport("09475", "vorhanden", source, title="<b>Konzept</b> Hof"))
-    second = reports.submit(engine, NoteReport("09475", "Integrationslotsin seit 2025", source))
+    second = reports.submit(
+        engine, NoteReport("09475", "Integrationslotsin seit 2025", source), Reporter("Ortsverein", email="a@b.de")
+    )
     at = editor_page.run()  # the reports came in meanwhile
     compared = next(df.value for df in at.dataframe if "gemeldet" in df.value.columns)
     assert list(compared["gemeldet"][:2]) == ["vorhanden", "<b>Konzept</b> Hof"]  # as text, in a grid
-    assert button(at, "Ablehnen", key=f"reject_{second}").disabled  # a reason first
+    # the editors see who reported and where to ask (the public and the CLI do not)
+    assert any("Ortsverein (nicht öffentlich)" in t.value and "a@b.de" in t.value for t in at.text)
+    click(at, "Ablehnen", key=f"reject_{second}")  # a reason first: a German line, nothing decided
+    assert at.error[0].value.startswith(md_text("Begründung: bitte ausfüllen"))
+    assert [r["status"] for r in reports.listed(engine)] == ["pending", "pending"]
     at.text_input(key=f"why_{second}").input("steht schon auf der Karte").run()
     click(at, "Ablehnen", key=f"reject_{second}")
     click(at, "Annehmen", key=f"accept_{first}")

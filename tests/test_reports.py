@@ -12,6 +12,7 @@ from sqlalchemy import select
 from integra import backup, cli, editing, importer, queries, reports
 from integra.models import Concept, Edit, Partner, Report
 from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter, ReportRefused
+from integra.store import data_token
 from tests.test_import import snapshot
 
 SOURCE = "https://www.landkreis-hof.de/integration/konzept.pdf"
@@ -276,3 +277,11 @@ def test_any_form_content_is_refused_in_german_or_stored_exactly_as_typed(
     row = next(r for r in reports.listed(engine) if r["id"] == report_id)
     assert row["proposed"]["title"] == title.strip() and row["proposed"]["evidence"] == evidence.strip()
     assert row["source_url"] == source.strip() and "email" not in row
+
+
+def test_a_waiting_or_rejected_report_is_no_change_of_the_data(engine):
+    """Walkthrough: an unreviewed report moved „letzte Änderung im Datenbestand“; the caches still refresh."""
+    changed, token = queries.data_age(engine).last_change, data_token(engine)
+    report_id = reports.submit(engine, NoteReport(HOF, "Integrationslotsin seit 2025", SOURCE))
+    reports.reject(engine, report_id, "Erika", "doppelt")
+    assert queries.data_age(engine).last_change == changed and data_token(engine) != token

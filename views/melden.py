@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from integra.web import melden
+from integra.web import melden, widgets
 
 st.title("Etwas melden")
+widgets.flash()
 st.write(
-    "Sie wissen, ob Ihr Kreis oder Ihre Gemeinde ein Integrationskonzept hat, oder es hat sich etwas geändert? "
-    "Melden Sie es hier – mit der Seite, auf der es steht. Die Redaktion prüft jede Meldung, bevor sie auf der "
-    "Karte erscheint."
+    "Sie wissen, ob Ihr Kreis oder Ihre Gemeinde ein Integrationskonzept hat, Sie kennen einen Partner, der fehlt, "
+    "oder es hat sich etwas geändert? Melden Sie es hier – mit der Seite, auf der es steht. Die Redaktion prüft "
+    "jede Meldung, bevor sie auf der Karte erscheint."
 )
 melden.report_form()

@@ -102,7 +102,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "kiz_references": queries.kiz_references,
     "regions": queries.editable_regions,
     "pending": reports.pending_by_region,
-    "open_reports": lambda engine: reports.listed(engine, "pending"),
+    "open_reports": lambda engine: reports.listed(engine, "pending", contact=True),
     "kreis_figures": gaps.kreis_figures,
     "nearby_models": gaps.nearby_models,
     "regbez_table": lambda engine: gaps.regbez_table(gaps.kreis_figures(engine)),

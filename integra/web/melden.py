@@ -17,7 +17,7 @@ from integra.formatting import is_blank, md_text
 from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter, ReportRefused
 from integra.store import db_failure
 from integra.vocab import PARTNER_TYPES, status_label
-from integra.web import data
+from integra.web import data, widgets
 from integra.web.filters import url_note
 from integra.web.links import AREA, PARTNER
 
@@ -159,6 +159,8 @@ def report_form() -> None:
             evidence = st.text_area(
                 "Was steht in der Quelle? (kurz)", key="melden_evidence", max_chars=reports.LIMITS["evidence"]
             )
+        elif kind == "partner" and action == reports.CORRECTION and stored is None:
+            st.caption("Bitte oben den Partner wählen – dann stehen hier seine gespeicherten Angaben zum Korrigieren.")
         elif kind == "partner" and action != reports.GONE:
             fields = _partner_fields(stored)
         elif kind == "sonstiges":
@@ -196,9 +198,8 @@ def report_form() -> None:
             "weitermachen. Danke!"
         )
         return
-    st.session_state[_SENT].append(time.monotonic())
     if st.session_state.get("melden_homepage"):  # a bot: it gets the same thanks and nothing is stored
-        st.success("Danke! Ihre Meldung wartet jetzt auf die Redaktion.")
+        _sent("Danke! Ihre Meldung wartet jetzt auf die Redaktion.")
         return
     report: reports.Filed
     if kind == "konzept":
@@ -229,9 +230,28 @@ def report_form() -> None:
     except SQLAlchemyError as exc:
         st.error(md_text(f"{db_failure(exc)} Ihre Meldung wurde nicht gespeichert – bitte später noch einmal."))
         return
-    st.success(
-        md_text(
-            f"Danke! Ihre Meldung Nr. {number} wartet jetzt auf die Redaktion. Auf der Karte erscheint sie erst, "
-            "wenn jemand sie geprüft hat."
-        )
+    _sent(
+        f"Danke! Ihre Meldung Nr. {number} wartet jetzt auf die Redaktion. Auf der Karte erscheint sie erst, "
+        "wenn jemand sie geprüft hat."
     )
+
+
+# Kept after a report: what it was about and who sends (the next report is often on the same area).
+_KEPT = {
+    _SENT,
+    "melden_kind",
+    "melden_action",
+    "melden_partner",
+    "melden_area",
+    "melden_name",
+    "melden_show",
+    "melden_email",
+}
+
+
+def _sent(thanks: str) -> None:
+    """Count the report against the limit, empty the form's fields for the next one, and thank."""
+    st.session_state[_SENT].append(time.monotonic())
+    for key in [k for k in st.session_state if str(k).startswith("melden_") and k not in _KEPT]:
+        del st.session_state[key]
+    widgets.saved(thanks)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from integra import backup, editing, queries, reports, tabular
 from integra.editing import ConceptChange, KizChange
-from integra.formatting import is_blank, local_stamp, md_text
+from integra.formatting import counted, is_blank, local_stamp, md_text
 from integra.importer import problems_frame
 from integra.labels import labelled
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, REGIERUNGSBEZIRKE
@@ -231,6 +231,17 @@ def _kind_label(row: dict) -> str:
     return f"{label} ({_PARTNER_ACTIONS[row['proposed']['action']]})" if row["kind"] == "partner" else label
 
 
+def _contact(row: dict) -> str:
+    """Who reported, for the editors only: the name (and whether it may be shown), the e-mail for questions."""
+    parts = []
+    if row["reporter"]:
+        shown = "darf beim Eintrag stehen" if row["show_reporter"] else "nicht öffentlich"
+        parts.append(f"Gemeldet von {row['reporter']} ({shown})")
+    if row["email"]:
+        parts.append(f"Rückfragen an {row['email']} (nur für die Redaktion; gelöscht nach der Entscheidung)")
+    return " · ".join(parts)
+
+
 def report_queue(user: str) -> None:
     """Visitors' reports waiting for a decision, newest first; accepting writes through the change log."""
     rows = data.open_reports()
@@ -245,7 +256,7 @@ def report_queue(user: str) -> None:
     if not rows:
         st.caption("Keine Meldung wartet auf Prüfung (in dieser Auswahl).")
         return
-    st.write(f"**{len(rows)}** Meldungen warten auf Prüfung, neueste zuerst.")
+    st.write(f"**{counted(len(rows), 'Meldung wartet', 'Meldungen warten')}** auf Prüfung, neueste zuerst.")
     for row in rows[:QUEUE_SHOWN]:
         with st.container(border=True, key=f"report_{row['id']}"):
             st.markdown(
@@ -256,9 +267,10 @@ def report_queue(user: str) -> None:
                 st.warning(
                     "Der Eintrag hat sich seit der Meldung geändert – bitte „bisher“ und „gemeldet“ vergleichen."
                 )
-            widgets.table(_compared(row), f"report_table_{row['id']}")
-            if row["reporter"]:
-                st.text(f"gemeldet von {row['reporter']}")
+            widgets.table(_compared(row), f"report_table_{row['id']}", cards=True)
+            st.link_button("Quelle öffnen", row["source_url"], icon=":material/open_in_new:")
+            if contact := _contact(row):
+                st.text(contact)
             accept, why, reject = st.columns([1, 2, 1], vertical_alignment="bottom")
             if accept.button("Annehmen", key=f"accept_{row['id']}", type="primary"):
                 with widgets.attempt() as done:
@@ -273,7 +285,7 @@ def report_queue(user: str) -> None:
                         )
                     )
             reason = why.text_input("Begründung (für Ablehnen)", key=f"why_{row['id']}")
-            if reject.button("Ablehnen", key=f"reject_{row['id']}", disabled=not reason.strip()):
+            if reject.button("Ablehnen", key=f"reject_{row['id']}"):  # no reason: the German refusal says so
                 with widgets.attempt() as done:
                     reports.reject(data.engine(), row["id"], user, reason)
                 if done.ok:

@@ -19,7 +19,8 @@ from integra.formatting import counted, local_stamp, md_text, short_name, shown
 from integra.labels import LABELS
 from integra.problems import Refused
 from integra.store import db_failure
-from integra.web import cards, data
+from integra.web import cards as phone_cards
+from integra.web import data
 from integra.web.filters import Filters, url_note
 from integra.web.links import LINK_TEXT, STECKBRIEF, steckbrief_href, without_app_links
 
@@ -76,9 +77,17 @@ PLAIN_NUMBERS = (
 )  # numbers that are names, not amounts: no digit grouping
 
 
-def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str | None = None, **options: Any) -> None:
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    links: Sequence[str] = (),
+    empty: str | None = None,
+    cards: bool = False,
+    **options: Any,
+) -> None:
     """Every table of the app: no index, "–" for missing values, `links` as link columns, and the
-    hint `empty` above it when a filter left no row."""
+    hint `empty` above it when a filter left no row. On a phone a table of more than CARD_COLUMNS
+    columns (or any, with `cards`: long texts) is shown as cards."""
     if empty and frame.empty:
         st.info(empty)
     display = shown(frame, links)
@@ -99,12 +108,12 @@ def table(frame: pd.DataFrame, key: str, links: Sequence[str] = (), empty: str |
         }
     )
     config.update(options.pop("column_config", None) or {})
-    if len(frame.columns) <= CARD_COLUMNS:  # narrow enough for a phone as it is
+    if len(frame.columns) <= CARD_COLUMNS and not cards:  # narrow enough for a phone as it is
         st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
         return
     with st.container(key=f"cards_{key}"):  # on a phone the cards replace the grid (_PAGE_CSS)
         st.dataframe(display, hide_index=True, key=key, column_config=config, **options)
-        st.html(cards.cards_html(display, links, app_links=LINK_TEXT))
+        st.html(phone_cards.cards_html(display, links, app_links=LINK_TEXT))
 
 
 def table_section(
@@ -232,3 +241,4 @@ def flash() -> None:
     """The confirmation left by `saved`, once, as plain text (it may name a file or a Kreis)."""
     if message := st.session_state.pop(_FLASH, None):
         st.success(md_text(message))
+        st.toast(md_text(message), icon=":material/check_circle:")  # seen where the click was, on a phone too
