@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from integra import backup, cli, editing, importer, queries, reports
 from integra.models import Concept, Edit, Partner, Report
 from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter, ReportRefused
 from integra.store import data_token
+from integra.vocab import PARTNER_TYPES
 from tests.test_import import snapshot
 
 SOURCE = "https://www.landkreis-hof.de/integration/konzept.pdf"
@@ -285,3 +286,31 @@ def test_a_waiting_or_rejected_report_is_no_change_of_the_data(engine):
     report_id = reports.submit(engine, NoteReport(HOF, "Integrationslotsin seit 2025", SOURCE))
     reports.reject(engine, report_id, "Erika", "doppelt")
     assert queries.data_age(engine).last_change == changed and data_token(engine) != token
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=_TYPED,
+    street=_TYPED,
+    city=st.one_of(st.sampled_from(["Rehau", "Hof", "Neustadt", "München"]), _TYPED),
+    plz=st.one_of(st.just(""), st.sampled_from(["95111", "80331", "10115"]), _TYPED),
+    website=st.one_of(_TYPED, _TYPED.map(lambda text: "www.example.org/" + text)),
+    partner_type=st.sampled_from([*PARTNER_TYPES, "Verein", ""]),
+)
+def test_any_partner_report_is_refused_in_german_or_stored_exactly_as_typed(
+    engine, name, street, city, plz, website, partner_type
+):
+    """Issue 13: a partner report goes through the upload's reader and locator; whatever is typed, the answer is
+    a German refusal naming a field, or the fields stored as typed (trimmed)."""
+    report = PartnerReport(SOURCE, name, partner_type, street, plz, city, website)
+    try:
+        report_id = reports.submit(engine, report)
+    except ReportRefused as exc:
+        assert str(exc).split(":")[0] in reports.LABELS.values() or "Meldungen" in str(exc), str(exc)
+        event(f"refused: {str(exc).split(':')[0]}")
+        return
+    event("stored")
+    row = next(r for r in reports.listed(engine) if r["id"] == report_id)
+    typed = {"name": name, "street": street, "plz": plz, "city": city, "website": website}
+    assert {f: row["proposed"][f] for f in typed} == {f: v.strip() for f, v in typed.items()}
+    assert row["proposed"]["type"] == partner_type and row["ags"]
