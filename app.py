@@ -24,9 +24,8 @@ with st.sidebar:  # a zero-height frame; in the sidebar it takes no room above t
 
 navigation = st.navigation(
     [
-        st.Page(
-            "views/uebersicht.py", title="Übersicht", icon=":material/dashboard:", url_path="uebersicht", default=True
-        ),
+        # The start page lives at "/" only (a default page has no address of its own).
+        st.Page("views/uebersicht.py", title="Übersicht", icon=":material/dashboard:", default=True),
         st.Page("views/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
         st.Page("views/partner.py", title="Partner", icon=":material/groups:", url_path="partner"),
         st.Page("views/luecken.py", title="Lücken & Forderungen", icon=":material/flag:", url_path="luecken"),
