@@ -22,6 +22,7 @@ from integra import (
     gaps,
     importer,
     maps,
+    motion,
     queries,
     reports,
     seedbuild,
@@ -125,6 +126,31 @@ def _cmd_steckbrief(args: argparse.Namespace) -> int:
         return 1
     Path(args.out).write_bytes(pdf)
     print(f"Steckbrief {args.ags} geschrieben: {args.out}")
+    return 0
+
+
+def _cmd_antrag(args: argparse.Namespace) -> int:
+    """A draft motion: Word into --out, or Markdown on standard output. An unknown area is a usage error (2)."""
+    if args.format == "docx" and not args.out:
+        print(
+            "Für Word bitte --out DATEI.docx angeben (oder --format md für Markdown auf die Ausgabe).", file=sys.stderr
+        )
+        return 2
+    try:
+        with connected() as engine:
+            draft = motion.draft(engine, args.ags)
+    except motion.MotionRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.format == "md":
+        if args.out:
+            Path(args.out).write_text(motion.to_markdown(draft), encoding="utf-8")
+        else:
+            sys.stdout.write(motion.to_markdown(draft))
+            return 0
+    else:
+        Path(args.out).write_bytes(motion.to_docx(draft))
+    print(f"Antragsentwurf „{draft.subject}“ für {draft.area} geschrieben: {args.out}")
     return 0
 
 
@@ -333,6 +359,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sheet.add_argument("ags", help="fünfstelliger Kreisschlüssel, z. B. 09471")
     sheet.add_argument("--out", required=True, help="Zieldatei, z. B. bamberg.pdf")
+    antrag = _command(
+        commands,
+        "antrag",
+        _cmd_antrag,
+        "Antragsentwurf für einen Kreis (AGS mit 5 Ziffern) oder eine Gemeinde (8 Ziffern), aus den gespeicherten "
+        "Fakten mit Quellen: Word oder Markdown",
+        "python -m integra antrag 09177 --out erding.docx",
+    )
+    antrag.add_argument("ags", help="Kreis (5 Ziffern, z. B. 09177) oder Gemeinde (8 Ziffern, z. B. 09177117)")
+    antrag.add_argument("--format", choices=["docx", "md"], default="docx", help="md: Markdown auf die Ausgabe")
+    antrag.add_argument("--out", help="Zieldatei (für Word Pflicht)")
     save = _command(
         commands,
         "backup",

@@ -56,35 +56,43 @@ def without_partner(figures: pd.DataFrame, partner_type: str) -> pd.DataFrame:
     return figures[figures[partner_type] == 0]
 
 
+def _nearest(kreise: pd.DataFrame, target_ags: str, count: int) -> list[tuple[pd.Series, int]]:
+    """The `count` Kreise with a concept nearest to `target_ags` (itself excluded), with km between centres."""
+    centres = geodata.kreis_centres().to_crs(25832)
+    models = kreise[(kreise["status"] == "vorhanden") & (kreise["ags"] != target_ags)]
+    xy = np.column_stack([centres.loc[models["ags"]].x, centres.loc[models["ags"]].y])
+    here = centres.loc[target_ags]
+    dist = np.hypot(xy[:, 0] - here.x, xy[:, 1] - here.y) / 1000
+    return [(models.iloc[i], round(float(dist[i]))) for i in np.argsort(dist)[:count]]
+
+
+def nearest_models(engine: Engine, kreis_ags: str, count: int = 3) -> list[tuple[pd.Series, int]]:
+    """The `count` nearest Kreise with a concept to one Kreis, as (Kreis row of `queries.kreise`, km)."""
+    return _nearest(queries.kreise(engine), kreis_ags, count)
+
+
 def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> pd.DataFrame:
     """For every Kreis without a concept, the `count` nearest Kreise in Bavaria that have one (km between centres).
 
     Models are searched in all of Bavaria, also across Regierungsbezirk borders.
     """
     kreise = queries.kreise(engine)
-    centres = geodata.kreis_centres().to_crs(25832)
-    xy = np.column_stack([centres.x, centres.y])
-    index = {ags: i for i, ags in enumerate(centres.index)}
-    models = kreise[kreise["status"] == "vorhanden"]
     targets = without_concept(kreise if regbez == ALL_BAVARIA else kreise[kreise["regbez"] == regbez])
-    rows = []
-    for target in targets.itertuples():
-        dist = np.hypot(*(xy[[index[a] for a in models["ags"]]] - xy[index[target.ags]]).T) / 1000
-        for rank, i in enumerate(np.argsort(dist)[:count], start=1):
-            model = models.iloc[i]
-            rows.append(
-                {
-                    "ags": target.ags,
-                    "Kreis": target.name,
-                    "Status": status_label(target.status),
-                    "Rang": rank,
-                    "Vorbild": model["name"],
-                    "Entfernung (km)": round(float(dist[i])),
-                    "Konzept": model["title"],
-                    "Jahr": model["year"],
-                    "Quelle": model["source_url"],
-                }
-            )
+    rows = [
+        {
+            "ags": target.ags,
+            "Kreis": target.name,
+            "Status": status_label(target.status),
+            "Rang": rank,
+            "Vorbild": model["name"],
+            "Entfernung (km)": km,
+            "Konzept": model["title"],
+            "Jahr": model["year"],
+            "Quelle": model["source_url"],
+        }
+        for target in targets.itertuples()
+        for rank, (model, km) in enumerate(_nearest(kreise, str(target.ags), count), start=1)
+    ]
     frame = pd.DataFrame(
         rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept", "Jahr", "Quelle"]
     )

@@ -77,6 +77,7 @@ class AppLinks:
     steckbrief: Callable[[str], str]  # Kreis name -> Lücken page with that Kreis's Steckbrief chosen
     melden: Callable[[str], str]  # AGS -> the report form with that area chosen
     partner: Callable[[int], str]  # partner id -> the report form with that partner chosen for a correction
+    antrag: Callable[[str], str]  # AGS -> the Lücken page with the draft motion for that area chosen
 
 
 def map_data(engine: Engine, view: MapView) -> MapData:
@@ -242,12 +243,14 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     return lines
 
 
-def _report_lines(ags: str, pending: Mapping[str, int], links: AppLinks | None) -> list[str]:
-    """How many visitors' reports wait (a count, never their content) and the way to add one."""
-    lines = []
+def _action_lines(row: Mapping[str, Any], pending: Mapping[str, int], links: AppLinks | None) -> list[str]:
+    """How many visitors' reports wait (a count, never their content), and what to do next here: the draft
+    motion and the report form (not for a gemeindefreies Gebiet: it has no council and nobody reports on it)."""
+    ags, lines = row["ags"], []
     if count := pending.get(ags, 0):
         lines.append(f"<small>{counted(count, 'Meldung', 'Meldungen')} in Prüfung</small>")
-    if links:
+    if links and row.get("is_gemeinde", True) is not False:
+        lines.append(f'<a href="{esc(links.antrag(ags))}" target="_blank" rel="noopener">Antragsentwurf</a>')
         lines.append(f'<a href="{esc(links.melden(ags))}" target="_blank" rel="noopener">Etwas melden</a>')
     return lines
 
@@ -306,7 +309,7 @@ def _area_layer(view: MapView, data: MapData, links: AppLinks | None) -> tuple[l
             return _kreis_popup(row, structures.get(row["ags"], []), links)
 
     def popup(row: Mapping[str, Any]) -> str:
-        return _popup(lines_of(row) + _report_lines(row["ags"], data.pending, links))
+        return _popup(lines_of(row) + _action_lines(row, data.pending, links))
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
     eligible = {row["ags"] for row in rows if kiz_label(None, row.get("foerderfaehig"))}  # NaN for Gemeinden

@@ -212,9 +212,9 @@ def editable_regions(engine: Engine) -> dict[str, str]:
         }
 
 
-def kiz_references(engine: Engine) -> pd.DataFrame:
-    """The NRW model references, ready to show: German headers, first source link."""
-    frame = _frame(
+def kiz_reference_rows(engine: Engine) -> pd.DataFrame:
+    """The NRW model references as stored (English keys, every source)."""
+    return _frame(
         engine,
         select(
             KizReference.name,
@@ -225,6 +225,11 @@ def kiz_references(engine: Engine) -> pd.DataFrame:
             KizReference.confidence,
         ).order_by(KizReference.id),
     )
+
+
+def kiz_references(engine: Engine) -> pd.DataFrame:
+    """The NRW model references, ready to show: German headers, first source link."""
+    frame = kiz_reference_rows(engine)
     frame = frame.assign(
         source_url=frame["source_url"].map(first_link), confidence=frame["confidence"].map(confidence_de)
     )

@@ -199,7 +199,10 @@ def test_popups_link_to_steckbrief_and_report_form_only_in_the_app_and_count_ope
     popup says how many reports wait (a count, never their content). The offline file has no app to link to."""
     reports.submit(engine, reports.NoteReport("09464", "<i>geheim</i> bis zur Prüfung", "https://example.org/a"))
     links = AppLinks(
-        steckbrief=lambda name: f"x?s={name}", melden=lambda ags: f"m?ags={ags}", partner=lambda pid: f"m?partner={pid}"
+        steckbrief=lambda name: f"x?s={name}",
+        melden=lambda ags: f"m?ags={ags}",
+        partner=lambda pid: f"m?partner={pid}",
+        antrag=lambda ags: f"a?antrag={ags}",
     )
     data = _data(engine, "Oberfranken")
     linked = _area_features(build_map(MapView(regbez="Oberfranken"), data, links=links))
@@ -213,6 +216,17 @@ def test_popups_link_to_steckbrief_and_report_form_only_in_the_app_and_count_ope
         f for f in _area_features(build_map(view, gemeinden, links=links)) if f["properties"]["k"] == "09471140"
     )
     assert 'href="m?ags=09471140"' in hallstadt["properties"]["p"]
+    assert (
+        '<a href="a?antrag=09471140" target="_blank" rel="noopener">Antragsentwurf</a>' in hallstadt["properties"]["p"]
+    )
+    gemeindefrei = gemeinden.gemeinden.loc[~gemeinden.gemeinden["is_gemeinde"], "ags"]
+    assert len(gemeindefrei), "Oberfranken has gemeindefreie Gebiete"
+    without = [
+        f for f in _area_features(build_map(view, gemeinden, links=links)) if f["properties"]["k"] in set(gemeindefrei)
+    ]
+    assert without and not any(
+        "Antragsentwurf" in f["properties"]["p"] or "melden" in f["properties"]["p"] for f in without
+    )
     plain = _area_features(build_map(MapView(regbez="Oberfranken"), data))
     assert not any("Steckbrief" in f["properties"]["p"] or "Etwas melden" in f["properties"]["p"] for f in plain)
 
@@ -220,7 +234,7 @@ def test_popups_link_to_steckbrief_and_report_form_only_in_the_app_and_count_ope
 def test_every_partner_popup_links_to_the_report_form_for_that_partner_in_the_app_only(engine):
     """Issue 13: `/melden?partner=<id>` from the partner popup (its text is shared, only the id is per row)."""
     data = _data(engine, "Oberfranken")
-    links = AppLinks(steckbrief=str, melden=str, partner=lambda pid: f"../../melden?partner={pid}")
+    links = AppLinks(steckbrief=str, melden=str, partner=lambda pid: f"../../melden?partner={pid}", antrag=str)
     layer = next(
         d
         for d in layer_data(build_map(MapView(regbez="Oberfranken"), data, links=links).get_root().render())

@@ -4,7 +4,7 @@ import streamlit as st
 
 from integra import charts, gaps
 from integra.vocab import PARTNER_TYPES
-from integra.web import data, filters, widgets
+from integra.web import antrag, data, filters, widgets
 
 chosen = filters.current_filters()
 st.title("Lücken & Forderungen")
@@ -12,6 +12,7 @@ st.caption(f"{filters.area_caption(chosen)} · „unbekannt“ heißt: in den du
 
 with st.container(border=True):
     widgets.factsheet_chooser()
+    antrag.motion_chooser()
 
 figures = data.kreis_figures(chosen)
 missing, demand, partnerless, models = st.tabs(

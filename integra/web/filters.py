@@ -37,6 +37,7 @@ _URL_LABELS = {
     "steckbrief": "Steckbrief-Kreis",
     "ags": "Gebiet",
     "partner": "Partner",
+    "antrag": "Antragsentwurf",
 }
 
 

@@ -17,6 +17,7 @@ from integra.labels import LABELS
 STECKBRIEF = "steckbrief"  # ?steckbrief=<Kreis name>: the Lücken page with that Kreis's Steckbrief chosen
 AREA = "ags"  # ?ags=<AGS>: the report form with the area chosen
 PARTNER = "partner"  # ?partner=<id>: the report form with the partner chosen for a correction
+ANTRAG = "antrag"  # ?antrag=<AGS>: the Lücken page with the draft motion's area chosen
 
 # Table columns holding in-app addresses, and the text their links show.
 LINK_TEXT = {"Steckbrief": "Steckbrief (PDF)", LABELS["report"]: "Etwas melden"}
@@ -43,3 +44,8 @@ def melden_partner_href(partner_id: int) -> str:
 def without_app_links(frame: pd.DataFrame) -> pd.DataFrame:
     """A table as it is downloaded: without its in-app address columns."""
     return frame.drop(columns=[column for column in LINK_TEXT if column in frame.columns])
+
+
+def antrag_href(ags: str) -> str:
+    """The Lücken page with the draft motion for this Kreis or Gemeinde chosen (area popups)."""
+    return f"luecken?{urlencode({ANTRAG: ags})}"

@@ -12,7 +12,7 @@ from integra.maps import LEVEL_GEMEINDEN, MapView
 from integra.vocab import ALL_BAVARIA, status_label
 from integra.web import filters, mapframe
 from integra.web.data import CACHE_SECONDS, StoreKey, data_stand, engine, map_data, store_key
-from integra.web.links import melden_href, melden_partner_href, steckbrief_href
+from integra.web.links import antrag_href, melden_href, melden_partner_href, steckbrief_href
 from integra.web.mapframe import MapFrame
 from integra.web.widgets import table
 
@@ -22,6 +22,7 @@ _APP_LINKS = maps.AppLinks(
     steckbrief=lambda name: "../../" + steckbrief_href(name),
     melden=lambda ags: "../../" + melden_href(ags),
     partner=lambda partner_id: "../../" + melden_partner_href(partner_id),
+    antrag=lambda ags: "../../" + antrag_href(ags),
 )
 
 

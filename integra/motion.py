@@ -1,0 +1,359 @@
+"""Antragsentwurf: a draft motion for one Kreis, kreisfreie Stadt or Gemeinde, filled with its own facts.
+
+The motion follows from the data (no concept known → have one made; one in the making → finish it; a
+concept and no KIZ → build a Kommunales Integrationszentrum), the body from the area's kind. Every
+sentence of the Begründung states only stored facts and carries the numbers of its sources; what the app
+cannot know (Fraktion, dates, signatures) stays a placeholder in square brackets for the councillor.
+The same `Motion` is written as Word (`to_docx`, editable) and as Markdown (`to_markdown`, to copy).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from docx import Document
+from docx.shared import Pt
+from sqlalchemy import Engine
+
+from integra import gaps, queries
+from integra.config import PROJECT_DIR
+from integra.formatting import first_link, is_blank, short_name, year_text
+from integra.problems import Refused
+from integra.vocab import PARTNER_TYPES, structure_line
+
+BACKGROUND = PROJECT_DIR / "data" / "sources" / "hintergrund_antrag.csv"
+# The council that decides, by the area's kind (Destatis); a gemeindefreies Gebiet has none.
+BODIES = {
+    "Landkreis": "Kreistag",
+    "Kreisfreie Stadt": "Stadtrat",
+    "Große Kreisstadt": "Stadtrat",
+    "Stadt": "Stadtrat",
+    "Markt": "Marktgemeinderat",
+    "Gemeinde": "Gemeinderat",
+}
+CONCEPT, FINISH, KIZ, CONTINUE = "konzept", "abschluss", "kiz", "fortschreibung"
+SUBJECTS = {
+    CONCEPT: "Erarbeitung eines kommunalen Integrationskonzepts",
+    FINISH: "Abschluss und Beschluss des kommunalen Integrationskonzepts",
+    KIZ: "Aufbau eines Kommunalen Integrationszentrums (KIZ) und Antrag auf Landesförderung",
+    CONTINUE: "Umsetzung und Fortschreibung des kommunalen Integrationskonzepts",
+}
+POPULATION_SOURCE = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, Gebietsstand 30.11.2023"
+MAP_SOURCE = "Integrationslandkarte Bayern: Recherche öffentlicher Quellen je Kreis, geprüft am {checked}"
+NRW_KINDS = ("Landesgesetz", "Landesförderprogramm", "Kommunales Integrationszentrum")
+MAX_NAMES = 5  # partner names per type; the rest are counted
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # Word's XML cannot hold these
+
+
+class MotionRefused(Refused):
+    """No draft for this AGS (unknown, a Regierungsbezirk, a gemeindefreies Gebiet); German message."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of the Begründung and the numbers of the sources that back it (never empty)."""
+
+    text: str
+    sources: tuple[int, ...]
+
+
+@dataclass
+class Motion:
+    ags: str
+    area: str
+    body: str
+    kind: str
+    proposals: list[str]
+    reasons: list[Claim] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # a URL or a document, numbered from 1
+    stand: str = ""
+
+    @property
+    def subject(self) -> str:
+        return SUBJECTS[self.kind]
+
+    def cite(self, text: str, *sources: object) -> None:
+        """Add a sentence backed by `sources` (URLs or documents; " ; "-joined URLs count as several)."""
+        numbers = []
+        for source in sources:
+            for one in str(source).split(" ; ") if not is_blank(source) else []:
+                if one not in self.sources:
+                    self.sources.append(one)
+                numbers.append(self.sources.index(one) + 1)
+        if not numbers:
+            raise ValueError(f"Aussage ohne Quelle: {text}")  # a bug: callers only cite what has a source
+        self.reasons.append(Claim(re.sub(r"\.\.$", ".", _clean(text)), tuple(dict.fromkeys(numbers))))
+
+
+def _clean(text: object) -> str:
+    return _CONTROL.sub("", str(text)).strip()
+
+
+def _background() -> dict[str, dict[str, str]]:
+    with BACKGROUND.open(encoding="utf-8", newline="") as handle:
+        return {row["key"]: row for row in csv.DictReader(handle)}
+
+
+def _area(engine: Engine, ags: str) -> tuple[pd.Series, pd.Series]:
+    """The area's row (concept included) and its Kreis's row; an 8-digit kreisfreie Stadt is its Kreis."""
+    kreise = queries.kreise(engine).set_index("ags", drop=False)
+    if len(ags) == 5 and ags in kreise.index:
+        return kreise.loc[ags], kreise.loc[ags]
+    if len(ags) == 8:
+        gemeinden = queries.gemeinden(engine).set_index("ags", drop=False)
+        if ags in gemeinden.index:
+            row = gemeinden.loc[ags]
+            if row["kind"] == "Kreisfreie Stadt":
+                return kreise.loc[ags[:5]], kreise.loc[ags[:5]]
+            if row["kind"] not in BODIES:
+                raise MotionRefused(f"{row['name']} ist ein gemeindefreies Gebiet – es hat keinen Gemeinderat.")
+            return row, kreise.loc[row["kreis_ags"]]
+    raise MotionRefused(
+        f"Kein Kreis und keine Gemeinde mit AGS „{ags}“ – 5 Ziffern für einen Kreis, 8 für eine Gemeinde."
+    )
+
+
+@dataclass(frozen=True)
+class Names:
+    """The area in the cases a sentence needs: „Der Landkreis Erding hat …“, „für den Landkreis Erding“,
+    „im Landkreis Erding“ (Gemeinden go by their bare name)."""
+
+    subject: str
+    object: str
+    place: str
+
+
+def _names(name: str, kind: str) -> Names:
+    if kind == "Landkreis":
+        return Names(f"Der {name}", f"den {name}", f"im {name}")
+    if kind == "Kreisfreie Stadt":
+        city = f"Stadt {short_name(name)}"
+        return Names(f"Die {city}", f"die {city}", f"in der {city}")
+    return Names(name, name, f"in {name}")
+
+
+def _kind(area: pd.Series, is_kreis: bool) -> str:
+    if area["status"] == "in Erarbeitung":
+        return FINISH
+    if area["status"] != "vorhanden":
+        return CONCEPT
+    return KIZ if is_kreis and is_blank(area.get("kiz_status")) else CONTINUE
+
+
+def _proposals(motion: Motion, area: pd.Series, names: Names, partner_words: str) -> list[str]:
+    body, where = motion.body, names.object
+    involve = (
+        f"An der Arbeit werden die Träger der Integrationsarbeit vor Ort beteiligt ({partner_words}), ebenso "
+        "Migrantinnen und Migranten und ihre Selbstorganisationen, Ehrenamtliche und die Nachbarkommunen."
+    )
+    report = f"Die Verwaltung berichtet dem {body} bis [Datum] über den Stand."
+    if motion.kind == CONCEPT:
+        return [
+            f"Die Verwaltung wird beauftragt, ein kommunales Integrationskonzept für {where} zu erarbeiten und dem "
+            f"{body} bis [Datum] zum Beschluss vorzulegen.",
+            involve,
+            "Das Konzept benennt Handlungsfelder, Ziele, Zuständigkeiten und überprüfbare Kennzahlen und wird "
+            "alle [fünf] Jahre fortgeschrieben.",
+            report,
+        ]
+    title = "" if is_blank(area.get("title")) else f" „{_clean(area['title'])}“"
+    if motion.kind == FINISH:
+        return [
+            f"Die Verwaltung wird gebeten, das in Erarbeitung befindliche Integrationskonzept{title} bis [Datum] "
+            f"abzuschließen und dem {body} zum Beschluss vorzulegen.",
+            involve,
+            report,
+        ]
+    if motion.kind == KIZ:
+        return [
+            f"Die Verwaltung wird beauftragt, auf Grundlage des Integrationskonzepts{title} den Aufbau eines "
+            f"Kommunalen Integrationszentrums (KIZ) für {where} vorzubereiten: Aufgaben, Personal, Kosten und "
+            "Zeitplan.",
+            "Die Verwaltung prüft die Fördermöglichkeiten von Freistaat und Bund und beantragt sie. Der "
+            f"{body} setzt sich gegenüber der Staatsregierung für eine Landesförderung Kommunaler "
+            "Integrationszentren nach dem Vorbild Nordrhein-Westfalens ein.",
+            involve,
+            report,
+        ]
+    return [
+        f"Die Verwaltung berichtet dem {body} bis [Datum], welche Maßnahmen des Integrationskonzepts{title} "
+        "umgesetzt sind und wo es fortgeschrieben werden muss.",
+        involve,
+        "Die Zusammenarbeit mit dem Landkreis und einem Kommunalen Integrationszentrum wird vereinbart, "
+        "sobald es besteht.",
+    ]
+
+
+def _partner_claims(motion: Motion, partners: pd.DataFrame, names: Names) -> str:
+    """A sentence per partner type present (names and their sources); returns the words for the proposal."""
+    present = [t for t in PARTNER_TYPES if (partners["type"] == t).any()]
+    for ptype in present:
+        rows = partners[partners["type"] == ptype].sort_values("name")
+        listed = ", ".join(_clean(n) for n in rows["name"].head(MAX_NAMES))
+        more = f" und {len(rows) - MAX_NAMES} weitere" if len(rows) > MAX_NAMES else ""
+        sources = [s for s in rows["source_url"].head(MAX_NAMES) if not is_blank(s)]
+        if sources:
+            motion.cite(f"{ptype} mit Sitz {names.place}: {listed}{more}.", *sources)
+    if not present:
+        return "Wohlfahrtsverbände, Flüchtlingsrat und Helferkreise"
+    return ", ".join(t for t in present if t != "Sonstige") or "Initiativen vor Ort"
+
+
+def draft(engine: Engine, ags: str) -> Motion:
+    """The draft motion for the Kreis (5-digit AGS) or Gemeinde (8-digit AGS), from the store as it is."""
+    ags = ags.strip()
+    area, kreis = _area(engine, ags)
+    is_kreis = area["ags"] == kreis["ags"]
+    name = _clean(area["name"])
+    motion = Motion(str(area["ags"]), name, BODIES[str(area["kind"])], _kind(area, is_kreis), [])
+    names = _names(name, str(area["kind"]))
+    age = queries.data_age(engine)
+    checked = f"{age.concepts_checked_to:%d.%m.%Y}" if age.concepts_checked_to else "unbekannt"
+    motion.stand = checked
+    map_source = MAP_SOURCE.format(checked=checked)
+
+    if not is_blank(area.get("population")):
+        population = f"{int(area['population']):,}".replace(",", ".")
+        motion.cite(
+            f"{names.subject} hat {population} Einwohnerinnen und Einwohner (Stand "
+            f"{pd.Timestamp(area['population_date']):%d.%m.%Y}).",
+            POPULATION_SOURCE,
+        )
+    title = "" if is_blank(area.get("title")) else f" „{_clean(area['title'])}“"
+    year = year_text(area.get("year"))
+    concept_source = first_link(area.get("source_url"))
+    if area["status"] == "vorhanden" and concept_source:
+        motion.cite(
+            f"{names.subject} hat ein Integrationskonzept{title}{f' ({year})' if year else ''}.", area["source_url"]
+        )
+    elif area["status"] == "in Erarbeitung" and concept_source:
+        motion.cite(f"Ein Integrationskonzept für {names.object} ist in Erarbeitung{title}.", area["source_url"])
+    elif area["status"] == "keines" and concept_source:
+        motion.cite(f"{names.subject} hat nach der angegebenen Quelle kein Integrationskonzept.", area["source_url"])
+    else:
+        motion.cite(
+            "In den für die Integrationslandkarte Bayern durchsuchten öffentlichen Quellen ist für "
+            f"{names.object} kein beschlossenes Integrationskonzept verzeichnet.",
+            map_source,
+        )
+    if not is_kreis and kreis["status"] == "vorhanden" and first_link(kreis["source_url"]):
+        kreis_title = "" if is_blank(kreis["title"]) else f" „{_clean(kreis['title'])}“"
+        kreis_names = _names(_clean(kreis["name"]), str(kreis["kind"]))
+        motion.cite(f"{kreis_names.subject} hat ein Integrationskonzept{kreis_title}.", kreis["source_url"])
+
+    structures = queries.structures(engine)
+    for row in structures[structures["kreis_ags"] == kreis["ags"]].itertuples():
+        if not is_blank(row.source_url):
+            where = names if is_kreis else _names(_clean(kreis["name"]), str(kreis["kind"]))
+            motion.cite(
+                f"Bereits vorhanden {where.place}: {_clean(structure_line(row.type, row.detail))}.", row.source_url
+            )
+
+    partners = queries.partners(engine)
+    partners = partners[partners["kreis_ags" if is_kreis else "gemeinde_ags"] == area["ags"]]
+    partner_words = _partner_claims(motion, partners, names)
+
+    if motion.kind in (CONCEPT, FINISH):
+        for model, km in gaps.nearest_models(engine, str(kreis["ags"])):
+            if first_link(model["source_url"]):
+                model_title = "" if is_blank(model["title"]) else f": „{_clean(model['title'])}“"
+                model_year = year_text(model["year"])
+                motion.cite(
+                    f"Vorbild in der Nähe ({km} km): {_clean(model['name'])}{model_title}"
+                    f"{f' ({model_year})' if model_year else ''}.",
+                    model["source_url"],
+                )
+    figures = queries.key_figures(engine)
+    with_concept = figures.concept_status.get("vorhanden", 0)
+    motion.cite(
+        f"Von den 96 Landkreisen und kreisfreien Städten Bayerns haben nach der Integrationslandkarte Bayern "
+        f"{with_concept} ein Integrationskonzept.",
+        map_source,
+    )
+    enquete = _background()["enquete_2018"]
+    motion.cite(enquete["text"], enquete["source_url"])
+    if motion.kind in (KIZ, CONTINUE):
+        references = queries.kiz_reference_rows(engine)
+        for row in references[references["kind"].isin(NRW_KINDS)].head(3).itertuples():
+            when = "" if is_blank(row.year) else f" ({row.year})"
+            motion.cite(f"Vorbild Nordrhein-Westfalen – {row.kind}: {_clean(row.name)}{when}.", row.source_url)
+    motion.proposals = _proposals(motion, area, names, partner_words)
+    return motion
+
+
+def to_markdown(motion: Motion) -> str:
+    """The draft as Markdown to copy into a mail or a council system; sources as [n] and a numbered list."""
+    lines = [
+        f"# Antrag: {motion.subject}",
+        "",
+        f"**An:** den {motion.body} – {motion.area}  ",
+        "**Antragstellende:** [Fraktion, Namen]  ",
+        "**Datum:** [Datum]",
+        "",
+        "## Beschlussvorschlag",
+        "",
+        f"Der {motion.body} möge beschließen:",
+        "",
+        *(f"{n}. {text}" for n, text in enumerate(motion.proposals, start=1)),
+        "",
+        "## Begründung",
+        "",
+        *(f"- {claim.text} {''.join(f'[{n}]' for n in claim.sources)}" for claim in motion.reasons),
+        "- [Empfehlung aus dem Schlussbericht der Enquete-Kommission zu den Kommunen mit Seitenzahl ergänzen]",
+        "- [Eigene Begründung vor Ort ergänzen]",
+        "",
+        "## Quellen",
+        "",
+        *(f"{n}. {source}" for n, source in enumerate(motion.sources, start=1)),
+        "",
+        "[Unterschriften]",
+        "",
+        f"_Entwurf der Integrationslandkarte Bayern vom {dt.date.today():%d.%m.%Y}, Recherche geprüft am "
+        f"{motion.stand}. Vor dem Einreichen prüfen: jede Aussage nennt ihre Quelle._",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_docx(motion: Motion) -> bytes:
+    """The same draft as an editable Word file."""
+    document = Document()
+    document.styles["Normal"].font.size = Pt(11)
+    document.add_heading(f"Antrag: {motion.subject}", level=1)
+    for label, value in (
+        ("An", f"den {motion.body} – {motion.area}"),
+        ("Antragstellende", "[Fraktion, Namen]"),
+        ("Datum", "[Datum]"),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    document.add_heading("Beschlussvorschlag", level=2)
+    document.add_paragraph(f"Der {motion.body} möge beschließen:")
+    for text in motion.proposals:
+        document.add_paragraph(text, style="List Number")
+    document.add_heading("Begründung", level=2)
+    for claim in motion.reasons:
+        paragraph = document.add_paragraph(style="List Bullet")
+        paragraph.add_run(f"{claim.text} ")
+        paragraph.add_run("".join(f"[{n}]" for n in claim.sources)).font.superscript = True
+    for placeholder in (
+        "[Empfehlung aus dem Schlussbericht der Enquete-Kommission zu den Kommunen mit Seitenzahl ergänzen]",
+        "[Eigene Begründung vor Ort ergänzen]",
+    ):
+        document.add_paragraph(placeholder, style="List Bullet")
+    document.add_heading("Quellen", level=2)
+    for n, source in enumerate(motion.sources, start=1):
+        document.add_paragraph(f"[{n}] {source}")
+    document.add_paragraph("[Unterschriften]")
+    document.add_paragraph(
+        f"Entwurf der Integrationslandkarte Bayern vom {dt.date.today():%d.%m.%Y}, Recherche geprüft am "
+        f"{motion.stand}. Vor dem Einreichen prüfen: jede Aussage nennt ihre Quelle."
+    ).runs[0].italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
