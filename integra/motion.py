@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from integra import gaps, queries
 from integra.config import PROJECT_DIR
-from integra.formatting import first_link, is_blank, short_name, year_text
+from integra.formatting import first_link, http_url, is_blank, short_name, year_text
 from integra.problems import Refused
 from integra.vocab import PARTNER_TYPES, structure_line
 
@@ -44,10 +44,20 @@ SUBJECTS = {
     CONTINUE: "Umsetzung und Fortschreibung des kommunalen Integrationskonzepts",
 }
 POPULATION_SOURCE = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, Gebietsstand 30.11.2023"
-MAP_SOURCE = "Integrationslandkarte Bayern: Recherche öffentlicher Quellen je Kreis, geprüft am {checked}"
+MAP_SOURCE = "Integrationslandkarte Bayern: Recherche öffentlicher Quellen je Kreis"
+DOCUMENTS = (POPULATION_SOURCE, MAP_SOURCE)  # the app's own sources that are no web page
 NRW_KINDS = ("Landesgesetz", "Landesförderprogramm", "Kommunales Integrationszentrum")
 MAX_NAMES = 5  # partner names per type; the rest are counted
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # Word's XML cannot hold these
+PARTNER_PLURALS = {
+    "Caritas": "Caritas",
+    "Diakonie": "Diakonie",
+    "AWO": "AWO",
+    "Flüchtlingsrat": "Flüchtlingsrat",
+    "Helferkreis": "Helferkreise",
+    "Sonstige": "Weitere Träger",
+}
+# What XML 1.0 (so Word) cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\x7f")
 
 
 class MotionRefused(Refused):
@@ -78,10 +88,14 @@ class Motion:
         return SUBJECTS[self.kind]
 
     def cite(self, text: str, *sources: object) -> None:
-        """Add a sentence backed by `sources` (URLs or documents; " ; "-joined URLs count as several)."""
+        """Add a sentence backed by `sources`: http(s) links (" ; "-joined ones count as several) or one of
+        the app's own DOCUMENTS; anything else in a source field ("unsourced", a list's file name) is no source."""
         numbers = []
         for source in sources:
             for one in str(source).split(" ; ") if not is_blank(source) else []:
+                one = one.strip() if one.strip().startswith(DOCUMENTS) else http_url(_clean(one)) or ""
+                if not one:
+                    continue
                 if one not in self.sources:
                     self.sources.append(one)
                 numbers.append(self.sources.index(one) + 1)
@@ -91,7 +105,7 @@ class Motion:
 
 
 def _clean(text: object) -> str:
-    return _CONTROL.sub("", str(text)).strip()
+    return _NOT_XML.sub("", str(text)).strip()
 
 
 def _background() -> dict[str, dict[str, str]]:
@@ -142,10 +156,11 @@ def _kind(area: pd.Series, is_kreis: bool) -> str:
         return FINISH
     if area["status"] != "vorhanden":
         return CONCEPT
-    return KIZ if is_kreis and is_blank(area.get("kiz_status")) else CONTINUE
+    # A KIZ only proposed or planned still wants the KIZ motion; one in operation, the concept's next round.
+    return KIZ if is_kreis and area.get("kiz_status") != "eingerichtet" else CONTINUE
 
 
-def _proposals(motion: Motion, area: pd.Series, names: Names, partner_words: str) -> list[str]:
+def _proposals(motion: Motion, area: pd.Series, names: Names, partner_words: str, is_kreis: bool) -> list[str]:
     body, where = motion.body, names.object
     involve = (
         f"An der Arbeit werden die Träger der Integrationsarbeit vor Ort beteiligt ({partner_words}), ebenso "
@@ -184,24 +199,25 @@ def _proposals(motion: Motion, area: pd.Series, names: Names, partner_words: str
         f"Die Verwaltung berichtet dem {body} bis [Datum], welche Maßnahmen des Integrationskonzepts{title} "
         "umgesetzt sind und wo es fortgeschrieben werden muss.",
         involve,
-        "Die Zusammenarbeit mit dem Landkreis und einem Kommunalen Integrationszentrum wird vereinbart, "
+        "Das Kommunale Integrationszentrum wird an der Fortschreibung beteiligt und berichtet jährlich."
+        if is_kreis
+        else "Die Zusammenarbeit mit dem Landkreis und seinem Kommunalen Integrationszentrum wird vereinbart, "
         "sobald es besteht.",
     ]
 
 
 def _partner_claims(motion: Motion, partners: pd.DataFrame, names: Names) -> str:
     """A sentence per partner type present (names and their sources); returns the words for the proposal."""
-    present = [t for t in PARTNER_TYPES if (partners["type"] == t).any()]
+    sourced = partners[partners["source_url"].map(first_link).notna()]  # only partners with a web source
+    present = [t for t in PARTNER_TYPES if (sourced["type"] == t).any()]
     for ptype in present:
-        rows = partners[partners["type"] == ptype].sort_values("name")
+        rows = sourced[sourced["type"] == ptype].sort_values("name")
         listed = ", ".join(_clean(n) for n in rows["name"].head(MAX_NAMES))
         more = f" und {len(rows) - MAX_NAMES} weitere" if len(rows) > MAX_NAMES else ""
-        sources = [s for s in rows["source_url"].head(MAX_NAMES) if not is_blank(s)]
-        if sources:
-            motion.cite(f"{ptype} mit Sitz {names.place}: {listed}{more}.", *sources)
+        motion.cite(f"{PARTNER_PLURALS[ptype]} mit Sitz {names.place}: {listed}{more}.", *rows["source_url"])
     if not present:
         return "Wohlfahrtsverbände, Flüchtlingsrat und Helferkreise"
-    return ", ".join(t for t in present if t != "Sonstige") or "Initiativen vor Ort"
+    return ", ".join(PARTNER_PLURALS[t] for t in present if t != "Sonstige") or "Initiativen vor Ort"
 
 
 def draft(engine: Engine, ags: str) -> Motion:
@@ -213,9 +229,9 @@ def draft(engine: Engine, ags: str) -> Motion:
     motion = Motion(str(area["ags"]), name, BODIES[str(area["kind"])], _kind(area, is_kreis), [])
     names = _names(name, str(area["kind"]))
     age = queries.data_age(engine)
-    checked = f"{age.concepts_checked_to:%d.%m.%Y}" if age.concepts_checked_to else "unbekannt"
+    checked = f"{age.concepts_checked_to:%d.%m.%Y}" if age.concepts_checked_to else ""
     motion.stand = checked
-    map_source = MAP_SOURCE.format(checked=checked)
+    map_source = MAP_SOURCE + (f", geprüft am {checked}" if checked else "")
 
     if not is_blank(area.get("population")):
         population = f"{int(area['population']):,}".replace(",", ".")
@@ -226,15 +242,18 @@ def draft(engine: Engine, ags: str) -> Motion:
         )
     title = "" if is_blank(area.get("title")) else f" „{_clean(area['title'])}“"
     year = year_text(area.get("year"))
-    concept_source = first_link(area.get("source_url"))
-    if area["status"] == "vorhanden" and concept_source:
+    # An entry an editor saved without a link is cited as the map's entry, and says so.
+    concept_source = area["source_url"] if first_link(area.get("source_url")) else map_source
+    unsourced = "" if first_link(area.get("source_url")) else " (Eintrag ohne Quellenangabe – [Quelle ergänzen])"
+    if area["status"] == "vorhanden":
         motion.cite(
-            f"{names.subject} hat ein Integrationskonzept{title}{f' ({year})' if year else ''}.", area["source_url"]
+            f"{names.subject} hat ein Integrationskonzept{title}{f' ({year})' if year else ''}{unsourced}.",
+            concept_source,
         )
-    elif area["status"] == "in Erarbeitung" and concept_source:
-        motion.cite(f"Ein Integrationskonzept für {names.object} ist in Erarbeitung{title}.", area["source_url"])
-    elif area["status"] == "keines" and concept_source:
-        motion.cite(f"{names.subject} hat nach der angegebenen Quelle kein Integrationskonzept.", area["source_url"])
+    elif area["status"] == "in Erarbeitung":
+        motion.cite(f"Ein Integrationskonzept{title} für {names.object} ist in Erarbeitung{unsourced}.", concept_source)
+    elif area["status"] == "keines":
+        motion.cite(f"{names.subject} hat kein Integrationskonzept{unsourced}.", concept_source)
     else:
         motion.cite(
             "In den für die Integrationslandkarte Bayern durchsuchten öffentlichen Quellen ist für "
@@ -280,10 +299,18 @@ def draft(engine: Engine, ags: str) -> Motion:
     if motion.kind in (KIZ, CONTINUE):
         references = queries.kiz_reference_rows(engine)
         for row in references[references["kind"].isin(NRW_KINDS)].head(3).itertuples():
-            when = "" if is_blank(row.year) else f" ({row.year})"
+            when = "" if is_blank(row.year) else f", {row.year}"
             motion.cite(f"Vorbild Nordrhein-Westfalen – {row.kind}: {_clean(row.name)}{when}.", row.source_url)
-    motion.proposals = _proposals(motion, area, names, partner_words)
+    motion.proposals = _proposals(motion, area, names, partner_words, is_kreis)
     return motion
+
+
+def _footer(motion: Motion) -> str:
+    checked = f", Recherche geprüft am {motion.stand}" if motion.stand else ""
+    return (
+        f"Entwurf der Integrationslandkarte Bayern vom {dt.date.today():%d.%m.%Y}{checked}. Vor dem Einreichen "
+        "prüfen: jede Aussage nennt ihre Quelle."
+    )
 
 
 def to_markdown(motion: Motion) -> str:
@@ -313,8 +340,7 @@ def to_markdown(motion: Motion) -> str:
         "",
         "[Unterschriften]",
         "",
-        f"_Entwurf der Integrationslandkarte Bayern vom {dt.date.today():%d.%m.%Y}, Recherche geprüft am "
-        f"{motion.stand}. Vor dem Einreichen prüfen: jede Aussage nennt ihre Quelle._",
+        f"_{_footer(motion)}_",
     ]
     return "\n".join(lines) + "\n"
 
@@ -350,10 +376,7 @@ def to_docx(motion: Motion) -> bytes:
     for n, source in enumerate(motion.sources, start=1):
         document.add_paragraph(f"[{n}] {source}")
     document.add_paragraph("[Unterschriften]")
-    document.add_paragraph(
-        f"Entwurf der Integrationslandkarte Bayern vom {dt.date.today():%d.%m.%Y}, Recherche geprüft am "
-        f"{motion.stand}. Vor dem Einreichen prüfen: jede Aussage nennt ihre Quelle."
-    ).runs[0].italic = True
+    document.add_paragraph(_footer(motion)).runs[0].italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -14,9 +14,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import CursorResult, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from integra import editing, importer
@@ -48,7 +48,6 @@ LIMITS = {
 }
 # What a visitor can say about a partner: a new one, a correction, or that it is gone.
 NEW, CORRECTION, GONE = "neu", "korrektur", "entfernt"
-PARTNER_ACTIONS = (NEW, CORRECTION, GONE)
 PARTNER_FIELDS = ("name", "type", "street", "plz", "city", "website")  # as the form asks, stored as typed
 # What a correction changes besides these: where the partner is (only when its address changed).
 _PLACE_FIELDS = ("gemeinde_ags", "kreis_ags", "lat", "lon", "precision")
@@ -67,7 +66,7 @@ LABELS = {
     "region_ags": "Gebiet",
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # and what XML (Word) cannot hold
 
 
 class ReportRefused(Refused):
@@ -206,6 +205,11 @@ def _partner_state(partner: Partner | None) -> dict[str, Any] | None:
     return {f: getattr(partner, f) for f in (*PARTNER_FIELDS, "source_url")}
 
 
+def _same_name(session: Session, name: str, gemeinde_ags: str) -> bool:
+    """Whether a partner of this name (as imports match names) is stored in the Gemeinde."""
+    return any(words(str(p["name"])) == words(name) for p in importer.existing_partners(session, gemeinde_ags))
+
+
 def _about(session: Session, report: Filed, proposed: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     """The area a report is about and the stored record as it stands now (to show what changed since)."""
     if isinstance(report, PartnerReport):
@@ -215,6 +219,10 @@ def _about(session: Session, report: Filed, proposed: dict[str, Any]) -> tuple[s
         if report.gone and partner is not None:
             return partner.gemeinde_ags, _partner_state(partner)
         place = _partner_values(proposed, report.source_url, "gemeldet")
+        if partner is None and _same_name(session, proposed["name"], str(place["gemeinde_ags"])):
+            raise ReportRefused(
+                f"Name: „{clip(proposed['name'], 60)}“ gibt es dort schon – bitte „Angaben korrigieren“ wählen"
+            )
         return str(place["gemeinde_ags"]), _partner_state(partner)
     region = session.get(Region, report.region_ags)
     if region is None or region.level == "regbez":
@@ -332,11 +340,19 @@ def listed(engine: Engine, status: str | None = None, contact: bool = False) -> 
         return listed_rows
 
 
-def _open(session: Session, report_id: int) -> Report:
+def _claim(session: Session, report_id: int, status: str) -> Report:
+    """Take an open report for one decision: the first statement of the decision's transaction sets its
+    status only where it is still "pending", so a second editor deciding at the same moment waits for the
+    first (SQLite's write lock, PostgreSQL's row lock) and then finds it decided, instead of writing a second
+    import or batch. If the decision fails later, the rollback leaves the report open."""
+    claimed = cast(
+        CursorResult,
+        session.execute(update(Report).where(Report.id == report_id, Report.status == "pending").values(status=status)),
+    )
     report = session.get(Report, report_id)
     if report is None:
         raise ReportRefused(f"Meldung {report_id} gibt es nicht")
-    if report.status != "pending":
+    if claimed.rowcount != 1:
         raise ReportRefused(f"Meldung {report_id} ist schon entschieden ({REPORT_STATUS_LABELS[report.status]})")
     return report
 
@@ -399,6 +415,8 @@ def _accept_partner(session: Session, report: Report, editor: str, confidence: s
         key = ("name", words(str((stored or values)["name"])), str((stored or values)["gemeinde_ags"]))
         plan.candidates = [importer.Candidate(report.id, values, key, kept)]
         importer.compare(plan, [stored] if stored is not None else importer.existing_partners(session, key[2]))
+        if stored is None and not plan.inserts:  # stored since it was reported: never overwrite it as "neu"
+            raise ReportRefused(f"Meldung {report.id}: den Partner gibt es inzwischen schon – bitte ablehnen")
     if not plan.changes_anything:
         raise ReportRefused(f"Meldung {report.id}: so ist der Partner schon gespeichert – bitte ablehnen")
     return f"import:{importer.record(session, plan, editor)}"
@@ -415,15 +433,15 @@ def accept(engine: Engine, report_id: int, editor: str) -> str | None:
     if not editor.strip():
         raise ReportRefused("Name der Redaktion fehlt")
     with transaction(engine) as session:
-        report = _open(session, report_id)
-        checked = f"geprüft von {clip(editor, 40)}"
+        report = _claim(session, report_id, "accepted")
         batch = None
+        # Confidence holds 60 characters: the names are clipped, never the "geprüft von" (review).
         if report.kind == "konzept":  # the name, if it may be shown, goes into the concept's note
-            batch = _accept_concept(session, report, editor, f"gemeldet, {checked}")
+            batch = _accept_concept(session, report, editor, f"gemeldet, geprüft von {clip(editor, 38)}")
         elif report.kind == "partner":  # a partner has no note: the name goes into its confidence
-            batch = _accept_partner(
-                session, report, editor, clip(f"{_credited(report, None) or 'gemeldet'}, {checked}", 60)
-            )
+            reporter = f"gemeldet von {clip(report.reporter, 16)}" if report.show_reporter and report.reporter else ""
+            confidence = f"{reporter or 'gemeldet'}, geprüft von {clip(editor, 60 - 14 - len(reporter or 'gemeldet'))}"
+            batch = _accept_partner(session, report, editor, confidence)
         _decided(report, "accepted", editor)
         report.batch = batch
         mark_changed(session, facts=batch is not None)  # editing/importer marked a changed fact already
@@ -436,7 +454,7 @@ def reject(engine: Engine, report_id: int, editor: str, reason: str) -> None:
         raise ReportRefused("Name der Redaktion fehlt")
     reason = _text("reason", reason, required=True)
     with transaction(engine) as session:
-        _decided(_open(session, report_id), "rejected", editor, reason)
+        _decided(_claim(session, report_id, "rejected"), "rejected", editor, reason)
         mark_changed(session, facts=False)
 
 

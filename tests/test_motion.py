@@ -10,7 +10,7 @@ from docx import Document
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
-from integra import cli, gaps, motion, queries
+from integra import cli, editing, gaps, motion, queries
 from integra.models import Region
 from tests.apptest import app
 from tests.browser import CHROMIUM, FLAGS, OFFLINE, require_chromium, served_copy
@@ -139,3 +139,35 @@ def test_the_word_draft_downloads_from_the_luecken_page_in_a_real_browser(seeded
         text = "\n".join(p.text for p in Document(str(download.value.path())).paragraphs)
         assert "Der Kreistag möge beschließen:" in text and "Landkreis Erding" in text
         browser.close()
+
+
+def test_only_web_links_and_the_apps_own_documents_count_as_sources(engine):
+    """Review: „unsourced (general knowledge)“ from the research appeared as source [8] of München's draft."""
+    _add_partner(
+        engine,
+        "Helferkreis ohne Beleg \uffff Erding",
+        gemeinde_ags="09177117",
+        kreis_ags="09177",
+        source_url="unsourced (general knowledge)",
+    )
+    _add_partner(
+        engine, "Helferkreis mit Beleg", gemeinde_ags="09177117", kreis_ags="09177", source_url="https://x.de/\uffffa"
+    )
+    draft = motion.draft(engine, "09177")
+    assert all(s.startswith(("https://", "http://")) or s.startswith(motion.DOCUMENTS) for s in draft.sources)
+    text = motion.to_markdown(draft)
+    assert "ohne Beleg" not in text and "Helferkreis mit Beleg" in text and "\uffff" not in text
+    Document(io.BytesIO(motion.to_docx(draft)))  # Word opens it
+
+
+def test_a_concept_saved_without_a_link_is_cited_as_the_maps_entry_and_a_proposed_kiz_keeps_the_kiz_motion(engine):
+    kreis = _kreis_with_concept_without_kiz(engine)
+    editing.set_concept(engine, editing.ConceptChange("09177", "vorhanden", "Leitbild Integration", 2024), "Erika")
+    draft = motion.draft(engine, "09177")
+    assert draft.kind == motion.KIZ
+    assert any("Leitbild Integration" in c.text and "[Quelle ergänzen]" in c.text for c in draft.reasons)
+    assert not any("kein beschlossenes Integrationskonzept" in c.text for c in draft.reasons)
+    editing.save_kiz(engine, editing.KizChange(kreis, "vorgeschlagen", "KIZ-Vorschlag"), "Erika")
+    assert motion.draft(engine, kreis).kind == motion.KIZ
+    editing.save_kiz(engine, editing.KizChange(kreis, "eingerichtet", "KIZ"), "Erika")
+    assert motion.draft(engine, kreis).kind == motion.CONTINUE

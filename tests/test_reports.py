@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from integra import backup, cli, editing, importer, queries, reports
 from integra.models import Concept, Edit, Partner, Report
 from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter, ReportRefused
-from integra.store import data_token
+from integra.store import data_token, make_engine
 from integra.vocab import PARTNER_TYPES
 from tests.test_import import snapshot
 
@@ -314,3 +315,53 @@ def test_any_partner_report_is_refused_in_german_or_stored_exactly_as_typed(
     typed = {"name": name, "street": street, "plz": plz, "city": city, "website": website}
     assert {f: row["proposed"][f] for f in typed} == {f: v.strip() for f, v in typed.items()}
     assert row["proposed"]["type"] == partner_type and row["ags"]
+
+
+def test_two_editors_accepting_at_once_write_one_import(db_url):
+    """Review: the second of two simultaneous accepts wrote a second import of the same partner."""
+    engines = [make_engine(db_url) for _ in range(2)]
+    report_id = reports.submit(engines[0], PartnerReport(SOURCE, "Helferkreis Asyl Rehau", "Helferkreis", city="Rehau"))
+    start, results = threading.Barrier(2), []
+
+    def accept(engine) -> None:
+        start.wait()
+        try:
+            results.append(reports.accept(engine, report_id, "Erika"))
+        except ReportRefused as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=accept, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = f"Meldung {report_id} ist schon entschieden (angenommen)"
+    assert sorted(r == refused for r in results) == [False, True] and any(str(r).startswith("import:") for r in results)
+    assert len(importer.history(engines[0])) == 1
+    for engine in engines:
+        engine.dispose()
+
+
+def test_a_new_partner_that_exists_is_refused_at_filing_and_at_accepting(engine):
+    """Review: a „neu“ report on a stored name overwrote that partner's website and source."""
+    with pytest.raises(ReportRefused, match=r"^Name: .*gibt es dort schon"):
+        reports.submit(engine, PartnerReport(SOURCE, DIAKONIE_HOF.upper(), "Diakonie", plz="95028", city="Hof"))
+    report_id = reports.submit(engine, PartnerReport(SOURCE, "Helferkreis Asyl Rehau", "Helferkreis", city="Rehau"))
+    stored = reports.submit(
+        engine, PartnerReport(SOURCE + "#b", "Helferkreis Asyl Rehau ", "Helferkreis", city="Rehau")
+    )
+    assert stored != report_id  # another source: a report of its own
+    reports.accept(engine, report_id, "Erika")
+    with pytest.raises(ReportRefused, match="gibt es inzwischen schon"):
+        reports.accept(engine, stored, "Erika")
+
+
+def test_long_names_never_cut_the_editor_from_a_partners_confidence(engine):
+    report_id = reports.submit(
+        engine,
+        PartnerReport(SOURCE, "Helferkreis Asyl Rehau", "Helferkreis", city="Rehau"),
+        Reporter("Kreisverband Bündnis 90/Die Grünen Hof-Land und Umgebung", show_name=True),
+    )
+    reports.accept(engine, report_id, "Erika Mustermann-Beispielfrau")
+    confidence = _partner(engine, "Helferkreis Asyl Rehau").confidence
+    assert len(confidence) <= 60 and ", geprüft von Erika" in confidence, confidence
