@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -20,14 +21,18 @@ from sqlalchemy.orm import Session
 from integra import locate, snapshots
 from integra.columns import CONCEPT_HEADERS, match_headers
 from integra.formatting import clip, web_links
-from integra.models import Concept, Edit, IntegrationCentre, Region, table_of, utc_now
+from integra.models import Concept, Edit, Initiative, IntegrationCentre, Region, table_of, utc_now
 from integra.problems import Problem, Refused
 from integra.store import mark_changed, transaction
 from integra.tabular import Table
 from integra.textkeys import fold
-from integra.vocab import CONCEPT_STATUSES, KIZ_STATUSES
+from integra.vocab import CONCEPT_STATUSES, COUNCILS, INITIATIVE_ASKS, INITIATIVE_STATUSES, KIZ_STATUSES
 
-TABLES = {"concepts": table_of(Concept), "integration_centres": table_of(IntegrationCentre)}
+TABLES = {
+    "concepts": table_of(Concept),
+    "integration_centres": table_of(IntegrationCentre),
+    "initiatives": table_of(Initiative),
+}
 
 
 class EditRefused(Refused):
@@ -59,6 +64,21 @@ class KizChange:
     note: str | None = None
     source_url: str | None = None
     kiz_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InitiativeChange:
+    """A motion as an editor enters it: new (`initiative_id` None) or a change."""
+
+    region_ags: str
+    title: str
+    asks: str
+    status: str
+    filed_on: dt.date | None = None
+    document_url: str | None = None
+    source_url: str | None = None
+    note: str | None = None
+    initiative_id: int | None = None
 
 
 def _row(session: Session, table_name: str, record_id: int) -> dict[str, object] | None:
@@ -214,37 +234,88 @@ def save_kiz(engine: Engine, change: KizChange, user: str) -> str:
     with transaction(engine) as session:
         if session.get(Region, kreis_ags) is None:
             raise EditRefused(f"Kein Kreis mit AGS {kreis_ags}")
-        summary = f"KIZ {name.strip()}: „{status}“"
-        if kiz_id is None:
-            record_id = _inserted_id(session, insert(IntegrationCentre).values(**values))
-            _log(
-                session,
-                batch,
-                "integration_centres",
-                record_id,
-                "insert",
-                None,
-                _row(session, "integration_centres", record_id),
-                user,
-                summary,
-            )
-        else:
-            before = _row(session, "integration_centres", kiz_id)
-            if before is None:
-                raise EditRefused(f"KIZ {kiz_id} gibt es nicht")
-            session.execute(update(IntegrationCentre).where(IntegrationCentre.id == kiz_id).values(**values))
-            _log(
-                session,
-                batch,
-                "integration_centres",
-                kiz_id,
-                "update",
-                before,
-                _row(session, "integration_centres", kiz_id),
-                user,
-                f"{summary} (vorher „{before['status']}“)",
-            )
-        mark_changed(session)
+        _upsert(session, batch, "integration_centres", kiz_id, values, user, f"KIZ {name.strip()}: „{status}“")
+    return batch
+
+
+def _upsert(
+    session: Session,
+    batch: str,
+    table_name: str,
+    record_id: int | None,
+    values: Mapping[str, object],
+    user: str,
+    summary: str,
+) -> int:
+    """Insert a record (`record_id` None) or change it, logged with its values before and after."""
+    table = TABLES[table_name]
+    if record_id is None:
+        record_id = _inserted_id(session, insert(table).values(**values))
+        _log(session, batch, table_name, record_id, "insert", None, _row(session, table_name, record_id), user, summary)
+    else:
+        before = _row(session, table_name, record_id)
+        if before is None:
+            raise EditRefused(f"Eintrag {record_id} gibt es nicht")
+        session.execute(update(table).where(table.c.id == record_id).values(**values))
+        after = _row(session, table_name, record_id)
+        _log(
+            session,
+            batch,
+            table_name,
+            record_id,
+            "update",
+            before,
+            after,
+            user,
+            f"{summary} (vorher „{before['status']}“)",
+        )
+    mark_changed(session)
+    return record_id
+
+
+def save_initiative(engine: Engine, change: InitiativeChange, user: str) -> str:
+    """Add a motion on its way in a council or change one; returns the batch id (for undo).
+
+    The council comes from the area's kind (Kreistag, Stadtrat, Marktgemeinderat, Gemeinderat); a date may
+    lie up to two years ahead (a motion planned for a session), not further, and not before 1990.
+    """
+    title = change.title.strip()
+    if change.status not in INITIATIVE_STATUSES:
+        raise EditRefused(f"Status „{change.status}“ unbekannt – erlaubt: {', '.join(INITIATIVE_STATUSES)}")
+    if change.asks not in INITIATIVE_ASKS:
+        raise EditRefused(f"„{change.asks}“ unbekannt – erlaubt: {', '.join(INITIATIVE_ASKS.values())}")
+    if not title or len(title) > 300:
+        raise EditRefused("Titel des Antrags fehlt" if not title else f"Titel hat {len(title)} Zeichen – höchstens 300")
+    if change.filed_on and not dt.date(1990, 1, 1) <= change.filed_on <= dt.date.today() + dt.timedelta(days=730):
+        raise EditRefused(f"Datum {change.filed_on:%d.%m.%Y} ist nicht plausibel")
+    _check_source(change.document_url)
+    _check_source(change.source_url)
+    batch = str(uuid.uuid4())
+    with transaction(engine) as session:
+        region = session.get(Region, change.region_ags)
+        if region is None or region.level == "regbez" or region.kind not in COUNCILS:
+            raise EditRefused(f"Kein Kreis und keine Gemeinde mit Gemeinderat, AGS {change.region_ags}")
+        values = {
+            "region_ags": change.region_ags,
+            "body": COUNCILS[region.kind],
+            "title": title,
+            "asks": change.asks,
+            "status": change.status,
+            "filed_on": change.filed_on,
+            "document_url": change.document_url or None,
+            "source_url": change.source_url or None,
+            "note": change.note or None,
+            "updated_at": utc_now(),
+        }
+        _upsert(
+            session,
+            batch,
+            "initiatives",
+            change.initiative_id,
+            values,
+            user,
+            f"Antrag {region.name}: „{change.status}“",
+        )
     return batch
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from integra import geodata, queries, reports, staticmap
 from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
-from integra.formatting import confidence_de, counted, esc, is_blank, short_name, source_html, year_text
+from integra.formatting import confidence_de, counted, esc, first_link, is_blank, short_name, source_html, year_text
 from integra.labels import kiz_label
 from integra.maplayers import Areas, Attribution, Control, Labels, LayerSwitch, Markers, Style, View, marker_style
 from integra.vocab import (
@@ -29,6 +29,9 @@ from integra.vocab import (
     CONCEPT_COLOURS,
     CONCEPT_STATUSES,
     CONCEPT_STRIPES,
+    INITIATIVE_ASKS,
+    INITIATIVE_COLOURS,
+    INITIATIVE_STATUSES,
     KIZ_COLOURS,
     KIZ_ELIGIBLE,
     KIZ_STATUSES,
@@ -67,6 +70,7 @@ class MapData:
     gemeinden: pd.DataFrame | None = None
     structures: pd.DataFrame = field(default_factory=pd.DataFrame)
     pending: Mapping[str, int] = field(default_factory=dict)  # visitors' reports waiting, by AGS
+    initiatives: pd.DataFrame = field(default_factory=pd.DataFrame)  # motions on their way (queries.initiatives)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def map_data(engine: Engine, view: MapView) -> MapData:
         gemeinden=queries.gemeinden(engine, view.regbez) if view.level == LEVEL_GEMEINDEN else None,
         structures=queries.structures(engine),
         pending=reports.pending_by_region(engine),
+        initiatives=queries.initiatives(engine, view.regbez),
     )
 
 
@@ -186,6 +191,15 @@ def _legend_html(view: MapView, data: MapData, statuses: list[str], eligible: in
             f"{_badge(KIZ_COLOURS[s], 'K', True, size)}{esc(s)} ({kiz[s]})</div>"
             for s in KIZ_STATUSES
             if kiz[s]
+        ]
+    motions = Counter(data.initiatives["status"]) if len(data.initiatives) else Counter()
+    if motions:
+        parts.append("<b>Anträge (Initiativen)</b>")
+        parts += [
+            f'<div style="display:flex;align-items:center;gap:.4em">'
+            f"{_badge(INITIATIVE_COLOURS[s], '§', False, size)}{esc(s)} ({motions[s]})</div>"
+            for s in INITIATIVE_STATUSES
+            if motions[s]
         ]
     partners = Counter(data.partners["type"]) if len(data.partners) else Counter()
     if partners:
@@ -379,6 +393,33 @@ def _kiz_layer(view: MapView, data: MapData) -> Markers:
     return Markers(rows, styles, [], name="Kommunale Integrationszentren")
 
 
+def _initiative_layer(view: MapView, data: MapData) -> Markers:
+    """Motions on their way at the Kreis centre or the Gemeinde's point, coloured by their state; the popup
+    names the council, what the motion asks, its date and its sources."""
+    size = 24 if view.large else 18
+    # Anchored at its upper-left corner: the disc sits beside a KIZ square or a partner cluster at the same place.
+    styles = [
+        marker_style("integra-initiative", _badge(INITIATIVE_COLOURS[s], "§", False, size), size, (-4, -4))
+        for s in INITIATIVE_STATUSES
+    ]
+    rows: list[list[object]] = []
+    for rec in data.initiatives.itertuples():
+        when = "" if is_blank(rec.filed_on) else f" · {pd.Timestamp(rec.filed_on):%d.%m.%Y}"
+        lines = [
+            f"<b>{esc(rec.title)}</b>",
+            f"{esc(rec.body)} {esc(rec.area)}: <b>{esc(rec.status)}</b>{when}",
+            f"Antrag auf: {esc(INITIATIVE_ASKS[rec.asks])}",
+        ]
+        if not is_blank(rec.note):
+            lines.append(esc(rec.note))
+        if first_link(rec.document_url):
+            lines.append(f"Dokument: {source_html(rec.document_url)}")
+        lines.append(f"Quelle: {source_html(rec.source_url)}")
+        title = f"Antrag {rec.status}: {rec.area} – {rec.title}"
+        rows.append([rec.lat, rec.lon, INITIATIVE_STATUSES.index(rec.status), title, ["<br>".join(lines)]])
+    return Markers(rows, styles, [], name="Anträge (Initiativen)")
+
+
 def _joined(values: tuple[object, ...], sep: str) -> str:
     return sep.join(str(v) for v in values if not is_blank(v))
 
@@ -542,6 +583,8 @@ def build_map(
     if view.level == LEVEL_KREISE and view.regbez != ALL_BAVARIA:  # all 96 names would cover Bavaria
         _label_layer(data).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
+    if len(data.initiatives):
+        _initiative_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18, links).add_to(fmap)
     LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)]).add_to(
         fmap

@@ -28,6 +28,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from integra.vocab import (
     CONCEPT_STATUSES,
+    INITIATIVE_ASKS,
+    INITIATIVE_STATUSES,
     KIZ_STATUSES,
     LEVELS,
     PARTNER_TYPES,
@@ -302,3 +304,30 @@ class Report(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
     batch: Mapped[str | None] = mapped_column(String(36))
+
+
+class Initiative(Base):
+    """A motion on its way in a Kreistag, Stadtrat or Gemeinderat (Initiativen), entered by editors.
+
+    `body` is the council (from the area's kind when entered); `document_url` the council's own document,
+    if public; `source_url` where the editors learnt of it. Written through `integra.editing` (change log,
+    undo per batch) like concepts and KIZ.
+    """
+
+    __tablename__ = "initiatives"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", INITIATIVE_STATUSES), name="status"),
+        CheckConstraint(_one_of("asks", tuple(INITIATIVE_ASKS)), name="asks"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_ags: Mapped[str] = mapped_column(ForeignKey("regions.ags"), index=True)
+    body: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    asks: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    document_url: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now())

@@ -24,18 +24,9 @@ from integra import gaps, queries
 from integra.config import PROJECT_DIR
 from integra.formatting import first_link, http_url, is_blank, short_name, year_text
 from integra.problems import Refused
-from integra.vocab import PARTNER_TYPES, structure_line
+from integra.vocab import COUNCILS, PARTNER_TYPES, structure_line
 
 BACKGROUND = PROJECT_DIR / "data" / "sources" / "hintergrund_antrag.csv"
-# The council that decides, by the area's kind (Destatis); a gemeindefreies Gebiet has none.
-BODIES = {
-    "Landkreis": "Kreistag",
-    "Kreisfreie Stadt": "Stadtrat",
-    "Große Kreisstadt": "Stadtrat",
-    "Stadt": "Stadtrat",
-    "Markt": "Marktgemeinderat",
-    "Gemeinde": "Gemeinderat",
-}
 CONCEPT, FINISH, KIZ, CONTINUE = "konzept", "abschluss", "kiz", "fortschreibung"
 SUBJECTS = {
     CONCEPT: "Erarbeitung eines kommunalen Integrationskonzepts",
@@ -124,7 +115,7 @@ def _area(engine: Engine, ags: str) -> tuple[pd.Series, pd.Series]:
             row = gemeinden.loc[ags]
             if row["kind"] == "Kreisfreie Stadt":
                 return kreise.loc[ags[:5]], kreise.loc[ags[:5]]
-            if row["kind"] not in BODIES:
+            if row["kind"] not in COUNCILS:
                 raise MotionRefused(f"{row['name']} ist ein gemeindefreies Gebiet – es hat keinen Gemeinderat.")
             return row, kreise.loc[row["kreis_ags"]]
     raise MotionRefused(
@@ -226,7 +217,7 @@ def draft(engine: Engine, ags: str) -> Motion:
     area, kreis = _area(engine, ags)
     is_kreis = area["ags"] == kreis["ags"]
     name = _clean(area["name"])
-    motion = Motion(str(area["ags"]), name, BODIES[str(area["kind"])], _kind(area, is_kreis), [])
+    motion = Motion(str(area["ags"]), name, COUNCILS[str(area["kind"])], _kind(area, is_kreis), [])
     names = _names(name, str(area["kind"]))
     age = queries.data_age(engine)
     checked = f"{age.concepts_checked_to:%d.%m.%Y}" if age.concepts_checked_to else ""

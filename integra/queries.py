@@ -14,9 +14,19 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
+from integra import geodata
 from integra.formatting import UNSOURCED, confidence_de, first_link, is_blank, note_de, web_links
 from integra.labels import kiz_label, labelled
-from integra.models import Concept, DataState, IntegrationCentre, IntegrationStructure, KizReference, Partner, Region
+from integra.models import (
+    Concept,
+    DataState,
+    Initiative,
+    IntegrationCentre,
+    IntegrationStructure,
+    KizReference,
+    Partner,
+    Region,
+)
 from integra.textkeys import loose
 from integra.vocab import (
     ALL_BAVARIA,
@@ -173,6 +183,43 @@ def integration_centres(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFra
     ).join(Region, Region.ags == IntegrationCentre.kreis_ags)
     frame = _frame(engine, statement)
     frame["regbez"] = _regbez_name(frame["kreis_ags"]) if len(frame) else pd.Series(dtype=str)
+    return _in_regbez(frame, regbez).reset_index(drop=True)
+
+
+def initiatives(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
+    """Motions on their way, newest first, with the area's name and a point: the Kreis's centre or the
+    Gemeinde's gazetteer point."""
+    frame = _frame(
+        engine,
+        select(
+            Initiative.id,
+            Initiative.region_ags,
+            Region.name.label("area"),
+            Initiative.body,
+            Initiative.title,
+            Initiative.asks,
+            Initiative.status,
+            Initiative.filed_on,
+            Initiative.document_url,
+            Initiative.source_url,
+            Initiative.note,
+        )
+        .join(Region, Region.ags == Initiative.region_ags)
+        .order_by(Initiative.filed_on.desc(), Initiative.id.desc()),
+    )
+    centres = geodata.kreis_centres()
+    points = geodata.gazetteer().set_index("ags")
+    frame["lat"] = (
+        [centres[a].y if len(a) == 5 else float(points.loc[a, "lat"]) for a in frame["region_ags"]]
+        if len(frame)
+        else pd.Series(dtype=float)
+    )
+    frame["lon"] = (
+        [centres[a].x if len(a) == 5 else float(points.loc[a, "lon"]) for a in frame["region_ags"]]
+        if len(frame)
+        else pd.Series(dtype=float)
+    )
+    frame["regbez"] = _regbez_name(frame["region_ags"]) if len(frame) else pd.Series(dtype=str)
     return _in_regbez(frame, regbez).reset_index(drop=True)
 
 

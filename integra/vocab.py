@@ -29,6 +29,18 @@ LEVELS = ("regbez", "kreis", "gemeinde")
 REPORT_KINDS = ("konzept", "partner", "sonstiges")
 REPORT_STATUSES = ("pending", "accepted", "rejected")  # shown as REPORT_STATUS_LABELS
 REPORT_STATUS_LABELS = {"pending": "in Prüfung", "accepted": "angenommen", "rejected": "abgelehnt"}
+# The council that decides for an area, by its kind (Destatis); a gemeindefreies Gebiet has none.
+COUNCILS = {
+    "Landkreis": "Kreistag",
+    "Kreisfreie Stadt": "Stadtrat",
+    "Große Kreisstadt": "Stadtrat",
+    "Stadt": "Stadtrat",
+    "Markt": "Marktgemeinderat",
+    "Gemeinde": "Gemeinderat",
+}
+# Initiativen: motions on their way in a council, what they ask for, and where they stand.
+INITIATIVE_STATUSES = ("geplant", "eingereicht", "beschlossen", "abgelehnt", "vertagt", "zurückgezogen")
+INITIATIVE_ASKS = {"konzept": "Integrationskonzept", "kiz": "Kommunales Integrationszentrum", "sonstiges": "Sonstiges"}
 
 REGIERUNGSBEZIRKE = (
     "Oberbayern",
@@ -103,6 +115,15 @@ PARTNER_STYLE = {  # colour and the letter drawn in the marker, so colour is nev
     "Flüchtlingsrat": ("#009E73", "F"),
     "Helferkreis": ("#E69F00", "H"),
     "Sonstige": ("#555555", "S"),
+}
+# Initiativen on the map: a "§" on a disc, its colour by the motion's state (Okabe–Ito, like the others).
+INITIATIVE_COLOURS = {
+    "geplant": "#BBBBBB",
+    "eingereicht": "#56B4E9",
+    "beschlossen": "#009E73",
+    "abgelehnt": "#D55E00",
+    "vertagt": "#F0E442",
+    "zurückgezogen": "#777777",
 }
 KIZ_COLOURS = {
     "vorgeschlagen": "#56B4E9",

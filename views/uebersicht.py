@@ -45,6 +45,7 @@ cols[2].metric(
 )
 cols[3].metric("Partner (gewählte Typen)", sum(figures.partner_types.values()))
 beside.caption(widgets.with_concept_line(chosen))
+beside.caption(widgets.initiatives_line(chosen))
 beside.page_link(
     "views/melden.py",
     label=f"Etwas melden – {widgets.waiting_line()}",

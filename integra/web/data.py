@@ -102,6 +102,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "kiz_references": queries.kiz_references,
     "regions": queries.editable_regions,
     "pending": reports.pending_by_region,
+    "initiatives": queries.initiatives,
     "open_reports": lambda engine: reports.listed(engine, "pending", contact=True),
     "kreis_figures": gaps.kreis_figures,
     "nearby_models": gaps.nearby_models,
@@ -143,6 +144,7 @@ def map_data(view: MapView, key: StoreKey | None = None) -> MapData:
         gemeinden=_cached(key, "gemeinden", view.regbez) if view.level == LEVEL_GEMEINDEN else None,
         structures=_cached(key, "structures"),
         pending=_cached(key, "pending"),
+        initiatives=_cached(key, "initiatives", view.regbez),
     )
 
 
@@ -203,6 +205,15 @@ def regions() -> dict[str, str]:
 def kiz_references() -> pd.DataFrame:
     """The NRW model references (Übersicht), read once per data state instead of on every rerun."""
     return _cached(store_key(), "kiz_references")
+
+
+def initiatives(filters: Filters) -> pd.DataFrame:
+    return _cached(store_key(), "initiatives", filters.regbez)
+
+
+def initiatives_all() -> pd.DataFrame:
+    """Every motion on its way, newest first (Redaktion, Übersicht)."""
+    return _cached(store_key(), "initiatives", ALL_BAVARIA)
 
 
 def centres_all() -> pd.DataFrame:

@@ -10,11 +10,18 @@ import pandas as pd
 import streamlit as st
 
 from integra import backup, editing, queries, reports, tabular
-from integra.editing import ConceptChange, KizChange
+from integra.editing import ConceptChange, InitiativeChange, KizChange
 from integra.formatting import counted, is_blank, local_stamp, md_text
 from integra.importer import problems_frame
 from integra.labels import labelled
-from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_STATUSES, REGIERUNGSBEZIRKE
+from integra.vocab import (
+    ALL_BAVARIA,
+    CONCEPT_STATUSES,
+    INITIATIVE_ASKS,
+    INITIATIVE_STATUSES,
+    KIZ_STATUSES,
+    REGIERUNGSBEZIRKE,
+)
 from integra.web import data, widgets
 
 log = logging.getLogger("integra")
@@ -119,6 +126,118 @@ def kiz_form(user: str) -> None:
                 editing.save_kiz(data.engine(), change, user)
             if done.ok:
                 widgets.saved(f"KIZ gespeichert: {name} ({kreis}, {status})")
+
+
+NEW_INITIATIVE = "– neuer Antrag –"
+
+
+def initiative_form(user: str) -> None:
+    """Enter or change a motion on its way (Initiativen); a decided concept motion offers its status change."""
+    _concept_offers(user)
+    regions = data.regions()
+    by_ags = {ags: label for label, ags in regions.items()}
+    initiatives = data.initiatives_all()
+    existing = {f"{r.area}: {r.title} ({r.status})": int(r.id) for r in initiatives.itertuples()}
+    choice = st.selectbox("Antrag", [NEW_INITIATIVE, *existing], key="initiative_choice")
+    initiative_id = existing.get(choice)
+    current = initiatives[initiatives["id"] == initiative_id].iloc[0] if initiative_id else None
+    asks_labels = list(INITIATIVE_ASKS.values())
+    suffix = initiative_id or "neu"  # a form of its own per motion: choosing another one fills it anew
+    with st.form(f"initiative_form_{suffix}"):
+        labels = list(regions)
+        area = st.selectbox(
+            "Kreis oder Gemeinde",
+            labels,
+            key=f"initiative_area_{suffix}",
+            index=labels.index(by_ags[current["region_ags"]]) if current is not None else None,
+            placeholder="Gebiet wählen (Name eintippen)",
+        )
+        title = st.text_input(
+            "Titel des Antrags",
+            value="" if current is None else current["title"],
+            max_chars=300,
+            key=f"initiative_title_{suffix}",
+        )
+        asks = st.selectbox(
+            "Antrag auf",
+            asks_labels,
+            key=f"initiative_asks_{suffix}",
+            index=list(INITIATIVE_ASKS).index(current["asks"]) if current is not None else 0,
+        )
+        status = st.selectbox(
+            "Stand",
+            INITIATIVE_STATUSES,
+            key=f"initiative_status_{suffix}",
+            index=INITIATIVE_STATUSES.index(current["status"]) if current is not None else 0,
+        )
+        filed_on = st.date_input(
+            "Datum (Einreichung oder Sitzung)",
+            key=f"initiative_date_{suffix}",
+            value=None if current is None or is_blank(current["filed_on"]) else current["filed_on"],
+            format="DD.MM.YYYY",
+        )
+        document = st.text_input(
+            "Dokument im Ratsinformationssystem (URL, wenn öffentlich)",
+            value="" if current is None or is_blank(current["document_url"]) else current["document_url"],
+        )
+        source = st.text_input(
+            "Quelle (URL)",
+            value="" if current is None or is_blank(current["source_url"]) else current["source_url"],
+            key=f"initiative_source_{suffix}",
+        )
+        note = st.text_area("Notiz", value="" if current is None or is_blank(current["note"]) else current["note"])
+        if st.form_submit_button("Antrag speichern", type="primary"):
+            if not area:
+                st.error("Kreis oder Gemeinde: bitte wählen")
+                return
+            asks_key = list(INITIATIVE_ASKS)[asks_labels.index(asks)]
+            change = InitiativeChange(
+                regions[area],
+                title,
+                asks_key,
+                status,
+                filed_on,
+                document or None,
+                source or None,
+                note or None,
+                initiative_id,
+            )
+            with widgets.attempt() as done:
+                editing.save_initiative(data.engine(), change, user)
+            if done.ok:
+                widgets.saved(f"Antrag gespeichert: {area.split(' (')[0]} – {status}")
+
+
+def _concept_offers(user: str) -> None:
+    """A decided motion for a concept, where the map does not show one in the making yet: one click sets the
+    status to "in Erarbeitung" with the motion as source (logged, undoable like every change)."""
+    initiatives = data.initiatives_all()
+    decided = initiatives[(initiatives["status"] == "beschlossen") & (initiatives["asks"] == "konzept")]
+    for rec in decided.itertuples():
+        concept = editing.current_concept(data.engine(), rec.region_ags)
+        if concept is not None and concept.status in ("vorhanden", "in Erarbeitung"):
+            continue
+        when = "" if is_blank(rec.filed_on) else f" am {pd.Timestamp(rec.filed_on):%d.%m.%Y}"
+        st.info(
+            md_text(
+                f"Beschlossen{when}: „{rec.title}“ ({rec.body}, {rec.area}). Das Konzept ist damit in Arbeit – "
+                "auf der Karte steht es noch nicht so."
+            )
+        )
+        if st.button(
+            f"Konzeptstatus {rec.area}: „in Erarbeitung“ setzen", key=f"offer_{rec.id}", icon=":material/check:"
+        ):
+            source = rec.document_url if not is_blank(rec.document_url) else rec.source_url
+            change = ConceptChange(
+                rec.region_ags,
+                "in Erarbeitung",
+                source_url=None if is_blank(source) else source,
+                note=f"Beschluss des {rec.body}s{when}: {rec.title}",
+            )
+            with widgets.attempt() as done:
+                editing.set_concept(data.engine(), change, user)
+            if done.ok:
+                widgets.saved(f"{rec.area}: Konzept „in Erarbeitung“ – im Änderungsprotokoll, rückgängig machbar.")
 
 
 def concept_list(user: str) -> None:

@@ -19,6 +19,7 @@ from integra.formatting import counted, local_stamp, md_text, short_name, shown
 from integra.labels import LABELS
 from integra.problems import Refused
 from integra.store import db_failure
+from integra.vocab import INITIATIVE_STATUSES
 from integra.web import cards as phone_cards
 from integra.web import data
 from integra.web.filters import Filters, url_note
@@ -157,6 +158,17 @@ REGBEZ_NOTE = "Immer alle sieben Regierungsbezirke und alle Partnertypen, zum Ve
 def waiting_line() -> str:
     """'2 Meldungen in Prüfung': visitors' reports not yet decided (their number only, never content)."""
     return f"{counted(sum(data.pending().values()), 'Meldung', 'Meldungen')} in Prüfung"
+
+
+def initiatives_line(filters: Filters) -> str:
+    """'Anträge: 2 eingereicht, 1 beschlossen' in the area – the motions the Redaktion has entered."""
+    motions = data.initiatives(filters)
+    if motions.empty:
+        return "Anträge (Initiativen): noch keiner eingetragen."
+    counts = motions["status"].value_counts()
+    return "Anträge (Initiativen): " + ", ".join(
+        f"{counts[status]} {status}" for status in INITIATIVE_STATUSES if status in counts
+    )
 
 
 def with_concept_line(filters: Filters) -> str:

@@ -1,0 +1,116 @@
+"""Issue 14, part 2 (first steps): motions on their way (Initiativen) – entered by editors with change log and
+undo, drawn as a map layer, counted on the Übersicht, and a decided concept motion offers its status change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from integra import editing, geodata, maps, queries
+from integra.editing import EditRefused, InitiativeChange
+from integra.maps import MapView, build_map
+from tests.apptest import click, login, page
+from tests.test_maps import layer_data
+
+PASSWORD = "antraege-geheim-3"
+ERDING, ERDING_TOWN = "09177", "09177117"  # Landkreis Erding (unbekannt in the test seed) and its Große Kreisstadt
+SOURCE = "https://www.landkreis-erding.de/ratsinfo/antrag-integrationskonzept"
+
+
+def _motion(**fields) -> InitiativeChange:
+    values = {
+        "region_ags": ERDING,
+        "title": "Antrag auf ein Integrationskonzept",
+        "asks": "konzept",
+        "status": "eingereicht",
+        "filed_on": dt.date(2026, 10, 1),
+        "source_url": SOURCE,
+    }
+    return InitiativeChange(**(values | fields))
+
+
+def test_a_motion_is_stored_with_its_council_logged_and_undone(engine):
+    batch = editing.save_initiative(engine, _motion(), "Erika")
+    editing.save_initiative(engine, _motion(region_ags=ERDING_TOWN, asks="kiz"), "Erika")
+    motions = queries.initiatives(engine).set_index("region_ags")
+    assert motions.loc[ERDING, "body"] == "Kreistag" and motions.loc[ERDING_TOWN, "body"] == "Stadtrat"
+    assert motions.loc[ERDING, "area"] == "Landkreis Erding" and motions.loc[ERDING, "regbez"] == "Oberbayern"
+    changed = editing.save_initiative(
+        engine, _motion(status="beschlossen", initiative_id=int(motions.loc[ERDING, "id"])), "Erika"
+    )
+    assert queries.initiatives(engine).set_index("region_ags").loc[ERDING, "status"] == "beschlossen"
+    editing.undo_batch(engine, changed, "Erika")
+    assert queries.initiatives(engine).set_index("region_ags").loc[ERDING, "status"] == "eingereicht"
+    editing.undo_batch(engine, batch, "Erika")
+    assert list(queries.initiatives(engine)["region_ags"]) == [ERDING_TOWN]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"status": "erledigt"}, "Status"),
+        ({"asks": "geld"}, "unbekannt"),
+        ({"title": "  "}, "Titel"),
+        ({"filed_on": dt.date(1980, 1, 1)}, "Datum"),
+        ({"source_url": "javascript:alert(1)"}, "Quelle"),
+        ({"region_ags": "091"}, "Kein Kreis"),
+    ],
+)
+def test_a_bad_motion_is_refused_in_german(engine, fields, message):
+    with pytest.raises(EditRefused, match=message):
+        editing.save_initiative(engine, _motion(**fields), "Erika")
+    assert queries.initiatives(engine).empty
+
+
+def test_the_map_draws_motions_as_a_layer_of_their_own_with_the_text_as_data(engine):
+    editing.save_initiative(engine, _motion(title="<script>alert(1)</script> Konzept"), "Erika")
+    view = MapView(regbez="Oberbayern")
+    html = build_map(view, maps.map_data(engine, view)).get_root().render()
+    (layer,) = [
+        d
+        for d in layer_data(html)
+        if isinstance(d.get("styles"), list) and d["styles"][0]["cls"] == "integra-initiative"
+    ]
+    ((lat, lon, style, title, popup),) = layer["rows"]
+    centre = geodata.kreis_centres()[ERDING]  # a Kreis's motion sits at the Kreis's centre
+    assert (round(lat, 4), round(lon, 4)) == (round(centre.y, 4), round(centre.x, 4))
+    assert title.startswith("Antrag eingereicht: Landkreis Erding") and style == 1
+    assert "&lt;script&gt;" in popup[0] and "<script>alert" not in popup[0] and "Kreistag Landkreis Erding" in popup[0]
+    legend = next(d["html"] for d in layer_data(html) if d.get("cls") == "integra-legend")
+    assert "Anträge (Initiativen)" in legend and "eingereicht (1)" in legend
+    plain = build_map(MapView(regbez="Schwaben"), maps.map_data(engine, MapView(regbez="Schwaben")))
+    assert "integra-initiative" not in plain.get_root().render()  # no motion there, no layer
+
+
+@pytest.fixture
+def editor_page(db_url, monkeypatch) -> AppTest:
+    monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
+    at = login(page("views/redaktion.py"), PASSWORD)
+    assert not at.exception and not at.error, at.exception
+    return at
+
+
+def test_the_redaktion_enters_a_motion_and_a_decided_one_offers_the_concept_status(editor_page, engine):
+    at = editor_page
+    at.selectbox(key="initiative_area_neu").select("Landkreis Erding (09177)")
+    at.text_input(key="initiative_title_neu").input("Antrag auf ein Integrationskonzept")
+    at.selectbox(key="initiative_status_neu").select("beschlossen")
+    at.text_input(key="initiative_source_neu").input(SOURCE)
+    at = click(at, "Antrag speichern")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert list(queries.initiatives(engine)["status"]) == ["beschlossen"]
+    at = click(at, "Konzeptstatus Landkreis Erding: „in Erarbeitung“ setzen")
+    concept = editing.current_concept(engine, ERDING)
+    assert concept.status == "in Erarbeitung" and concept.source_url == SOURCE
+    assert not [b for b in at.button if b.label.startswith("Konzeptstatus Landkreis Erding")]  # offered once
+
+
+def test_the_start_page_counts_the_motions_of_the_area(db_url, engine):
+    start = page("views/uebersicht.py")
+    assert any("Anträge (Initiativen): noch keiner eingetragen." in c.value for c in start.caption)
+    editing.save_initiative(engine, _motion(), "Erika")
+    editing.save_initiative(engine, _motion(region_ags=ERDING_TOWN, status="beschlossen"), "Erika")
+    start.run()
+    assert any("Anträge (Initiativen): 1 eingereicht, 1 beschlossen" in c.value for c in start.caption)
