@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from integra.formatting import counted
-from integra.vocab import CONCEPT_COLOURS, REGIERUNGSBEZIRKE, status_label
+from integra.vocab import CONCEPT_COLOURS, INITIATIVE_COLOURS, INITIATIVE_STATUSES, REGIERUNGSBEZIRKE, status_label
 
 _LABELS = [status_label(s) for s in CONCEPT_COLOURS]
 
@@ -74,5 +74,45 @@ def timeline_text(frame: pd.DataFrame, undated: dict[str, int]) -> str:
         f"Stand {year}: "
         + " und ".join(f"{row.Anzahl} {row.Ebene}" for row in last.itertuples())
         + " mit datiertem Konzept."
+        + apart
+    )
+
+
+def motions_by_month(motions: pd.DataFrame) -> pd.DataFrame:
+    """Motions with a date, counted per month and state (`queries.initiatives` rows in, chart rows out)."""
+    dated = motions[motions["filed_on"].notna()]
+    months = pd.to_datetime(dated["filed_on"]).dt.to_period("M").dt.to_timestamp()
+    counts = dated.assign(Monat=months).groupby(["Monat", "status"]).size().rename("Anträge").reset_index()
+    return counts.rename(columns={"status": "Stand"})
+
+
+def motions_timeline(frame: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: motions per month by their state, coloured like the map's § symbols."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(Monat):T", title="Monat", axis=alt.Axis(format="%m.%Y")),
+            y=alt.Y("Anträge:Q", title="Anträge", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color(
+                "Stand:N",
+                sort=list(INITIATIVE_STATUSES),
+                scale=alt.Scale(domain=list(INITIATIVE_STATUSES), range=list(INITIATIVE_COLOURS.values())),
+            ),
+            tooltip=[alt.Tooltip("yearmonth(Monat):T", title="Monat", format="%m.%Y"), "Stand:N", "Anträge:Q"],
+        )
+    )
+
+
+def motions_text(frame: pd.DataFrame, undated: int) -> str:
+    """The bars in words: how many motions in how many months, and those without a date."""
+    apart = f" Ohne Datum (nicht eingezeichnet): {counted(undated, 'Antrag', 'Anträge')}." if undated else ""
+    if frame.empty:
+        return "Noch kein Antrag mit Datum eingetragen." + apart
+    first, last = frame["Monat"].min(), frame["Monat"].max()
+    return (
+        f"{counted(int(frame['Anträge'].sum()), 'Antrag', 'Anträge')} von {first:%m.%Y} bis {last:%m.%Y}: "
+        + ", ".join(f"{int(n)} {s}" for s, n in frame.groupby("Stand")["Anträge"].sum().items())
+        + "."
         + apart
     )

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from integra import geodata, queries
+from integra.formatting import is_blank
 from integra.labels import kiz_label, labelled
 from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, KIZ_ELIGIBLE, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
 
@@ -39,7 +40,23 @@ def kreis_figures(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
         frame[ptype] = frame["ags"].map(by_type[ptype]).fillna(0).astype(int)
     frame["partner_je_100k"] = (frame["partner"] / frame["population"] * PER).round(1)
     frame["kiz"] = [kiz_label(s, e) for s, e in zip(frame["kiz_status"], frame["foerderfaehig"], strict=True)]
+    frame["initiative"] = frame["ags"].map(_latest_motions(queries.initiatives(engine, regbez)))
     return frame
+
+
+def _latest_motions(motions: pd.DataFrame) -> pd.Series:
+    """Per Kreis (its own motions and its Gemeinden's), the newest motion: „eingereicht (01.10.2026)“, and how
+    many more there are."""
+    if motions.empty:
+        return pd.Series(dtype=object)
+    motions = motions.assign(kreis_ags=motions["region_ags"].str[:5])  # newest first (queries.initiatives)
+    texts = {}
+    for kreis_ags, group in motions.groupby("kreis_ags", sort=False):
+        newest = group.iloc[0]
+        when = "" if is_blank(newest["filed_on"]) else f" ({pd.Timestamp(newest['filed_on']):%d.%m.%Y})"
+        more = f", +{len(group) - 1} weitere" if len(group) > 1 else ""
+        texts[kreis_ags] = f"{newest['status']}{when}{more}"
+    return pd.Series(texts, dtype=object)
 
 
 def without_concept(figures: pd.DataFrame) -> pd.DataFrame:
@@ -131,6 +148,7 @@ DISPLAY_FIELDS = (
     "status",
     "year",
     "kiz",
+    "initiative",
     "gemeinden_mit_konzept",
     "partner",
     *PARTNER_TYPES,

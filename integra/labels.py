@@ -36,6 +36,7 @@ LABELS = {
     "source_url": "Quelle",
     "source_note": "Quellenhinweis",
     "report": "Melden",
+    "initiative": "Antrag",
     "source_year": "Stand der Quelle",
     "confidence": "Verlässlichkeit",
     "updated_at": "Stand",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from integra import editing, geodata, maps, queries
+from integra import charts, editing, gaps, geodata, maps, queries
 from integra.editing import EditRefused, InitiativeChange
 from integra.maps import MapView, build_map
 from tests.apptest import click, login, page
@@ -114,3 +115,30 @@ def test_the_start_page_counts_the_motions_of_the_area(db_url, engine):
     editing.save_initiative(engine, _motion(region_ags=ERDING_TOWN, status="beschlossen"), "Erika")
     start.run()
     assert any("Anträge (Initiativen): 1 eingereicht, 1 beschlossen" in c.value for c in start.caption)
+
+
+def test_the_luecken_tables_name_the_newest_motion_of_each_kreis(engine):
+    editing.save_initiative(engine, _motion(filed_on=dt.date(2026, 3, 1)), "Erika")
+    editing.save_initiative(engine, _motion(region_ags=ERDING_TOWN, filed_on=dt.date(2026, 10, 1)), "Erika")
+    table = gaps.display(gaps.kreis_figures(engine)).set_index("Kreis")
+    assert table.loc["Landkreis Erding", "Antrag"] == "eingereicht (01.10.2026), +1 weitere"
+    assert table["Antrag"].isna().sum() == len(table) - 1
+
+
+def test_motions_by_month_as_a_chart_and_in_words(db_url, engine):
+    luecken = page("views/luecken.py")
+    assert any(c.value == "Noch kein Antrag mit Datum eingetragen." for c in luecken.caption)
+    editing.save_initiative(engine, _motion(filed_on=dt.date(2026, 3, 5)), "Erika")
+    editing.save_initiative(engine, _motion(region_ags=ERDING_TOWN, status="beschlossen"), "Erika")
+    editing.save_initiative(engine, _motion(region_ags="09161", filed_on=None), "Erika")
+    frame = charts.motions_by_month(queries.initiatives(engine))
+    assert frame.to_dict("records") == [
+        {"Monat": pd.Timestamp("2026-03-01"), "Stand": "eingereicht", "Anträge": 1},
+        {"Monat": pd.Timestamp("2026-10-01"), "Stand": "beschlossen", "Anträge": 1},
+    ]
+    luecken.run()
+    assert not luecken.exception
+    text = (
+        "2 Anträge von 03.2026 bis 10.2026: 1 beschlossen, 1 eingereicht. Ohne Datum (nicht eingezeichnet): 1 Antrag."
+    )
+    assert any(c.value == text for c in luecken.caption), [c.value for c in luecken.caption]
