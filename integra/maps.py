@@ -56,6 +56,7 @@ class MapView:
     level: str = LEVEL_KREISE
     statuses: tuple[str, ...] = CONCEPT_STATUSES
     partner_types: tuple[str, ...] = PARTNER_TYPES
+    initiative_statuses: tuple[str, ...] = INITIATIVE_STATUSES
     basemap: str = BASEMAP_OSM
     large: bool = False  # bigger legend and markers (projector)
 
@@ -192,7 +193,7 @@ def _legend_html(view: MapView, data: MapData, statuses: list[str], eligible: in
             for s in KIZ_STATUSES
             if kiz[s]
         ]
-    motions = Counter(data.initiatives["status"]) if len(data.initiatives) else Counter()
+    motions = Counter(_motions_shown(view, data)["status"]) if len(data.initiatives) else Counter()
     if motions:
         parts.append("<b>Anträge (Initiativen)</b>")
         parts += [
@@ -393,6 +394,10 @@ def _kiz_layer(view: MapView, data: MapData) -> Markers:
     return Markers(rows, styles, [], name="Kommunale Integrationszentren")
 
 
+def _motions_shown(view: MapView, data: MapData) -> pd.DataFrame:
+    return data.initiatives[data.initiatives["status"].isin(view.initiative_statuses)]
+
+
 def _initiative_layer(view: MapView, data: MapData) -> Markers:
     """Motions on their way at the Kreis centre or the Gemeinde's point, coloured by their state; the popup
     names the council, what the motion asks, its date and its sources."""
@@ -403,7 +408,7 @@ def _initiative_layer(view: MapView, data: MapData) -> Markers:
         for s in INITIATIVE_STATUSES
     ]
     rows: list[list[object]] = []
-    for rec in data.initiatives.itertuples():
+    for rec in _motions_shown(view, data).itertuples():
         when = "" if is_blank(rec.filed_on) else f" · {pd.Timestamp(rec.filed_on):%d.%m.%Y}"
         lines = [
             f"<b>{esc(rec.title)}</b>",
@@ -583,7 +588,7 @@ def build_map(
     if view.level == LEVEL_KREISE and view.regbez != ALL_BAVARIA:  # all 96 names would cover Bavaria
         _label_layer(data).add_to(fmap)
     _kiz_layer(view, data).add_to(fmap)
-    if len(data.initiatives):
+    if len(data.initiatives) and len(_motions_shown(view, data)):
         _initiative_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18, links).add_to(fmap)
     LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)]).add_to(

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from integra import charts, editing, gaps, geodata, maps, queries
 from integra.editing import EditRefused, InitiativeChange
 from integra.maps import MapView, build_map
-from tests.apptest import click, login, page
+from tests.apptest import app, click, login, page
 from tests.test_maps import layer_data
 
 PASSWORD = "antraege-geheim-3"
@@ -65,15 +65,21 @@ def test_a_bad_motion_is_refused_in_german(engine, fields, message):
     assert queries.initiatives(engine).empty
 
 
-def test_the_map_draws_motions_as_a_layer_of_their_own_with_the_text_as_data(engine):
-    editing.save_initiative(engine, _motion(title="<script>alert(1)</script> Konzept"), "Erika")
-    view = MapView(regbez="Oberbayern")
-    html = build_map(view, maps.map_data(engine, view)).get_root().render()
+def _motion_layer(html: str) -> dict:
+    """The data of the map's one layer of motions."""
     (layer,) = [
         d
         for d in layer_data(html)
         if isinstance(d.get("styles"), list) and d["styles"][0]["cls"] == "integra-initiative"
     ]
+    return layer
+
+
+def test_the_map_draws_motions_as_a_layer_of_their_own_with_the_text_as_data(engine):
+    editing.save_initiative(engine, _motion(title="<script>alert(1)</script> Konzept"), "Erika")
+    view = MapView(regbez="Oberbayern")
+    html = build_map(view, maps.map_data(engine, view)).get_root().render()
+    layer = _motion_layer(html)
     ((lat, lon, style, title, popup),) = layer["rows"]
     centre = geodata.kreis_centres()[ERDING]  # a Kreis's motion sits at the Kreis's centre
     assert (round(lat, 4), round(lon, 4)) == (round(centre.y, 4), round(centre.x, 4))
@@ -142,3 +148,18 @@ def test_motions_by_month_as_a_chart_and_in_words(db_url, engine):
         "2 Anträge von 03.2026 bis 10.2026: 1 beschlossen, 1 eingereicht. Ohne Datum (nicht eingezeichnet): 1 Antrag."
     )
     assert any(c.value == text for c in luecken.caption), [c.value for c in luecken.caption]
+
+
+def test_the_address_filters_motions_by_their_state_like_the_other_filters(db_url, engine):
+    """`?initiative=beschlossen` (the sidebar's „Anträge (Stand)“): the map layer and the counts follow."""
+    editing.save_initiative(engine, _motion(), "Erika")
+    editing.save_initiative(engine, _motion(region_ags=ERDING_TOWN, status="beschlossen"), "Erika")
+    start = app(initiative="beschlossen").run()
+    assert not start.exception and start.multiselect(key="initiative").value == ["beschlossen"]
+    assert any(c.value == "Anträge (Initiativen): 1 beschlossen" for c in start.caption)
+    view = MapView(regbez="Oberbayern", initiative_statuses=("beschlossen",))
+    html = build_map(view, maps.map_data(engine, view)).get_root().render()
+    layer = _motion_layer(html)
+    assert [row[3].split(":")[0] for row in layer["rows"]] == ["Antrag beschlossen"]
+    odd = app(initiative="<i>x</i>").run()
+    assert not odd.exception and any("Antragsstand „" in i.value for i in odd.info)

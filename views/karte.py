@@ -22,6 +22,7 @@ view = MapView(
     level=level,
     statuses=chosen.statuses,
     partner_types=chosen.partner_types,
+    initiative_statuses=chosen.initiative_statuses,
     basemap=basemap,
     large=presenting,
 )

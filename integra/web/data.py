@@ -208,7 +208,9 @@ def kiz_references() -> pd.DataFrame:
 
 
 def initiatives(filters: Filters) -> pd.DataFrame:
-    return _cached(store_key(), "initiatives", filters.regbez)
+    """The motions of the area in the chosen states (`?initiative=…`)."""
+    motions = _cached(store_key(), "initiatives", filters.regbez)
+    return motions[motions["status"].isin(filters.initiative_statuses)]
 
 
 def initiatives_all() -> pd.DataFrame:

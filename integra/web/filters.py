@@ -16,7 +16,14 @@ from streamlit.delta_generator import DeltaGenerator
 from integra.config import BASEMAPS, default_basemap
 from integra.formatting import clip, md_text
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapView
-from integra.vocab import ALL_BAVARIA, CONCEPT_STATUSES, PARTNER_TYPES, REGIERUNGSBEZIRKE, status_label
+from integra.vocab import (
+    ALL_BAVARIA,
+    CONCEPT_STATUSES,
+    INITIATIVE_STATUSES,
+    PARTNER_TYPES,
+    REGIERUNGSBEZIRKE,
+    status_label,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,7 @@ class Filters:
     regbez: str
     partner_types: tuple[str, ...]
     statuses: tuple[str, ...]
+    initiative_statuses: tuple[str, ...] = INITIATIVE_STATUSES  # motions (Anträge) shown by their state
 
 
 _URL_LABELS = {
@@ -36,6 +44,7 @@ _URL_LABELS = {
     "karte": "Hintergrund",
     "steckbrief": "Steckbrief-Kreis",
     "ags": "Gebiet",
+    "initiative": "Antragsstand",
     "partner": "Partner",
     "antrag": "Antragsentwurf",
 }
@@ -63,10 +72,10 @@ def url_note(allowed: Mapping[str, Sequence[str]]) -> None:
 # The shared filters each page applies (by url_path); the others are hidden there, not dropped, so a
 # choice made on Karte still holds when the visitor comes back from Hochladen.
 PAGE_FILTERS = {
-    "": ("regbez", "typ", "status"),  # the start page (Übersicht)
-    "karte": ("regbez", "typ", "status"),
+    "": ("regbez", "typ", "status", "initiative"),  # the start page (Übersicht)
+    "karte": ("regbez", "typ", "status", "initiative"),
     "partner": ("regbez", "typ"),
-    "luecken": ("regbez", "status"),  # the partner gap tab has its own single-type choice
+    "luecken": ("regbez", "status", "initiative"),  # the partner gap tab has its own single-type choice
 }
 
 
@@ -98,10 +107,11 @@ def sidebar_filters(page: str) -> Filters:
             "status": tuple(_STATUS_OF),
             "ebene": (LEVEL_KREISE, LEVEL_GEMEINDEN),
             "karte": BASEMAPS,
+            "initiative": INITIATIVE_STATUSES,
         }
     )  # one note for the whole address
     shown_here = PAGE_FILTERS.get(page, ())
-    hidden = [f".st-key-filter_{name}" for name in ("regbez", "typ", "status") if name not in shown_here]
+    hidden = [f".st-key-filter_{name}" for name in ("regbez", "typ", "status", "initiative") if name not in shown_here]
     if hidden:
         st.html(f"<style>{', '.join(hidden)} {{display: none;}}</style>")
     with st.sidebar:
@@ -132,7 +142,21 @@ def sidebar_filters(page: str) -> Filters:
                 bind="query-params",
                 placeholder="Alle Status abgewählt",
             )
-    return Filters(regbez=regbez, partner_types=tuple(types), statuses=tuple(_STATUS_OF[label] for label in labels))
+        with st.container(key="filter_initiative"):
+            motions = st.multiselect(
+                "Anträge (Stand)",
+                INITIATIVE_STATUSES,
+                default=list(INITIATIVE_STATUSES),
+                key="initiative",
+                bind="query-params",
+                placeholder="Alle Stände abgewählt",
+            )
+    return Filters(
+        regbez=regbez,
+        partner_types=tuple(types),
+        statuses=tuple(_STATUS_OF[label] for label in labels),
+        initiative_statuses=tuple(motions),
+    )
 
 
 def current_filters() -> Filters:
@@ -142,6 +166,7 @@ def current_filters() -> Filters:
         regbez=state.get("regbez", ALL_BAVARIA),
         partner_types=tuple(state.get("typ", PARTNER_TYPES)),
         statuses=tuple(_STATUS_OF[label] for label in state.get("status", _STATUS_OF)),
+        initiative_statuses=tuple(state.get("initiative", INITIATIVE_STATUSES)),
     )
 
 
@@ -269,7 +294,11 @@ def current_basemap() -> str:
 def overview_view(filters: Filters) -> MapView:
     """The start page's map: the Kreise of the chosen area under the shared filters."""
     return MapView(
-        regbez=filters.regbez, statuses=filters.statuses, partner_types=filters.partner_types, basemap=current_basemap()
+        regbez=filters.regbez,
+        statuses=filters.statuses,
+        partner_types=filters.partner_types,
+        initiative_statuses=filters.initiative_statuses,
+        basemap=current_basemap(),
     )
 
 
