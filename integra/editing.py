@@ -274,7 +274,15 @@ def _upsert(
 
 
 def save_initiative(engine: Engine, change: InitiativeChange, user: str) -> str:
-    """Add a motion on its way in a council or change one; returns the batch id (for undo).
+    """Add a motion on its way in a council or change one; returns the batch id (for undo)."""
+    batch = str(uuid.uuid4())
+    with transaction(engine) as session:
+        apply_initiative(session, batch, change, user)
+    return batch
+
+
+def apply_initiative(session: Session, batch: str, change: InitiativeChange, user: str) -> int:
+    """Write one motion inside the caller's transaction (the Redaktion form, an accepted visitor's report).
 
     The council comes from the area's kind (Kreistag, Stadtrat, Marktgemeinderat, Gemeinderat); a date may
     lie up to two years ahead (a motion planned for a session), not further, and not before 1990.
@@ -290,33 +298,23 @@ def save_initiative(engine: Engine, change: InitiativeChange, user: str) -> str:
         raise EditRefused(f"Datum {change.filed_on:%d.%m.%Y} ist nicht plausibel")
     _check_source(change.document_url)
     _check_source(change.source_url)
-    batch = str(uuid.uuid4())
-    with transaction(engine) as session:
-        region = session.get(Region, change.region_ags)
-        if region is None or region.level == "regbez" or region.kind not in COUNCILS:
-            raise EditRefused(f"Kein Kreis und keine Gemeinde mit Gemeinderat, AGS {change.region_ags}")
-        values = {
-            "region_ags": change.region_ags,
-            "body": COUNCILS[region.kind],
-            "title": title,
-            "asks": change.asks,
-            "status": change.status,
-            "filed_on": change.filed_on,
-            "document_url": change.document_url or None,
-            "source_url": change.source_url or None,
-            "note": change.note or None,
-            "updated_at": utc_now(),
-        }
-        _upsert(
-            session,
-            batch,
-            "initiatives",
-            change.initiative_id,
-            values,
-            user,
-            f"Antrag {region.name}: „{change.status}“",
-        )
-    return batch
+    region = session.get(Region, change.region_ags)
+    if region is None or region.level == "regbez" or region.kind not in COUNCILS:
+        raise EditRefused(f"Kein Kreis und keine Gemeinde mit Gemeinderat, AGS {change.region_ags}")
+    values = {
+        "region_ags": change.region_ags,
+        "body": COUNCILS[region.kind],
+        "title": title,
+        "asks": change.asks,
+        "status": change.status,
+        "filed_on": change.filed_on,
+        "document_url": change.document_url or None,
+        "source_url": change.source_url or None,
+        "note": change.note or None,
+        "updated_at": utc_now(),
+    }
+    summary = f"Antrag {region.name}: „{change.status}“"
+    return _upsert(session, batch, "initiatives", change.initiative_id, values, user, summary)
 
 
 def undo_batch(engine: Engine, batch: str, user: str) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -28,7 +29,13 @@ from integra.problems import Refused
 from integra.store import mark_changed, transaction
 from integra.tabular import Table
 from integra.textkeys import words
-from integra.vocab import PARTNER_TYPES, REGIERUNGSBEZIRKE, REPORT_STATUS_LABELS
+from integra.vocab import (
+    INITIATIVE_ASKS,
+    INITIATIVE_STATUSES,
+    PARTNER_TYPES,
+    REGIERUNGSBEZIRKE,
+    REPORT_STATUS_LABELS,
+)
 
 MAX_PENDING = 1000  # open reports in all; a flood stops here with a clear message
 REPORTED_STATUSES = ("vorhanden", "in Erarbeitung", "keines")  # "unbekannt" is no finding to report
@@ -45,6 +52,7 @@ LIMITS = {
     "plz": 5,
     "city": 200,
     "website": 500,
+    "document_url": 500,
 }
 # What a visitor can say about a partner: a new one, a correction, or that it is gone.
 NEW, CORRECTION, GONE = "neu", "korrektur", "entfernt"
@@ -60,6 +68,9 @@ LABELS = {
     "source_url": "Quelle",
     "reporter": "Name",
     "email": "E-Mail",
+    "document_url": "Dokument",
+    "asks": "Antrag auf",
+    "filed_on": "Datum",
     "reason": "Begründung",
     "year": "Jahr",
     "status": "Status",
@@ -126,7 +137,20 @@ class PartnerReport:
         return NEW if self.partner_id is None else GONE if self.gone else CORRECTION
 
 
-Filed = ConceptReport | NoteReport | PartnerReport
+@dataclass(frozen=True)
+class InitiativeReport:
+    """A motion on its way in a council of the area (Initiativen), with where it can be read."""
+
+    region_ags: str
+    title: str
+    asks: str
+    status: str
+    source_url: str
+    filed_on: dt.date | None = None
+    document_url: str = ""
+
+
+Filed = ConceptReport | NoteReport | PartnerReport | InitiativeReport
 
 
 def _text(field: str, value: str, required: bool = False) -> str:
@@ -188,6 +212,21 @@ def _proposed(report: Filed) -> tuple[str, dict[str, Any]]:
         }
     if isinstance(report, PartnerReport):
         return "partner", {"action": report.action} | ({} if report.gone else _partner_fields(report))
+    if isinstance(report, InitiativeReport):
+        if report.status not in INITIATIVE_STATUSES:
+            raise ReportRefused(f"Stand: bitte einen von {', '.join(INITIATIVE_STATUSES)} wählen")
+        if report.asks not in INITIATIVE_ASKS:
+            raise ReportRefused(f"Antrag auf: bitte eines von {', '.join(INITIATIVE_ASKS.values())} wählen")
+        document = _text("document_url", report.document_url)
+        if document and http_url(document) is None:
+            raise ReportRefused("Dokument: bitte eine Internetadresse, die mit http:// oder https:// beginnt")
+        return "initiative", {
+            "title": _text("title", report.title, required=True),
+            "asks": report.asks,
+            "status": report.status,
+            "filed_on": report.filed_on.isoformat() if report.filed_on else None,
+            "document_url": document,
+        }
     return "sonstiges", {"text": _text("text", report.text, required=True)}
 
 
@@ -422,12 +461,34 @@ def _accept_partner(session: Session, report: Report, editor: str, confidence: s
     return f"import:{importer.record(session, plan, editor)}"
 
 
+def _accept_initiative(session: Session, report: Report, editor: str) -> str:
+    """A reported motion becomes a motion record (checked again, logged, undoable as one batch)."""
+    proposed = json.loads(report.proposed)
+    change = editing.InitiativeChange(
+        report.region_ags or "",
+        proposed["title"],
+        proposed["asks"],
+        proposed["status"],
+        dt.date.fromisoformat(proposed["filed_on"]) if proposed["filed_on"] else None,
+        proposed["document_url"] or None,
+        report.source_url,
+        _credited(report, None),
+    )
+    batch = str(uuid.uuid4())
+    try:
+        editing.apply_initiative(session, batch, change, editor)
+    except editing.EditRefused as exc:
+        raise ReportRefused(str(exc)) from exc
+    return batch
+
+
 def accept(engine: Engine, report_id: int, editor: str) -> str | None:
     """Apply a report through the editors' path and mark it accepted, in one transaction.
 
-    A concept report becomes the region's concept (checked again, logged, undoable as one batch); a
-    partner report a one-row import (undone in the upload history); both with confidence "gemeldet,
-    geprüft von <editor>". Returns the batch ("import:<id>" for partners). A note is accepted as read:
+    A concept report becomes the region's concept and a motion report a motion record (checked again,
+    logged, undoable as one batch); a partner report a one-row import (undone in the upload history);
+    concepts and partners with confidence "gemeldet, geprüft von <editor>". Returns the batch
+    ("import:<id>" for partners). A note is accepted as read:
     it changes no fact on the map (an editor enters what follows from it), so there is no batch.
     """
     if not editor.strip():
@@ -438,6 +499,8 @@ def accept(engine: Engine, report_id: int, editor: str) -> str | None:
         # Confidence holds 60 characters: the names are clipped, never the "geprüft von" (review).
         if report.kind == "konzept":  # the name, if it may be shown, goes into the concept's note
             batch = _accept_concept(session, report, editor, f"gemeldet, geprüft von {clip(editor, 38)}")
+        elif report.kind == "initiative":
+            batch = _accept_initiative(session, report, editor)
         elif report.kind == "partner":  # a partner has no note: the name goes into its confidence
             reporter = f"gemeldet von {clip(report.reporter, 16)}" if report.show_reporter and report.reporter else ""
             confidence = f"{reporter or 'gemeldet'}, geprüft von {clip(editor, 60 - 14 - len(reporter or 'gemeldet'))}"

@@ -26,7 +26,7 @@ PARTNER_TYPES = ("Caritas", "Diakonie", "AWO", "Flüchtlingsrat", "Helferkreis",
 PRECISIONS = ("Adresse", "PLZ", "Gemeinde")
 LEVELS = ("regbez", "kreis", "gemeinde")
 # Visitors' reports (Mitmachen): what they are about, and where they stand in the editors' review.
-REPORT_KINDS = ("konzept", "partner", "sonstiges")
+REPORT_KINDS = ("konzept", "partner", "sonstiges", "initiative")
 REPORT_STATUSES = ("pending", "accepted", "rejected")  # shown as REPORT_STATUS_LABELS
 REPORT_STATUS_LABELS = {"pending": "in Prüfung", "accepted": "angenommen", "rejected": "abgelehnt"}
 # The council that decides for an area, by its kind (Destatis); a gemeindefreies Gebiet has none.

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from integra import charts, editing, gaps, geodata, maps, queries
+from integra import charts, editing, gaps, geodata, maps, queries, reports
 from integra.editing import EditRefused, InitiativeChange
 from integra.maps import MapView, build_map
 from tests.apptest import app, click, login, page
@@ -163,3 +163,45 @@ def test_the_address_filters_motions_by_their_state_like_the_other_filters(db_ur
     assert [row[3].split(":")[0] for row in layer["rows"]] == ["Antrag beschlossen"]
     odd = app(initiative="<i>x</i>").run()
     assert not odd.exception and any("Antragsstand „" in i.value for i in odd.info)
+
+
+def test_a_visitor_reports_a_motion_and_accepting_it_enters_it_through_the_change_log(engine):
+    report = reports.InitiativeReport(
+        ERDING, "Antrag der Fraktion auf ein Integrationskonzept", "konzept", "eingereicht", SOURCE, dt.date(2026, 9, 1)
+    )
+    report_id = reports.submit(engine, report, reports.Reporter("Ortsverein Erding", show_name=True))
+    assert queries.initiatives(engine).empty  # nothing before review
+    (row,) = reports.listed(engine, "pending")
+    assert row["kind"] == "initiative" and row["proposed"]["filed_on"] == "2026-09-01"
+    batch = reports.accept(engine, report_id, "Erika")
+    (motion,) = queries.initiatives(engine).to_dict("records")
+    assert (motion["body"], motion["status"], motion["source_url"]) == ("Kreistag", "eingereicht", SOURCE)
+    assert motion["note"] == "gemeldet von Ortsverein Erding"
+    editing.undo_batch(engine, batch, "Erika")
+    assert queries.initiatives(engine).empty
+
+
+@pytest.mark.parametrize(
+    ("fields", "label"),
+    [
+        ({"title": ""}, "Titel"),
+        ({"status": "erledigt"}, "Stand"),
+        ({"asks": "geld"}, "Antrag auf"),
+        ({"document_url": "javascript:alert(1)"}, "Dokument"),
+    ],
+)
+def test_a_bad_motion_report_is_refused_naming_the_field(engine, fields, label):
+    values = {"region_ags": ERDING, "title": "Antrag", "asks": "konzept", "status": "geplant", "source_url": SOURCE}
+    with pytest.raises(reports.ReportRefused, match=f"^{label}: "):
+        reports.submit(engine, reports.InitiativeReport(**(values | fields)))
+
+
+def test_the_report_form_files_a_motion(db_url, engine):
+    at = page("views/melden.py", ags=ERDING)
+    at.segmented_control(key="melden_kind").set_value("Antrag").run()
+    at.text_input(key="melden_motion_title").input("Antrag auf ein Integrationskonzept")
+    at.text_input(key="melden_source").input(SOURCE)
+    at = click(at, "Meldung senden")
+    assert not at.error and at.success, [e.value for e in at.error]
+    (row,) = reports.listed(engine, "pending")
+    assert (row["kind"], row["ags"], row["proposed"]["status"]) == ("initiative", ERDING, "eingereicht")

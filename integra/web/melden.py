@@ -14,16 +14,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from integra import reports
 from integra.formatting import is_blank, md_text
-from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter, ReportRefused
+from integra.reports import ConceptReport, InitiativeReport, NoteReport, PartnerReport, Reporter, ReportRefused
 from integra.store import db_failure
-from integra.vocab import PARTNER_TYPES, status_label
+from integra.vocab import INITIATIVE_ASKS, INITIATIVE_STATUSES, PARTNER_TYPES, status_label
 from integra.web import data, widgets
 from integra.web.filters import url_note
 from integra.web.links import AREA, PARTNER
 
 PER_SESSION = 5  # reports per browser session …
 WINDOW_SECONDS = 600  # … within ten minutes
-KINDS = {"Konzeptstatus": "konzept", "Partner": "partner", "Etwas anderes": "sonstiges"}
+KINDS = {"Konzeptstatus": "konzept", "Partner": "partner", "Antrag": "initiative", "Etwas anderes": "sonstiges"}
 _SENT = "melden_sent"
 # The honeypot: a field people never see (CSS) and bots fill in.
 _HIDDEN_CSS = "<style>.st-key-melden_homepage {position: absolute; left: -9999px; height: 0; overflow: hidden;}</style>"
@@ -126,6 +126,30 @@ def _partner_fields(stored: dict | None) -> dict[str, str]:
     return {"name": name, "type": kind or "", "street": street, "plz": plz, "city": city, "website": website}
 
 
+def _motion_fields() -> dict:
+    """A motion in a council of the chosen area: its title, what it asks, its state, date and document."""
+    asks = list(INITIATIVE_ASKS.values())
+    title = st.text_input("Titel des Antrags", key="melden_motion_title", max_chars=reports.LIMITS["title"])
+    left, right = st.columns(2)
+    asked = left.selectbox("Antrag auf", asks, key="melden_motion_asks")
+    status = right.selectbox("Stand", INITIATIVE_STATUSES, index=1, key="melden_motion_status")
+    filed_on = st.date_input(
+        "Datum (Einreichung oder Sitzung, wenn bekannt)", value=None, format="DD.MM.YYYY", key="melden_motion_date"
+    )
+    document = st.text_input(
+        "Dokument im Ratsinformationssystem (Internetadresse, wenn öffentlich)",
+        key="melden_motion_document",
+        max_chars=reports.LIMITS["document_url"],
+    )
+    return {
+        "title": title,
+        "asks": list(INITIATIVE_ASKS)[asks.index(asked)],
+        "status": status,
+        "filed_on": filed_on,
+        "document_url": document,
+    }
+
+
 def report_form() -> None:
     """The form; a sent report is confirmed with its number and the promise of a review."""
     regions = data.regions()
@@ -163,6 +187,8 @@ def report_form() -> None:
             st.caption("Bitte oben den Partner wählen – dann stehen hier seine gespeicherten Angaben zum Korrigieren.")
         elif kind == "partner" and action != reports.GONE:
             fields = _partner_fields(stored)
+        elif kind == "initiative":
+            motion = _motion_fields()
         elif kind == "sonstiges":
             text = st.text_area("Ihre Meldung", key="melden_text", max_chars=reports.LIMITS["text"])
         source = st.text_input(
@@ -220,6 +246,8 @@ def report_form() -> None:
                 partner_id,
             )
         )
+    elif kind == "initiative":
+        report = InitiativeReport(ags, source_url=source, **motion)
     else:
         report = NoteReport(ags, text, source)
     try:

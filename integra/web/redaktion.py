@@ -309,7 +309,7 @@ def backups(user: str) -> None:
             )
 
 
-_KIND_LABELS = {"konzept": "Konzeptstatus", "sonstiges": "Etwas anderes", "partner": "Partner"}
+_KIND_LABELS = {"konzept": "Konzeptstatus", "sonstiges": "Etwas anderes", "partner": "Partner", "initiative": "Antrag"}
 QUEUE_SHOWN = 30  # reports laid out at once; the rest are counted (a flood must not make the page unusable)
 
 
@@ -321,6 +321,7 @@ def _text(value: object) -> str | None:
 _COMPARED = {
     "konzept": {"status": "Status", "title": "Titel", "year": "Jahr", "source_url": "Quelle", "evidence": "Beleg"},
     "partner": {**{f: reports.LABELS[f] for f in reports.PARTNER_FIELDS}, "source_url": "Quelle"},
+    "initiative": {f: reports.LABELS[f] for f in ("title", "asks", "status", "filed_on", "document_url", "source_url")},
 }
 _PARTNER_ACTIONS = {reports.NEW: "neu", reports.CORRECTION: "Korrektur", reports.GONE: "gibt es nicht mehr"}
 

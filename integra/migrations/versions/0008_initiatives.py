@@ -1,4 +1,4 @@
-"""Initiativen: motions on their way in the councils, entered by editors.
+"""Initiativen: motions on their way in the councils, entered by editors or reported by visitors.
 
 Revision ID: 0008
 Revises: 0007
@@ -41,7 +41,17 @@ def upgrade() -> None:
     with op.batch_alter_table("initiatives", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_initiatives_region_ags"), ["region_ags"], unique=False)
         batch_op.create_index(batch_op.f("ix_initiatives_status"), ["status"], unique=False)
+    _report_kinds("'konzept', 'partner', 'sonstiges', 'initiative'")
+
+
+def _report_kinds(kinds: str) -> None:
+    """A visitor may report a motion too: the closed list of report kinds grows by one."""
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_reports_kind"), type_="check")
+        batch_op.create_check_constraint(batch_op.f("ck_reports_kind"), f"kind IN ({kinds})")
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM reports WHERE kind = 'initiative'")
+    _report_kinds("'konzept', 'partner', 'sonstiges'")
     op.drop_table("initiatives")
