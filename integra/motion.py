@@ -261,7 +261,7 @@ def draft(engine: Engine, ags: str) -> Motion:
         if not is_blank(row.source_url):
             where = names if is_kreis else _names(_clean(kreis["name"]), str(kreis["kind"]))
             motion.cite(
-                f"Bereits vorhanden {where.place}: {_clean(structure_line(row.type, row.detail))}.", row.source_url
+                f"Bereits vorhanden {where.place} – {_clean(structure_line(row.type, row.detail))}.", row.source_url
             )
 
     partners = queries.partners(engine)
