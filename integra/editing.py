@@ -313,6 +313,17 @@ def apply_initiative(session: Session, batch: str, change: InitiativeChange, use
         "note": change.note or None,
         "updated_at": utc_now(),
     }
+    if change.initiative_id is None:  # a second click on "speichern" must not enter the motion twice
+        same = session.scalar(
+            select(Initiative.id).where(
+                Initiative.region_ags == change.region_ags,
+                Initiative.title == title,
+                Initiative.asks == change.asks,
+                Initiative.status == change.status,
+            )
+        )
+        if same is not None:
+            raise EditRefused(f"Diesen Antrag gibt es schon (Nr. {same}) – zum Ändern oben auswählen.")
     summary = f"Antrag {region.name}: „{change.status}“"
     return _upsert(session, batch, "initiatives", change.initiative_id, values, user, summary)
 

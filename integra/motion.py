@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from sqlalchemy import Engine
 
@@ -245,11 +247,22 @@ def draft(engine: Engine, ags: str) -> Motion:
         motion.cite(f"Ein Integrationskonzept{title} für {names.object} ist in Erarbeitung{unsourced}.", concept_source)
     elif area["status"] == "keines":
         motion.cite(f"{names.subject} hat kein Integrationskonzept{unsourced}.", concept_source)
-    else:
+    else:  # the area's own check date, not the newest of all
+        own_check = "" if is_blank(area.get("checked_on")) else f"{pd.Timestamp(area['checked_on']):%d.%m.%Y}"
         motion.cite(
             "In den für die Integrationslandkarte Bayern durchsuchten öffentlichen Quellen ist für "
             f"{names.object} kein beschlossenes Integrationskonzept verzeichnet.",
-            map_source,
+            MAP_SOURCE + (f", geprüft am {own_check}" if own_check else ""),
+        )
+    motions = queries.initiatives(engine)
+    for rec in motions[motions["region_ags"] == area["ags"]].itertuples():
+        if not (first_link(rec.document_url) or first_link(rec.source_url)):
+            continue  # a motion entered without a link is no source for a claim
+        when = "" if is_blank(rec.filed_on) else f", {pd.Timestamp(rec.filed_on):%d.%m.%Y}"
+        motion.cite(
+            f"Im {rec.body} liegt bereits ein Antrag vor: „{_clean(rec.title)}“ ({rec.status}{when}).",
+            rec.document_url,
+            rec.source_url,
         )
     if not is_kreis and kreis["status"] == "vorhanden" and first_link(kreis["source_url"]):
         kreis_title = "" if is_blank(kreis["title"]) else f" „{_clean(kreis['title'])}“"
@@ -339,7 +352,14 @@ def to_markdown(motion: Motion) -> str:
 def to_docx(motion: Motion) -> bytes:
     """The same draft as an editable Word file."""
     document = Document()
-    document.styles["Normal"].font.size = Pt(11)
+    document.core_properties.author = "Integrationslandkarte Bayern"
+    document.core_properties.comments = ""
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(11)
+    # German spelling and hyphenation in Word (the template says en-US); headings inherit from Normal.
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "de-DE")
+    normal.element.get_or_add_rPr().append(language)
     document.add_heading(f"Antrag: {motion.subject}", level=1)
     for label, value in (
         ("An", f"den {motion.body} – {motion.area}"),

@@ -48,6 +48,13 @@ def test_a_motion_is_stored_with_its_council_logged_and_undone(engine):
     assert list(queries.initiatives(engine)["region_ags"]) == [ERDING_TOWN]
 
 
+def test_the_same_new_motion_twice_is_refused(engine):
+    editing.save_initiative(engine, _motion(), "Erika")
+    with pytest.raises(EditRefused, match="gibt es schon"):
+        editing.save_initiative(engine, _motion(title=" Antrag auf ein Integrationskonzept "), "Erika")
+    assert len(queries.initiatives(engine)) == 1
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -101,13 +108,14 @@ def editor_page(db_url, monkeypatch) -> AppTest:
 
 def test_the_redaktion_enters_a_motion_and_a_decided_one_offers_the_concept_status(editor_page, engine):
     at = editor_page
-    at.selectbox(key="initiative_area_neu").select("Landkreis Erding (09177)")
-    at.text_input(key="initiative_title_neu").input("Antrag auf ein Integrationskonzept")
-    at.selectbox(key="initiative_status_neu").select("beschlossen")
-    at.text_input(key="initiative_source_neu").input(SOURCE)
+    at.selectbox(key="initiative_area_neu0").select("Landkreis Erding (09177)")
+    at.text_input(key="initiative_title_neu0").input("Antrag auf ein Integrationskonzept")
+    at.selectbox(key="initiative_status_neu0").select("beschlossen")
+    at.text_input(key="initiative_source_neu0").input(SOURCE)
     at = click(at, "Antrag speichern")
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert list(queries.initiatives(engine)["status"]) == ["beschlossen"]
+    assert at.text_input(key="initiative_title_neu1").value == ""  # the next motion starts empty
     at = click(at, "Konzeptstatus Landkreis Erding: „in Erarbeitung“ setzen")
     concept = editing.current_concept(engine, ERDING)
     assert concept.status == "in Erarbeitung" and concept.source_url == SOURCE
@@ -162,7 +170,7 @@ def test_the_address_filters_motions_by_their_state_like_the_other_filters(db_ur
     layer = _motion_layer(html)
     assert [row[3].split(":")[0] for row in layer["rows"]] == ["Antrag beschlossen"]
     odd = app(initiative="<i>x</i>").run()
-    assert not odd.exception and any("Antragsstand „" in i.value for i in odd.info)
+    assert not odd.exception and any("Anträge (Stand) „" in i.value for i in odd.info)
 
 
 def test_a_visitor_reports_a_motion_and_accepting_it_enters_it_through_the_change_log(engine):

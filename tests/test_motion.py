@@ -171,3 +171,24 @@ def test_a_concept_saved_without_a_link_is_cited_as_the_maps_entry_and_a_propose
     assert motion.draft(engine, kreis).kind == motion.KIZ
     editing.save_kiz(engine, editing.KizChange(kreis, "eingerichtet", "KIZ"), "Erika")
     assert motion.draft(engine, kreis).kind == motion.CONTINUE
+
+
+def test_a_motion_on_record_is_cited_and_word_checks_german_spelling(engine):
+    source = "https://www.landkreis-erding.de/ratsinfo/antrag"
+    editing.save_initiative(
+        engine,
+        editing.InitiativeChange(
+            "09177", "Antrag auf ein Integrationskonzept", "konzept", "eingereicht", source_url=source
+        ),
+        "Erika",
+    )
+    editing.save_initiative(
+        engine, editing.InitiativeChange("09177", "Ohne Beleg", "konzept", "geplant"), "Erika"
+    )  # no link: not cited
+    draft = motion.draft(engine, "09177")
+    (claim,) = [c for c in draft.reasons if "liegt bereits ein Antrag vor" in c.text]
+    assert claim.text == "Im Kreistag liegt bereits ein Antrag vor: „Antrag auf ein Integrationskonzept“ (eingereicht)."
+    assert draft.sources[claim.sources[0] - 1] == source
+    document = Document(io.BytesIO(motion.to_docx(draft)))
+    assert document.core_properties.author == "Integrationslandkarte Bayern"
+    assert 'w:val="de-DE"' in document.styles["Normal"].element.xml

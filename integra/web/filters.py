@@ -44,7 +44,7 @@ _URL_LABELS = {
     "karte": "Hintergrund",
     "steckbrief": "Steckbrief-Kreis",
     "ags": "Gebiet",
-    "initiative": "Antragsstand",
+    "initiative": "Anträge (Stand)",
     "partner": "Partner",
     "antrag": "Antragsentwurf",
 }

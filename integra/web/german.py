@@ -51,6 +51,14 @@ TEXTS = {
     "Selected values": "Gewählte Werte",
     "App pages": "Seiten der App",
     "Download failed": "Herunterladen fehlgeschlagen – bitte noch einmal klicken.",
+    "Press Enter to submit form": "Enter drücken zum Absenden",
+    "Press Enter to apply": "Enter drücken zum Übernehmen",
+    "Press ⌘+Enter to submit form": "⌘+Enter drücken zum Absenden",
+    "Press Ctrl+Enter to submit form": "Strg+Enter drücken zum Absenden",
+    "DD.MM.YYYY": "TT.MM.JJJJ",
+    "dd.mm.yyyy": "tt.mm.jjjj",
+    "view more": "mehr zeigen",
+    "view less": "weniger zeigen",
     # The map frame's title, which screen readers announce (streamlit-folium sets no title of its own).
     "streamlit_folium.st_folium": "Interaktive Karte (dieselben Angaben als „Tabelle statt Karte“ darunter)",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -142,7 +143,9 @@ def initiative_form(user: str) -> None:
     initiative_id = existing.get(choice)
     current = initiatives[initiatives["id"] == initiative_id].iloc[0] if initiative_id else None
     asks_labels = list(INITIATIVE_ASKS.values())
-    suffix = initiative_id or "neu"  # a form of its own per motion: choosing another one fills it anew
+    # A form of its own per motion (choosing another one fills it anew) and per new one: after saving, the
+    # form for the next motion starts empty (the filled one invited a second click, a duplicate).
+    suffix = initiative_id or f"neu{st.session_state.get('initiative_new', 0)}"
     with st.form(f"initiative_form_{suffix}"):
         labels = list(regions)
         area = st.selectbox(
@@ -205,6 +208,7 @@ def initiative_form(user: str) -> None:
             with widgets.attempt() as done:
                 editing.save_initiative(data.engine(), change, user)
             if done.ok:
+                st.session_state["initiative_new"] = st.session_state.get("initiative_new", 0) + 1
                 widgets.saved(f"Antrag gespeichert: {area.split(' (')[0]} – {status}")
 
 
@@ -280,6 +284,10 @@ def change_log(user: str) -> None:
     if open_batches.empty:
         return
     labels = {f"{local_stamp(r.created_at)} {r.user_name}: {r.summary}": r.batch for r in open_batches.itertuples()}
+    newest = next(iter(labels.values()))
+    if st.session_state.get("undo_newest") != newest:  # a new change: offer it first, not the one chosen before
+        st.session_state.pop("undo_edit", None)
+        st.session_state["undo_newest"] = newest
     chosen = st.selectbox("Änderung rückgängig machen", list(labels), key="undo_edit")
     if st.button("Rückgängig machen", key="undo_edit_button"):
         with widgets.attempt() as done:
@@ -321,7 +329,15 @@ def _text(value: object) -> str | None:
 _COMPARED = {
     "konzept": {"status": "Status", "title": "Titel", "year": "Jahr", "source_url": "Quelle", "evidence": "Beleg"},
     "partner": {**{f: reports.LABELS[f] for f in reports.PARTNER_FIELDS}, "source_url": "Quelle"},
-    "initiative": {f: reports.LABELS[f] for f in ("title", "asks", "status", "filed_on", "document_url", "source_url")},
+    "initiative": {
+        **{f: reports.LABELS[f] for f in ("title", "asks", "filed_on", "document_url", "source_url")},
+        "status": "Stand",
+    },
+}
+# How a reported motion's stored values read (its keys and ISO dates are for the store, not for people).
+_SHOWN: dict[str, Callable[[str], str | None]] = {
+    "asks": INITIATIVE_ASKS.get,
+    "filed_on": lambda iso: f"{dt.date.fromisoformat(iso):%d.%m.%Y}",
 }
 _PARTNER_ACTIONS = {reports.NEW: "neu", reports.CORRECTION: "Korrektur", reports.GONE: "gibt es nicht mehr"}
 
@@ -334,6 +350,8 @@ def _compared(row: dict) -> pd.DataFrame:
     fields = _COMPARED[row["kind"]]
     gone = proposed.get("action") == reports.GONE
     reported = {} if gone else proposed
+    if row["kind"] == "initiative":
+        reported = {f: _SHOWN[f](v) if f in _SHOWN and v else v for f, v in proposed.items()}
     return pd.DataFrame(
         {
             "": list(fields.values()),
