@@ -369,7 +369,8 @@ class Attribution(_Scripted):
 _LAYERS_JS = """(function (d) {
     var map = %(map)s, overlays = {};
     d.names.forEach(function (name, i) { overlays[name] = [%(layers)s][i]; });
-    var control = L.control.layers(null, overlays, {collapsed: map.getSize().x < d.open, position: 'topright'});
+    var folded = d.fold || map.getSize().x < d.open;
+    var control = L.control.layers(null, overlays, {collapsed: folded, position: 'topright'});
     control.addTo(map);
     var toggle = control.getContainer().querySelector('.leaflet-control-layers-toggle');
     toggle.title = 'Ebenen';
@@ -379,17 +380,18 @@ _LAYERS_JS = """(function (d) {
 
 class LayerSwitch(_Scripted):
     """Leaflet's layer control over our layers; folded to an icon named „Ebenen“ on maps narrower than
-    LAYERS_OPEN (open, it covered 70 % of a phone's map and dwarfed the legend on a 720p screen)."""
+    LAYERS_OPEN (open, it covered 70 % of a phone's map and dwarfed the legend on a 720p screen), and always
+    with `fold` (presenting: the large legend and a six-line list ran into each other at 720p)."""
 
     _js = _LAYERS_JS
 
-    def __init__(self, layers: Sequence[Layer]) -> None:
+    def __init__(self, layers: Sequence[Layer], fold: bool = False) -> None:
         super().__init__()
         self._name = "IntegraLayers"
-        self.layers = list(layers)
+        self.layers, self.fold = list(layers), fold
 
     def data(self) -> object:
-        return {"names": [layer.layer_name for layer in self.layers], "open": LAYERS_OPEN}
+        return {"names": [layer.layer_name for layer in self.layers], "open": LAYERS_OPEN, "fold": self.fold}
 
     def _fill(self) -> dict[str, str]:
         return {**super()._fill(), "layers": ", ".join(layer.get_name() for layer in self.layers)}

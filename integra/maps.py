@@ -591,9 +591,10 @@ def build_map(
     if len(data.initiatives) and len(_motions_shown(view, data)):
         _initiative_layer(view, data).add_to(fmap)
     _partner_layer(data.partners, 24 if view.large else 18, links).add_to(fmap)
-    LayerSwitch([child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)]).add_to(
-        fmap
-    )
+    LayerSwitch(
+        [child for child in fmap._children.values() if isinstance(child, Areas | Labels | Markers)],
+        fold=view.large,
+    ).add_to(fmap)
     Control(_legend_html(view, data, statuses, eligible), "integra-legend", toggle="Legende").add_to(fmap)
     Style(MAP_CSS + (PRESENTATION_CSS if view.large else "")).add_to(fmap)
     # Keep the area clear of the legend on the right (on a phone the legend starts folded).
