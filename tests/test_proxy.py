@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from integra.auth import hash_password
 from integra.config import PROJECT_DIR
 from integra.devserver import RunningApp, free_port, running_app
-from tests.browser import CHROMIUM, FLAGS, OFFLINE, log_in, require_chromium
+from tests.browser import CHROMIUM, FLAGS, OFFLINE, confirmed, log_in, require_chromium
 from tests.conftest import SERVER_URL, seed_rows
 
 pytestmark = [
@@ -239,7 +239,7 @@ def test_sticky_sessions_shared_data_and_failover(cluster: Cluster, capsys):
         a.locator('input[type="file"]').set_input_files(str(FILES / "partner_cp1252_semikolon.csv"))
         expect(a.get_by_text("4. Vorschau")).to_be_visible(timeout=30_000)
         a.get_by_role("button", name="Übernehmen").click()
-        expect(a.get_by_text("Import 1 übernommen")).to_be_visible(timeout=30_000)
+        expect(confirmed(a, "Import 1 übernommen")).to_be_visible(timeout=30_000)
         assert _instance(ctx_a) == home and _instance(ctx_b) == other
 
         # ... and B's replica shows them at B's next rerun, although both views were cached there
