@@ -104,8 +104,10 @@ def motions_timeline(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-def motions_text(frame: pd.DataFrame, undated: int) -> str:
-    """The bars in words: how many motions in how many months, and those without a date."""
+def motions_text(motions: pd.DataFrame) -> str:
+    """The bars in words (`queries.initiatives` rows in): how many motions in which months by state, and
+    those without a date."""
+    frame, undated = motions_by_month(motions), int(motions["filed_on"].isna().sum())
     apart = f" Ohne Datum (nicht eingezeichnet): {counted(undated, 'Antrag', 'Anträge')}." if undated else ""
     if frame.empty:
         return "Noch kein Antrag mit Datum eingetragen." + apart

@@ -18,6 +18,10 @@ import pandas as pd
 
 from integra.textkeys import words
 
+# What XML 1.0 cannot hold (so neither Word nor XLSX): control characters, lone surrogates, U+FFFE/U+FFFF,
+# and DEL. Visitors' reports refuse such text; the draft motion strips it from stored text.
+NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\x7f")
+
 _CONFIDENCE_DE = {"high": "hoch", "medium": "mittel", "low": "niedrig"}
 UNSOURCED = "ohne Quelle"
 PLACEHOLDER = "–"  # the one sign for "no value" in every table (Streamlit's grid would print "None")

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from integra import gaps, queries
 from integra.config import PROJECT_DIR
-from integra.formatting import first_link, http_url, is_blank, short_name, year_text
+from integra.formatting import NOT_XML, first_link, http_url, is_blank, short_name, year_text
 from integra.problems import Refused
 from integra.vocab import COUNCILS, PARTNER_TYPES, structure_line
 
@@ -49,8 +49,6 @@ PARTNER_PLURALS = {
     "Helferkreis": "Helferkreise",
     "Sonstige": "Weitere Träger",
 }
-# What XML 1.0 (so Word) cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\x7f")
 
 
 class MotionRefused(Refused):
@@ -98,7 +96,7 @@ class Motion:
 
 
 def _clean(text: object) -> str:
-    return _NOT_XML.sub("", str(text)).strip()
+    return NOT_XML.sub("", str(text)).strip()
 
 
 def _background() -> dict[str, dict[str, str]]:

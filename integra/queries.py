@@ -74,6 +74,12 @@ def _concepts(engine: Engine) -> pd.DataFrame:
     )
 
 
+def concept_statuses(engine: Engine) -> dict[str, str]:
+    """The stored concept status per area (AGS); an area without a record is „unbekannt“."""
+    frame = _concepts(engine)
+    return dict(zip(frame["ags"], frame["status"], strict=True))
+
+
 def _in_regbez(frame: pd.DataFrame, regbez: str, column: str = "regbez") -> pd.DataFrame:
     return frame if regbez == ALL_BAVARIA else frame[frame[column] == regbez]
 
@@ -186,6 +192,14 @@ def integration_centres(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFra
     return _in_regbez(frame, regbez).reset_index(drop=True)
 
 
+def _point(ags: str, gazetteer: pd.DataFrame) -> tuple[float, float]:
+    """Where an area's symbol sits: a Kreis's centre, a Gemeinde's gazetteer point (lat, lon)."""
+    if len(ags) == 5:
+        centre = geodata.kreis_centres()[ags]
+        return centre.y, centre.x
+    return float(gazetteer.at[ags, "lat"]), float(gazetteer.at[ags, "lon"])
+
+
 def initiatives(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
     """Motions on their way, newest first, with the area's name and a point: the Kreis's centre or the
     Gemeinde's gazetteer point."""
@@ -207,18 +221,10 @@ def initiatives(engine: Engine, regbez: str = ALL_BAVARIA) -> pd.DataFrame:
         .join(Region, Region.ags == Initiative.region_ags)
         .order_by(Initiative.filed_on.desc(), Initiative.id.desc()),
     )
-    centres = geodata.kreis_centres()
-    points = geodata.gazetteer().set_index("ags")
-    frame["lat"] = (
-        [centres[a].y if len(a) == 5 else float(points.loc[a, "lat"]) for a in frame["region_ags"]]
-        if len(frame)
-        else pd.Series(dtype=float)
-    )
-    frame["lon"] = (
-        [centres[a].x if len(a) == 5 else float(points.loc[a, "lon"]) for a in frame["region_ags"]]
-        if len(frame)
-        else pd.Series(dtype=float)
-    )
+    gazetteer = geodata.gazetteer().set_index("ags")
+    points = [_point(ags, gazetteer) for ags in frame["region_ags"]]
+    frame["lat"] = pd.Series([lat for lat, _ in points], index=frame.index, dtype=float)
+    frame["lon"] = pd.Series([lon for _, lon in points], index=frame.index, dtype=float)
     frame["regbez"] = _regbez_name(frame["region_ags"]) if len(frame) else pd.Series(dtype=str)
     return _in_regbez(frame, regbez).reset_index(drop=True)
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from integra import editing, importer
 from integra.columns import FIELDS
 from integra.editing import ConceptChange
-from integra.formatting import clip, http_url
+from integra.formatting import NOT_XML, clip, http_url
 from integra.models import Concept, Partner, Region, Report, utc_now
 from integra.problems import Refused
 from integra.store import mark_changed, transaction
@@ -77,7 +77,6 @@ LABELS = {
     "region_ags": "Gebiet",
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # and what XML (Word) cannot hold
 
 
 class ReportRefused(Refused):
@@ -158,7 +157,7 @@ def _text(field: str, value: str, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ReportRefused(f"{LABELS[field]}: bitte ausfüllen")
-    if _CONTROL.search(value):
+    if NOT_XML.search(value):
         raise ReportRefused(f"{LABELS[field]}: enthält Steuerzeichen")
     if len(value) > LIMITS[field]:
         raise ReportRefused(f"{LABELS[field]}: höchstens {LIMITS[field]} Zeichen (hier {len(value)})")

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from integra.cli import init_database
 from integra.store import make_engine
+from tests import apptest
 
 # Every page script of the app, read from app.py's navigation (a new page is covered without a list to keep).
 APP_PAGES = re.findall(r'st\.Page\(\s*"(views/[a-z]+\.py)"', (Path(__file__).parents[1] / "app.py").read_text("utf-8"))
@@ -123,3 +124,15 @@ def page(tmp_path: Path):
         )
         yield context.pages[0]
         context.close()
+
+
+EDITOR_PASSWORD = "redaktion-geheim-7"
+
+
+@pytest.fixture
+def editor_page(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """The Redaktion page under AppTest, logged in as the editor „Erika“ (its forms and queue)."""
+    monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", EDITOR_PASSWORD)
+    at = apptest.login(apptest.page("views/redaktion.py"), EDITOR_PASSWORD)
+    assert not at.exception and not at.error, at.exception
+    return at

@@ -7,15 +7,14 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from integra import charts, editing, gaps, geodata, maps, queries, reports
 from integra.editing import EditRefused, InitiativeChange
 from integra.maps import MapView, build_map
-from tests.apptest import app, click, login, page
+from integra.web import widgets
+from tests.apptest import app, click, page
 from tests.test_maps import layer_data
 
-PASSWORD = "antraege-geheim-3"
 ERDING, ERDING_TOWN = "09177", "09177117"  # Landkreis Erding (unbekannt in the test seed) and its Große Kreisstadt
 SOURCE = "https://www.landkreis-erding.de/ratsinfo/antrag-integrationskonzept"
 
@@ -96,14 +95,6 @@ def test_the_map_draws_motions_as_a_layer_of_their_own_with_the_text_as_data(eng
     assert "Anträge (Initiativen)" in legend and "eingereicht (1)" in legend
     plain = build_map(MapView(regbez="Schwaben"), maps.map_data(engine, MapView(regbez="Schwaben")))
     assert "integra-initiative" not in plain.get_root().render()  # no motion there, no layer
-
-
-@pytest.fixture
-def editor_page(db_url, monkeypatch) -> AppTest:
-    monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
-    at = login(page("views/redaktion.py"), PASSWORD)
-    assert not at.exception and not at.error, at.exception
-    return at
 
 
 def test_the_redaktion_enters_a_motion_and_a_decided_one_offers_the_concept_status(editor_page, engine):
@@ -213,3 +204,12 @@ def test_the_report_form_files_a_motion(db_url, engine):
     assert not at.error and at.success, [e.value for e in at.error]
     (row,) = reports.listed(engine, "pending")
     assert (row["kind"], row["ags"], row["proposed"]["status"]) == ("initiative", ERDING, "eingereicht")
+
+
+def test_no_motion_state_chosen_says_so_instead_of_no_motion(db_url, engine):
+    """An empty „Anträge (Stand)“ filter read „noch keiner eingetragen“ – wrong when motions exist."""
+    editing.save_initiative(engine, _motion(), "Erika")
+    for path in ("views/uebersicht.py", "views/luecken.py"):
+        at = page(path)
+        at.multiselect(key="initiative").set_value([]).run()
+        assert not at.exception and any(c.value == widgets.NO_MOTION_STATE for c in at.caption), path

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from integra import queries, reports
 from integra.formatting import md_text
 from integra.models import Concept, IntegrationCentre, Region
 from integra.reports import ConceptReport, NoteReport, PartnerReport, Reporter
-from tests.apptest import click, login, page
-
-PASSWORD = "redaktion-geheim-7"
-
-
-@pytest.fixture
-def editor_page(db_url, monkeypatch) -> AppTest:
-    monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
-    at = login(page("views/redaktion.py"), PASSWORD)
-    assert not at.exception and not at.error, at.exception
-    return at
+from tests.apptest import click
 
 
 def test_concept_form_saves_logs_and_undoes(editor_page, engine):

@@ -74,9 +74,5 @@ with right:
     st.altair_chart(charts.timeline(timeline), width="stretch")
     st.caption(charts.timeline_text(timeline, undated))
 
-motions = data.initiatives(chosen)
 st.subheader("Anträge (Initiativen) nach Monat")
-by_month = charts.motions_by_month(motions)
-if not by_month.empty:
-    st.altair_chart(charts.motions_timeline(by_month), width="stretch")
-st.caption(charts.motions_text(by_month, int(motions["filed_on"].isna().sum()) if len(motions) else 0))
+widgets.motions_chart(chosen)

@@ -103,6 +103,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "regions": queries.editable_regions,
     "pending": reports.pending_by_region,
     "initiatives": queries.initiatives,
+    "concept_statuses": queries.concept_statuses,
     "open_reports": lambda engine: reports.listed(engine, "pending", contact=True),
     "kreis_figures": gaps.kreis_figures,
     "nearby_models": gaps.nearby_models,
@@ -205,6 +206,11 @@ def regions() -> dict[str, str]:
 def kiz_references() -> pd.DataFrame:
     """The NRW model references (Übersicht), read once per data state instead of on every rerun."""
     return _cached(store_key(), "kiz_references")
+
+
+def concept_statuses() -> dict[str, str]:
+    """The stored concept status per AGS (Redaktion's offers after a decided motion)."""
+    return _cached(store_key(), "concept_statuses")
 
 
 def initiatives(filters: Filters) -> pd.DataFrame:

@@ -217,9 +217,9 @@ def _concept_offers(user: str) -> None:
     status to "in Erarbeitung" with the motion as source (logged, undoable like every change)."""
     initiatives = data.initiatives_all()
     decided = initiatives[(initiatives["status"] == "beschlossen") & (initiatives["asks"] == "konzept")]
+    statuses = data.concept_statuses()  # cached: read once per data state, not per motion and rerun
     for rec in decided.itertuples():
-        concept = editing.current_concept(data.engine(), rec.region_ags)
-        if concept is not None and concept.status in ("vorhanden", "in Erarbeitung"):
+        if statuses.get(rec.region_ags) in ("vorhanden", "in Erarbeitung"):
             continue
         when = "" if is_blank(rec.filed_on) else f" am {pd.Timestamp(rec.filed_on):%d.%m.%Y}"
         st.info(

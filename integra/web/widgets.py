@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from integra import export, factsheet, geodata
+from integra import charts, export, factsheet, geodata
 from integra.formatting import counted, local_stamp, md_text, short_name, shown
 from integra.labels import LABELS
 from integra.problems import Refused
@@ -160,8 +160,13 @@ def waiting_line() -> str:
     return f"{counted(sum(data.pending().values()), 'Meldung', 'Meldungen')} in Prüfung"
 
 
+NO_MOTION_STATE = "Anträge (Initiativen): kein Stand gewählt – „Anträge (Stand)“ in der Seitenleiste."
+
+
 def initiatives_line(filters: Filters) -> str:
     """'Anträge: 2 eingereicht, 1 beschlossen' in the area – the motions the Redaktion has entered."""
+    if not filters.initiative_statuses:
+        return NO_MOTION_STATE
     motions = data.initiatives(filters)
     if motions.empty:
         return "Anträge (Initiativen): noch keiner eingetragen."
@@ -169,6 +174,18 @@ def initiatives_line(filters: Filters) -> str:
     return "Anträge (Initiativen): " + ", ".join(
         f"{counts[status]} {status}" for status in INITIATIVE_STATUSES if status in counts
     )
+
+
+def motions_chart(filters: Filters) -> None:
+    """Motions of the area per month by state (Lücken), the chart only where there is a dated one."""
+    if not filters.initiative_statuses:
+        st.caption(NO_MOTION_STATE)
+        return
+    motions = data.initiatives(filters)
+    by_month = charts.motions_by_month(motions)
+    if not by_month.empty:
+        st.altair_chart(charts.motions_timeline(by_month), width="stretch")
+    st.caption(charts.motions_text(motions))
 
 
 def with_concept_line(filters: Filters) -> str:
