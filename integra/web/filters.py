@@ -7,7 +7,7 @@ sidebar (projector header, phone) set the same session keys, so there is one tru
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -98,6 +98,13 @@ def _apply_status_preset() -> None:
     st.session_state["status_preset"] = None
 
 
+def _all_chosen(label: str, options: Iterable[str], key: str, placeholder: str) -> list[str]:
+    """A shared filter of several values: all chosen at first, the choice kept in the address under `key`."""
+    return st.multiselect(
+        label, list(options), default=list(options), key=key, bind="query-params", placeholder=placeholder
+    )
+
+
 def sidebar_filters(page: str) -> Filters:
     """The shared filters (rendered by app.py before the page runs), shown where `page` applies them."""
     url_note(
@@ -122,35 +129,14 @@ def sidebar_filters(page: str) -> Filters:
                 "Regierungsbezirk", (ALL_BAVARIA, *REGIERUNGSBEZIRKE), key="regbez", bind="query-params"
             )
         with st.container(key="filter_typ"):
-            types = st.multiselect(
-                "Partnertypen",
-                PARTNER_TYPES,
-                default=list(PARTNER_TYPES),
-                key="typ",
-                bind="query-params",
-                placeholder="Alle Typen abgewählt",
-            )
+            types = _all_chosen("Partnertypen", PARTNER_TYPES, "typ", "Alle Typen abgewählt")
         with st.container(key="filter_status"):
             st.pills(
                 "Konzeptstatus – Schnellwahl", list(STATUS_PRESETS), key="status_preset", on_change=_apply_status_preset
             )
-            labels = st.multiselect(
-                "Konzeptstatus",
-                list(_STATUS_OF),
-                default=list(_STATUS_OF),
-                key="status",
-                bind="query-params",
-                placeholder="Alle Status abgewählt",
-            )
+            labels = _all_chosen("Konzeptstatus", _STATUS_OF, "status", "Alle Status abgewählt")
         with st.container(key="filter_initiative"):
-            motions = st.multiselect(
-                "Anträge (Stand)",
-                INITIATIVE_STATUSES,
-                default=list(INITIATIVE_STATUSES),
-                key="initiative",
-                bind="query-params",
-                placeholder="Alle Stände abgewählt",
-            )
+            motions = _all_chosen("Anträge (Stand)", INITIATIVE_STATUSES, "initiative", "Alle Stände abgewählt")
     return Filters(
         regbez=regbez,
         partner_types=tuple(types),
