@@ -73,19 +73,14 @@ def without_partner(figures: pd.DataFrame, partner_type: str) -> pd.DataFrame:
     return figures[figures[partner_type] == 0]
 
 
-def _nearest(kreise: pd.DataFrame, target_ags: str, count: int) -> list[tuple[pd.Series, int]]:
+def nearest(kreise: pd.DataFrame, target_ags: str, count: int = 3) -> list[tuple[pd.Series, int]]:
     """The `count` Kreise with a concept nearest to `target_ags` (itself excluded), with km between centres."""
-    centres = geodata.kreis_centres().to_crs(25832)
+    centres = geodata.kreis_centres_metric()
     models = kreise[(kreise["status"] == "vorhanden") & (kreise["ags"] != target_ags)]
     xy = np.column_stack([centres.loc[models["ags"]].x, centres.loc[models["ags"]].y])
     here = centres.loc[target_ags]
     dist = np.hypot(xy[:, 0] - here.x, xy[:, 1] - here.y) / 1000
     return [(models.iloc[i], round(float(dist[i]))) for i in np.argsort(dist)[:count]]
-
-
-def nearest_models(engine: Engine, kreis_ags: str, count: int = 3) -> list[tuple[pd.Series, int]]:
-    """The `count` nearest Kreise with a concept to one Kreis, as (Kreis row of `queries.kreise`, km)."""
-    return _nearest(queries.kreise(engine), kreis_ags, count)
 
 
 def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> pd.DataFrame:
@@ -108,7 +103,7 @@ def nearby_models(engine: Engine, regbez: str = ALL_BAVARIA, count: int = 3) -> 
             "Quelle": model["source_url"],
         }
         for target in targets.itertuples()
-        for rank, (model, km) in enumerate(_nearest(kreise, str(target.ags), count), start=1)
+        for rank, (model, km) in enumerate(nearest(kreise, str(target.ags), count), start=1)
     ]
     frame = pd.DataFrame(
         rows, columns=["ags", "Kreis", "Status", "Rang", "Vorbild", "Entfernung (km)", "Konzept", "Jahr", "Quelle"]

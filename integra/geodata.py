@@ -51,6 +51,12 @@ def kreis_centres() -> gpd.GeoSeries:
 
 
 @lru_cache(maxsize=1)
+def kreis_centres_metric() -> gpd.GeoSeries:
+    """`kreis_centres` in metres (ETRS89 / UTM 32N), for distances; projected once per process."""
+    return kreis_centres().to_crs(25832)
+
+
+@lru_cache(maxsize=1)
 def regierungsbezirke() -> gpd.GeoDataFrame:
     """The 7 Regierungsbezirke with `code` ("091"…"097") and `name`."""
     return _read("regierungsbezirke_bayern.geojson")

@@ -104,9 +104,9 @@ def _background() -> dict[str, dict[str, str]]:
         return {row["key"]: row for row in csv.DictReader(handle)}
 
 
-def _area(engine: Engine, ags: str) -> tuple[pd.Series, pd.Series]:
+def _area(engine: Engine, kreise: pd.DataFrame, ags: str) -> tuple[pd.Series, pd.Series]:
     """The area's row (concept included) and its Kreis's row; an 8-digit kreisfreie Stadt is its Kreis."""
-    kreise = queries.kreise(engine).set_index("ags", drop=False)
+    kreise = kreise.set_index("ags", drop=False)
     if len(ags) == 5 and ags in kreise.index:
         return kreise.loc[ags], kreise.loc[ags]
     if len(ags) == 8:
@@ -214,7 +214,8 @@ def _partner_claims(motion: Motion, partners: pd.DataFrame, names: Names) -> str
 def draft(engine: Engine, ags: str) -> Motion:
     """The draft motion for the Kreis (5-digit AGS) or Gemeinde (8-digit AGS), from the store as it is."""
     ags = ags.strip()
-    area, kreis = _area(engine, ags)
+    kreise = queries.kreise(engine)  # read once: the area, its models and the count of 96 come from it
+    area, kreis = _area(engine, kreise, ags)
     is_kreis = area["ags"] == kreis["ags"]
     name = _clean(area["name"])
     motion = Motion(str(area["ags"]), name, COUNCILS[str(area["kind"])], _kind(area, is_kreis), [])
@@ -280,7 +281,7 @@ def draft(engine: Engine, ags: str) -> Motion:
     partner_words = _partner_claims(motion, partners, names)
 
     if motion.kind in (CONCEPT, FINISH):
-        for model, km in gaps.nearest_models(engine, str(kreis["ags"])):
+        for model, km in gaps.nearest(kreise, str(kreis["ags"])):
             if first_link(model["source_url"]):
                 model_title = "" if is_blank(model["title"]) else f": „{_clean(model['title'])}“"
                 model_year = year_text(model["year"])
@@ -289,8 +290,7 @@ def draft(engine: Engine, ags: str) -> Motion:
                     f"{f' ({model_year})' if model_year else ''}.",
                     model["source_url"],
                 )
-    figures = queries.key_figures(engine)
-    with_concept = figures.concept_status.get("vorhanden", 0)
+    with_concept = int((kreise["status"] == "vorhanden").sum())
     motion.cite(
         f"Von den 96 Landkreisen und kreisfreien Städten Bayerns haben nach der Integrationslandkarte Bayern "
         f"{with_concept} ein Integrationskonzept.",

@@ -74,7 +74,7 @@ def test_the_draft_names_body_area_population_models_and_cites_every_sentence(
     assert cited == set(range(1, len(sources) + 1))  # every source is used, every number has a source
     if subject.startswith("Erarbeitung"):  # the nearest Kreis with a concept, with its own source
         kreis_ags = ags[:5]
-        model, km = gaps.nearest_models(engine, kreis_ags)[0]
+        model, km = gaps.nearest(queries.kreise(engine), kreis_ags)[0]
         assert f"Vorbild in der Nähe ({km} km): {model['name']}" in text
         assert any(model["source_url"].split(" ; ")[0] in source for source in sources)
     else:  # the KIZ motion leans on the stored NRW references
