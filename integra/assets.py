@@ -27,14 +27,17 @@ _CLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1
 LOCAL = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery-3.7.1.min.js",
+    "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js": "topojson/topojson-client.min.js",
     f"{_CLUSTER_CDN}/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
     f"{_CLUSTER_CDN}/MarkerCluster.css": "markercluster/MarkerCluster.css",
     f"{_CLUSTER_CDN}/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
 }
 # Needed only by folium.Icon (Bootstrap/Font Awesome glyph markers), which this app never
-# uses: its markers are plain HTML icons. Dropping them keeps the page small.
+# uses: its markers are plain HTML icons; jQuery is used by none of folium's map templates, our
+# layers or streamlit-folium's frame. Dropping them keeps the page small, and the frame loads its
+# scripts one after another, so each file left out also saves a round trip.
 UNUSED = {
+    "https://code.jquery.com/jquery-3.7.1.min.js",
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css",
     "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js",

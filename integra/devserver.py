@@ -34,9 +34,16 @@ class RunningApp:
 
 @contextmanager
 def running_app(
-    database_url: str, log_path: Path | None = None, timeout: float = 60, env: dict[str, str] | None = None
+    database_url: str,
+    log_path: Path | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+    script: str = "server.py",
 ) -> Iterator[RunningApp]:
-    """Yield the running app on `database_url`; stop exactly that process afterwards."""
+    """Yield the running app on `database_url`; stop exactly that process afterwards.
+
+    `script` (relative to the project) lets a benchmark serve another page the same way.
+    """
     port = free_port()
     env = {**os.environ, **(env or {}), "INTEGRA_DATABASE_URL": database_url}
     with open(log_path or os.devnull, "w") as log:
@@ -46,7 +53,7 @@ def running_app(
                 "-m",
                 "streamlit",
                 "run",
-                "server.py",
+                script,
                 "--server.port",
                 str(port),
                 "--server.address",

@@ -32,6 +32,8 @@ from folium.map import Layer
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
+from integra.topology import subset
+
 # Inside JSON strings: HTML (`<`, `>`, `&`, `'`), JS template literals (`` ` ``, `$`), Jinja
 # (`{`, `}`), the two line separators that end a JS string in old engines, and `(`: streamlit-folium
 # deletes every `alert(coords);` from the script, also inside a partner's name.
@@ -111,6 +113,7 @@ class _Scripted(MacroElement):
 # Browser-side helpers every layer script starts with: popups from escaped fragments, tooltips as text.
 _HELPERS = """function text(t) { var s = document.createElement('span'); s.textContent = t; return s; }
     function html(h) { var d = document.createElement('div'); d.innerHTML = h; return d; }
+    function esc(t) { return String(t).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
     // An open popup pans clear of the zoom and layer buttons at the top (on a phone they covered its
     // heading and its close button).
     function popupOptions(width) { return {maxWidth: width, autoPanPaddingTopLeft: [10, 90]}; }"""
@@ -140,7 +143,14 @@ _AREAS_JS = """var %(name)s = (function (d) {
         pattern.appendChild(line);
         svg.firstChild.appendChild(pattern);
     });
-    var layer = L.geoJson(d.areas, {
+    function part(p) { return typeof p === 'number' ? d.texts[p] : p; }
+    // Polygons from the TopoJSON, paired by position with the rows [key, style, name, tooltip end, popup parts].
+    var shapes = topojson.feature(d.topo, d.topo.objects.areas);
+    shapes.features.forEach(function (f, i) {
+        var r = d.rows[i];
+        f.properties = {k: r[0], s: r[1], n: r[2], t: r[2] === null ? null : r[2] + d.texts[r[3]], p: r[4]};
+    });
+    var layer = L.geoJson(shapes, {
         interactive: d.interactive,
         style: function (f) { return d.styles[f.properties.s]; },
         onEachFeature: function (f, l) {
@@ -150,7 +160,12 @@ _AREAS_JS = """var %(name)s = (function (d) {
                 // Screen readers name each area ("Landkreis Hof – Konzept: unbekannt"), not "graphic".
                 l.on('add', function () { var el = l.getElement(); if (el) { el.setAttribute('aria-label', p.t); } });
             }
-            if (p.p) { l.bindPopup(function () { return html(p.p); }, popupOptions(d.width)); }
+            if (p.p) {
+                l.bindPopup(function () {
+                    var body = p.p.map(part).join('');
+                    return html('<div style="max-width:320px"><b>' + esc(p.n) + '</b>' + body + '</div>');
+                }, popupOptions(d.width));
+            }
             if (d.highlight) {
                 l.on('mouseover', function () { l.setStyle(d.highlight); });
                 l.on('mouseout', function () { layer.resetStyle(l); });
@@ -161,20 +176,32 @@ _AREAS_JS = """var %(name)s = (function (d) {
 })(%(data)s);"""
 
 
-class Areas(_Scripted, Layer):
-    """Polygons with a style per feature (by key), a plain-text tooltip and an HTML popup.
+# topojson-client is not one of folium's assets; its CDN address only names the vendored copy (integra.assets).
+TOPOJSON_JS = "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js"
 
-    `features` are (key, geometry, style key, tooltip text or None, escaped popup HTML or None);
-    the key (an AGS) stays in the feature's properties as `k`. A style may fill with one of
-    `patterns` (`{"id", "fill", "stripe"}`: diagonal stripes) as `fillColor: "url(#id)"`.
+# One area of an `Areas` layer: key (an AGS), style key, name (None: no tooltip or popup), index of the
+# tooltip's end in `texts` (after the name), popup parts after the bold name (escaped HTML or an index
+# into `texts`, like a `Markers` popup).
+AreaRow = tuple[str, str, str | None, int | None, list[str | int] | None]
+
+
+class Areas(JSCSSMixin, _Scripted, Layer):
+    """Polygons with a style per feature (by key), a plain-text tooltip and an HTML popup made on click.
+
+    The polygons travel as the subset of `topology` (`integra.topology`) with the rows' keys, in row
+    order. A popup starts with the area's name in bold, then its parts; repeated fragments (a status
+    line, a source, a link's text) are sent once in `texts`. A style may fill with one of `patterns`
+    (`{"id", "fill", "stripe"}`: diagonal stripes) as `fillColor: "url(#id)"`.
     """
 
     _js = _AREAS_JS
 
     def __init__(
         self,
-        features: Sequence[tuple[str, dict, str, str | None, str | None]],
+        topology: dict[str, Any],
+        rows: Sequence[AreaRow],
         styles: Mapping[str, Mapping[str, object]],
+        texts: Sequence[str],
         name: str,
         highlight: Mapping[str, object] | None = None,
         interactive: bool = True,
@@ -183,24 +210,21 @@ class Areas(_Scripted, Layer):
     ) -> None:
         Layer.__init__(self, name=name, overlay=True)
         self._name = "Areas"
-        self.features, self.styles, self.highlight = features, styles, highlight
-        self.interactive, self.popup_width, self.patterns = interactive, popup_width, list(patterns)
+        self.default_js, self.default_css = [("topojson", TOPOJSON_JS)], []
+        self.topology, self.rows, self.styles, self.texts = topology, list(rows), styles, list(texts)
+        self.highlight, self.interactive, self.popup_width = highlight, interactive, popup_width
+        self.patterns = patterns
 
     def data(self) -> object:
-        areas = {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "geometry": geometry, "properties": {"k": key, "s": style, "t": tip, "p": popup}}
-                for key, geometry, style, tip, popup in self.features
-            ],
-        }
         return {
-            "areas": areas,
+            "topo": subset(self.topology, [row[0] for row in self.rows]),
+            "rows": [list(row) for row in self.rows],
+            "texts": self.texts,
             "styles": self.styles,
             "highlight": self.highlight,
             "interactive": self.interactive,
             "width": self.popup_width,
-            "patterns": self.patterns,
+            "patterns": list(self.patterns),
         }
 
 

@@ -23,7 +23,18 @@ from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
 from integra.formatting import confidence_de, counted, esc, first_link, is_blank, short_name, source_html, year_text
 from integra.labels import kiz_label
-from integra.maplayers import Areas, Attribution, Control, Labels, LayerSwitch, Markers, Style, View, marker_style
+from integra.maplayers import (
+    AreaRow,
+    Areas,
+    Attribution,
+    Control,
+    Labels,
+    LayerSwitch,
+    Markers,
+    Style,
+    View,
+    marker_style,
+)
 from integra.vocab import (
     ALL_BAVARIA,
     CONCEPT_COLOURS,
@@ -217,10 +228,6 @@ def _legend_html(view: MapView, data: MapData, statuses: list[str], eligible: in
     return "".join(parts)
 
 
-def _popup(lines: list[str]) -> str:
-    return '<div style="max-width:320px">' + "<br>".join(lines) + "</div>"
-
-
 def _source_line(source: object, confidence: object, source_year: object = None) -> str:
     """'Quelle: <links> · Stand der Quelle: 2016 · Verlässlichkeit: niedrig' – every fact on the map says
     where it came from and, where the source gives it, how old that is."""
@@ -258,20 +265,35 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     return lines
 
 
-def _action_lines(row: Mapping[str, Any], pending: Mapping[str, int], links: AppLinks | None) -> list[str]:
+def _around_key(href: Callable[[Any], str]) -> tuple[str, str]:
+    """The escaped address `href` makes, split where its key goes: a popup sends only the key (an AGS or a
+    partner id, digits that need no escaping) between two shared fragments."""
+    before, after = href("0").rsplit("0", 1)
+    return esc(before), esc(after)
+
+
+def _action_parts(
+    row: Mapping[str, Any], pending: Mapping[str, int], links: AppLinks | None, texts: _Texts
+) -> list[str | int]:
     """How many visitors' reports wait (a count, never their content), and what to do next here: the draft
     motion and the report form (not for a gemeindefreies Gebiet: it has no council and nobody reports on it)."""
-    ags, lines = row["ags"], []
+    ags, parts = row["ags"], list[str | int]()
     if count := pending.get(ags, 0):
-        lines.append(f"<small>{counted(count, 'Meldung', 'Meldungen')} in Prüfung</small>")
+        parts.append(texts.ref(f"<br><small>{counted(count, 'Meldung', 'Meldungen')} in Prüfung</small>"))
     if links and row.get("is_gemeinde", True) is not False:
-        lines.append(f'<a href="{esc(links.antrag(ags))}" target="_blank" rel="noopener">Antragsentwurf</a>')
-        lines.append(f'<a href="{esc(links.melden(ags))}" target="_blank" rel="noopener">Etwas melden</a>')
-    return lines
+        for href, label in ((links.antrag, "Antragsentwurf"), (links.melden, "Etwas melden")):
+            before, after = _around_key(href)
+            parts += [
+                texts.ref(f'<br><a href="{before}'),
+                ags,
+                texts.ref(f'{after}" target="_blank" rel="noopener">{label}</a>'),
+            ]
+    return parts
 
 
 def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str], links: AppLinks | None) -> list[str]:
-    lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
+    """The lines of a Kreis popup after its bold name (the first continues the name's line)."""
+    lines = [f" <small>({esc(row['regbez'])})</small>", *_concept_lines(row)]
     if kiz := kiz_label(row.get("kiz_status"), row.get("foerderfaehig")):
         name = row.get("kiz_name")
         lines.append(f"KIZ: <b>{esc(kiz)}</b>" + ("" if is_blank(name) else f" – {esc(name)}"))
@@ -283,7 +305,7 @@ def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str], links: AppL
 
 
 def _gemeinde_popup(row: Mapping[str, Any]) -> list[str]:
-    return [f"<b>{esc(row['name'])}</b> <small>({esc(row['kind'])})</small>", *_concept_lines(row)]
+    return [f" <small>({esc(row['kind'])})</small>", *_concept_lines(row)]
 
 
 ELIGIBLE_STYLE = "vorhanden, förderfähig"
@@ -315,26 +337,29 @@ def _area_layer(view: MapView, data: MapData, links: AppLinks | None) -> tuple[l
     """Kreise or Gemeinden coloured by concept status, with tooltip and popup; also the statuses drawn
     and how many drawn Kreise are förderfähig nach Antrag A3."""
     if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
-        facts, shapes, lines_of = data.gemeinden, geodata.geometries("gemeinden"), _gemeinde_popup
+        facts, layer, lines_of = data.gemeinden, "gemeinden", _gemeinde_popup
     else:
         structures = _structure_lines(data.structures)
-        facts, shapes = data.kreise, geodata.geometries("kreise")
+        facts, layer = data.kreise, "kreise"
 
         def lines_of(row: Mapping[str, Any]) -> list[str]:
             return _kreis_popup(row, structures.get(row["ags"], []), links)
 
-    def popup(row: Mapping[str, Any]) -> str:
-        return _popup(lines_of(row) + _action_lines(row, data.pending, links))
+    texts = _Texts()
+
+    def popup(row: Mapping[str, Any]) -> list[str | int]:
+        first, *lines = lines_of(row)
+        parts: list[str | int] = [texts.ref(first), *(texts.ref("<br>" + line) for line in lines)]
+        return parts + _action_parts(row, data.pending, links, texts)
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
     eligible = {row["ags"] for row in rows if kiz_label(None, row.get("foerderfaehig"))}  # NaN for Gemeinden
-    features = [
+    areas: list[AreaRow] = [
         (
             row["ags"],
-            shapes[row["ags"]],
             ELIGIBLE_STYLE if row["ags"] in eligible else row["status"],
-            f"{row['name']}: {concept_phrase(row['status'])}"
-            + (f" – {KIZ_ELIGIBLE}" if row["ags"] in eligible else ""),
+            str(row["name"]),
+            texts.ref(f": {concept_phrase(row['status'])}" + (f" – {KIZ_ELIGIBLE}" if row["ags"] in eligible else "")),
             popup(row),
         )
         for row in rows
@@ -342,23 +367,33 @@ def _area_layer(view: MapView, data: MapData, links: AppLinks | None) -> tuple[l
     patterns = [
         {"id": _pattern_id(s), "fill": CONCEPT_COLOURS[s], "stripe": stripe} for s, stripe in CONCEPT_STRIPES.items()
     ]
-    layer = Areas(
-        features,
+    area_layer = Areas(
+        geodata.topology(layer),
+        areas,
         _area_styles(view),
+        texts.values(),
         name=f"{view.level} nach Konzeptstatus",
         highlight={"weight": 3, "color": "#000"},
         patterns=patterns,
     )
-    return [row["status"] for row in rows], len(eligible), layer
+    return [row["status"] for row in rows], len(eligible), area_layer
 
 
 def _regbez_layer(view: MapView) -> Areas:
-    shapes = geodata.geometries("regierungsbezirke")
     style = {"fill": False, "color": "#111", "weight": 3 if view.large else 2.2}
-    features = [
-        (name, shape, "outline", None, None) for name, shape in shapes.items() if view.regbez in (ALL_BAVARIA, name)
+    rows: list[AreaRow] = [
+        (name, "outline", None, None, None)
+        for name in geodata.regierungsbezirke()["name"]
+        if view.regbez in (ALL_BAVARIA, name)
     ]
-    return Areas(features, {"outline": style}, name="Regierungsbezirke (Grenzen)", interactive=False)
+    return Areas(
+        geodata.topology("regierungsbezirke"),
+        rows,
+        {"outline": style},
+        [],
+        name="Regierungsbezirke (Grenzen)",
+        interactive=False,
+    )
 
 
 def _label_layer(data: MapData) -> Labels:
@@ -486,7 +521,7 @@ def _partner_rows(partners: pd.DataFrame, links: AppLinks | None) -> tuple[list[
     texts = _Texts()
     report_link: list[int] = []
     if links:
-        before, after = (esc(part) for part in links.partner(0).rsplit("0", 1))  # the address around the id
+        before, after = _around_key(links.partner)
         report_link = [
             texts.ref(f'<br><a href="{before}'),
             texts.ref(f'{after}" target="_blank" rel="noopener">Etwas melden</a>'),

@@ -47,10 +47,38 @@ def layer_data(html: str) -> list[dict]:
     return [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", html, flags=re.M)]
 
 
+def area_features(data: dict) -> list[dict]:
+    """An `Areas` layer's data as the browser makes features of it: key, style, tooltip and popup HTML
+    in `properties`, paired by position with the polygons of the TopoJSON."""
+    assert len(data["topo"]["objects"]["areas"]["geometries"]) == len(data["rows"])
+
+    def popup(name: str, parts: list) -> str:
+        escaped = re.sub("[&<>\"']", lambda c: f"&#{ord(c.group())};", name)
+        text = "".join(data["texts"][p] if isinstance(p, int) else p for p in parts)
+        return f'<div style="max-width:320px"><b>{escaped}</b>{text}</div>'
+
+    return [
+        {
+            "properties": {
+                "k": key,
+                "s": style,
+                "t": None if name is None else name + data["texts"][tip],
+                "p": parts and popup(name, parts),
+            }
+        }
+        for key, style, name, tip, parts in data["rows"]
+    ]
+
+
 def _area_features(fmap: folium.Map) -> list[dict]:
     """Features of the status layer, as the browser receives them."""
     layer = next(c for c in fmap._children.values() if isinstance(c, Areas) and c.layer_name.endswith("Konzeptstatus"))
-    return json.loads(layer.js().rsplit("})(", 1)[1][: -len(");")])["areas"]["features"]
+    return area_features(json.loads(layer.js().rsplit("})(", 1)[1][: -len(");")]))
+
+
+def _marker_layers(html: str) -> list[dict]:
+    """The data of the `Markers` layers (one style per icon kind, a list)."""
+    return [d for d in layer_data(html) if isinstance(d.get("styles"), list)]
 
 
 def _partner_rows(html: str) -> list[list]:
@@ -63,7 +91,7 @@ def test_kreise_layer_has_one_feature_per_kreis_in_html(engine, regbez, count):
     features = _area_features(fmap)
     html = fmap.get_root().render()
     assert len(features) == count
-    tips = [f["properties"]["t"] for d in layer_data(html) if "areas" in d for f in d["areas"]["features"]]
+    tips = [f["properties"]["t"] for d in layer_data(html) if "topo" in d for f in area_features(d)]
     assert {f["properties"]["t"] for f in features} <= set(tips)
 
 
@@ -89,7 +117,7 @@ def test_map_zooms_to_the_chosen_regierungsbezirk(engine):
 def test_partners_kiz_legend_and_attribution_are_in_the_map(engine):
     html = build_map(MapView(), _data(engine, "Ganz Bayern")).get_root().render()
     assert len(_partner_rows(html)) == len(queries.partners(engine))
-    kiz = next(d for d in layer_data(html) if "rows" in d and d["styles"][0]["cls"] == "integra-kiz")
+    kiz = next(d for d in _marker_layers(html) if d["styles"][0]["cls"] == "integra-kiz")
     assert len(kiz["rows"]) == len(queries.integration_centres(engine))  # a "K" only for a real KIZ record
     # A Kreis with a concept and no KIZ (förderfähig nach Antrag A3) is drawn on its area, dashed.
     kreise = queries.kreise(engine, "Ganz Bayern")
@@ -263,7 +291,7 @@ def test_in_erarbeitung_is_striped_not_colour_alone(engine):
     data = next(d for d in layer_data(fmap.get_root().render()) if d.get("patterns"))
     (pattern,) = data["patterns"]
     assert data["styles"]["in Erarbeitung"]["fillColor"] == f"url(#{pattern['id']})"
-    assert {f["properties"]["s"] for f in data["areas"]["features"] if f["properties"]["k"] in set(working)} == {
+    assert {f["properties"]["s"] for f in area_features(data) if f["properties"]["k"] in set(working)} == {
         "in Erarbeitung"
     }
     legend = next(d["html"] for d in layer_data(fmap.get_root().render()) if d.get("cls") == "integra-legend")

@@ -1,0 +1,159 @@
+"""The Karte page against a naive Streamlit + folium page of the same areas, both under `streamlit run`.
+
+Run alone: `.venv/bin/python -m benchmarks.race` (part of `python -m benchmarks.compare`).
+The naive page is `benchmarks/naive_page.py`; the browser answers its CDN files from the
+vendored copies (files we do not vendor, such as Bootstrap, as empty files: that only helps it).
+For each server (a fresh start per level) the first visit is the cold one, then RUNS visits in
+fresh browser contexts (empty browser cache) are timed from navigation to the first polygon in
+the map frame. The websocket payload is what Playwright reports after permessage-deflate, i.e.
+what Streamlit serialised. The split says where a warm visit's time goes, from browser events:
+the shell's websocket opening, the delta with the map's script, the frame's documents and
+scripts, and the first polygon.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Route, sync_playwright
+
+from benchmarks.common import RUNS, fresh_database, median, seconds, table
+from integra.assets import LOCAL, VENDOR_DIR
+from integra.devserver import RunningApp, running_app
+from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE
+from tests.browser import CHROMIUM, FLAGS, MAP_FRAME, OFFLINE
+
+NAIVE = "benchmarks/naive_page.py"
+LEVELS = (LEVEL_KREISE, LEVEL_GEMEINDEN)
+HEADER = ["Fall", "App", "naive Seite", "App / naiv", "Ziel"]
+TARGETS = {LEVEL_KREISE: (0.75, 150_000), LEVEL_GEMEINDEN: (0.60, 900_000)}
+
+
+def _cdn(route: Route) -> None:
+    """CDN files of the naive page from the vendored copies; unknown ones as empty files."""
+    url = route.request.url
+    path = VENDOR_DIR / LOCAL[url] if url in LOCAL else None
+    body = path.read_bytes() if path else b""
+    route.fulfill(status=200, body=body, content_type=mimetypes.guess_type(url)[0] or "text/plain")
+
+
+class Visit:
+    """One page load in a fresh context: time to the first polygon, websocket bytes, event times."""
+
+    def __init__(self, context: BrowserContext, url: str) -> None:
+        self.events: dict[str, float] = {}
+        self.payload = 0
+        page = context.new_page()
+        page.on("websocket", self._socket)
+        page.on("requestfinished", self._request)
+        self.start = time.perf_counter()
+        page.goto(url)
+        page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(
+            state="attached", timeout=180_000
+        )
+        self.seconds = time.perf_counter() - self.start
+        page.wait_for_timeout(300)  # the last deltas after the map (widgets below it) still count
+        page.close()
+
+    def _mark(self, name: str) -> None:
+        self.events.setdefault(name, time.perf_counter() - self.start)
+
+    def _socket(self, socket: object) -> None:
+        self._mark("Websocket offen")
+        socket.on("framereceived", self._frame)  # type: ignore[attr-defined]
+
+    def _frame(self, payload: str | bytes) -> None:
+        data = payload.encode() if isinstance(payload, str) else payload
+        self.payload += len(data)
+        if b"map_div" in data:  # the component's arguments: folium's map script
+            self._mark("Karte im Websocket")
+
+    def _request(self, request: object) -> None:
+        url = request.url  # type: ignore[attr-defined]
+        if "st_folium/index.html" in url:
+            self._mark("Kartenrahmen geladen")
+        elif "leaflet.js" in url or "leaflet@" in url:
+            self._mark("leaflet.js geladen")
+
+
+@contextmanager
+def _context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("https://**/*", _cdn)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def _visits(browser: Browser, server: RunningApp, path: str) -> tuple[Visit, list[Visit]]:
+    """The first visit after the server start, then RUNS warm ones."""
+    with _context(browser) as context:
+        cold = Visit(context, server.url + path)
+    warm = []
+    for _ in range(RUNS):
+        with _context(browser) as context:
+            warm.append(Visit(context, server.url + path))
+    return cold, warm
+
+
+def _split(visits: list[Visit]) -> str:
+    names = dict.fromkeys(name for visit in visits for name in visit.events)
+    parts = [f"{name} {median([v.events[name] for v in visits if name in v.events]):.2f}" for name in names]
+    return "; ".join(parts).replace(".", ",") + " s"
+
+
+def measure(url: str) -> tuple[list[list[object]], list[list[object]]]:
+    rows, splits = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for level in LEVELS:
+            with running_app(url) as app:
+                ours_cold, ours = _visits(browser, app, f"/karte?{OFFLINE}&ebene={level}")
+            with running_app(url, script=NAIVE) as naive:
+                naive_cold, theirs = _visits(browser, naive, f"/?ebene={level}")
+            time_ratio, payload_target = TARGETS[level]
+            app_time, naive_time = median([v.seconds for v in ours]), median([v.seconds for v in theirs])
+            app_bytes, naive_bytes = median([v.payload for v in ours]), median([v.payload for v in theirs])
+            rows += [
+                [
+                    f"{level}: Navigation bis erste Fläche (Median von {RUNS})",
+                    seconds(app_time),
+                    seconds(naive_time),
+                    f"{app_time / naive_time:.2f}".replace(".", ","),
+                    f"≤ {time_ratio:.2f}".replace(".", ","),
+                ],
+                [
+                    f"{level}: erster Besuch nach Serverstart",
+                    seconds(ours_cold.seconds),
+                    seconds(naive_cold.seconds),
+                    f"{ours_cold.seconds / app_time:.2f} × warm".replace(".", ","),
+                    "≤ 1,5 × warm",
+                ],
+                [
+                    f"{level}: Websocket-Daten (entpackt)",
+                    f"{app_bytes / 1000:.0f} KB",
+                    f"{naive_bytes / 1000:.0f} KB",
+                    f"{app_bytes / naive_bytes:.2f}".replace(".", ","),
+                    f"≤ {payload_target // 1000} KB",
+                ],
+            ]
+            splits += [[f"{level}, App", _split(ours)], [f"{level}, naiv", _split(theirs)]]
+        browser.close()
+    return rows, splits
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        rows, splits = measure(fresh_database(Path(tmp)))
+    table("Karte-Seite gegen naive Seite (streamlit run, ohne Hintergrundkarte)", HEADER, rows)
+    table("Wohin die Zeit eines warmen Besuchs geht (Median, Sekunden ab Navigation)", ["Fall", "Ereignisse"], splits)
+
+
+if __name__ == "__main__":
+    main()
