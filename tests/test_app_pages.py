@@ -117,9 +117,14 @@ def test_an_old_schema_gets_a_clear_message(tmp_path, monkeypatch):
     assert "python -m integra init" in at.error[0].value and not at.exception
 
 
-def test_karte_offers_every_export(db_url):
+def test_karte_offers_every_export_once_opened(db_url):
+    """The exports and the table under the map are made only while their expander is open (issue 15)."""
     at = app(regbez="Oberfranken").run()
     at.switch_page("views/karte.py").run()
+    assert not at.get("download_button") and not at.dataframe
+    at.session_state["karte_export"] = at.session_state["karte_tabelle"] = True
+    at.run()
+    assert len(at.dataframe) == 1
     labels = {b.proto.label for b in at.get("download_button")}
     assert {
         "Partner CSV",

@@ -49,6 +49,8 @@ def _watch(page: Page) -> tuple[list[str], list[str], list[str]]:
 
 def test_karte_shows_all_kreise_markers_and_legend_offline(server, seeded_template, page, tmp_path, capsys):
     external, failed, errors = _watch(page)
+    probes: list[str] = []
+    page.on("request", lambda r: "_stcore/health" in r.url and probes.append(urlsplit(r.url).path))
     started = time.monotonic()
     page.goto(f"{server}/karte?{OFFLINE}")
     fmap = page.frame_locator(MAP_FRAME)
@@ -70,6 +72,7 @@ def test_karte_shows_all_kreise_markers_and_legend_offline(server, seeded_templa
         print(f"\n[browser] 96 Kreis-Polygone sichtbar nach {elapsed:.2f} s (Screenshot {tmp_path / 'karte.png'})")
     assert external == [], external
     assert failed == [] and errors == [], (failed, errors)
+    assert set(probes) == {"/_stcore/health"}  # the shell names the base address: no miss at /karte/_stcore
 
 
 # Spiderfy the lowest cluster whose partners share one point (a town's Gemeinde point) and mark its legs.

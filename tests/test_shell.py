@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit
 
-from integra.web.shell import LOADING, german_shell
+from integra.config import PROJECT_DIR
+from integra.web.shell import LOADING, PAGE_PATHS, german_shell
 
 INDEX = Path(streamlit.__file__).with_name("static") / "index.html"
 
@@ -17,3 +19,10 @@ def test_streamlits_index_becomes_the_german_shell():
     assert '<html lang="de">' in html and "<title>Integrationslandkarte Bayern</title>" in html
     assert f"{LOADING}</p></div>" in html and "You need to enable JavaScript" not in html
     assert 'lang="en"' not in html
+
+
+def test_the_shell_knows_every_page_address():
+    """The base address is the page address without a page of app.py (a deep link skips Streamlit's miss)."""
+    app = (PROJECT_DIR / "app.py").read_text(encoding="utf-8")
+    assert set(PAGE_PATHS) == set(re.findall(r'url_path="([a-z]+)"', app))
+    assert "BACKEND_BASE_URL" in german_shell(INDEX.read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from integra import export, gaps, maps, queries
 from integra.labels import labelled
@@ -74,11 +75,25 @@ def show_map(view: MapView, height: int) -> None:
     mapframe.show(_map_frame(key, view), key="karte", height=height)
 
 
+def _lazy_expander(label: str, key: str) -> DeltaGenerator | None:
+    """An expander whose content is made only while it is open (Streamlit reruns the page when it opens).
+
+    Closed, it costs the visitor nothing: the table under the map made the browser fetch and start
+    Streamlit's whole data grid (and eight download buttons theirs) before the map's frame, which
+    delayed the map by a few tenths of a second (benchmarks/race.py).
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def map_table(view: MapView) -> None:
     """„Tabelle statt Karte“ under the map: the areas it colours, for screen readers, keyboards and
     anyone who cannot tell the colours apart."""
+    box = _lazy_expander("Tabelle statt Karte", "karte_tabelle")
+    if box is None:
+        return
     data = map_data(view)
-    with st.expander("Tabelle statt Karte"):
+    with box:
         if view.level == LEVEL_GEMEINDEN and data.gemeinden is not None:
             frame = data.gemeinden[data.gemeinden["status"].isin(view.statuses)]
             frame = frame.assign(
@@ -107,10 +122,13 @@ def map_exports(view: MapView) -> None:
     button reruns the page (`on_click="ignore"`): a rerun during the download replaced the
     deferred file, and the fourth or fifth click in a row delivered nothing (review L4).
     """
+    box = _lazy_expander("Exportieren", "karte_export")
+    if box is None:
+        return
     data = map_data(view)
     stem = "bayern" if view.regbez == ALL_BAVARIA else view.regbez.lower()
     kreise = data.kreise[data.kreise["status"].isin(view.statuses)]
-    with st.expander("Exportieren"):
+    with box:
         cols = st.columns(4)
         cols[0].download_button(
             "Partner CSV", lambda: export.to_csv(data.partners), f"partner_{stem}.csv", "text/csv", on_click="ignore"

@@ -20,8 +20,20 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Message, Receive, Send], Awaitable[None]]
 
 LOADING = "Integrationslandkarte Bayern wird geladen …"
+# The addresses of the pages below the start page (app.py's `url_path`s; a test compares them).
+PAGE_PATHS = ("karte", "partner", "luecken", "melden", "hochladen", "redaktion")
+# Streamlit finds its server by trying the page's own address first (`/karte/_stcore/health`, which
+# fails) and its parent after a pause: 0.13 s lost on every deep link such as `/karte?…`. Telling it
+# the base address (the page address without its page, so under any proxy prefix) skips the miss.
+_BASE_URL = (
+    "<script>(function () {var m = location.pathname.match(/^(.*\\/)(?:"
+    + "|".join(PAGE_PATHS)
+    + ")\\/?$/); if (m) { window.__streamlit = Object.assign({}, window.__streamlit, "
+    "{BACKEND_BASE_URL: location.origin + m[1]}); }})();</script>"
+)
 _REPLACEMENTS = (
     ('<html lang="en">', '<html lang="de">'),
+    ("<head>", "<head>" + _BASE_URL),
     ("<title>Streamlit</title>", "<title>Integrationslandkarte Bayern</title>"),
     (
         '<div id="root"></div>',  # React replaces the root's content when the app starts
