@@ -1,8 +1,9 @@
 """The server: Streamlit's ASGI app around `app.py`, started by `streamlit run server.py` (Makefile).
 
-Two things need the server rather than a page script: the boundaries are read before the first
-visitor arrives (a cold start took seconds on the first page), and the document Streamlit sends
-before its scripts run is German and says that the map is loading (`integra.shell`).
+Two things need the server rather than a page script: work before the first visitor (boundaries read
+before it accepts connections; every module imported and the start views of the Karte built right
+after, `integra.web.warm`; a cold start took seconds on the first page), and the German document
+Streamlit sends before its scripts run, which says that the map is loading (`integra.web.shell`).
 `app.py` stays the page script, so AppTest runs the same pages without a server.
 """
 
@@ -15,12 +16,14 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from integra import geodata
+from integra.web import warm
 from integra.web.shell import GermanShell
 
 
 @asynccontextmanager
 async def _warm(_app: st.App) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(geodata.preload)
+    warm.prepare_in_background()
     yield
 
 

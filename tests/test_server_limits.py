@@ -1,4 +1,5 @@
-"""What an anonymous client can make the real server do: no cache clearing, no descriptor leak (H2)."""
+"""What an anonymous client can make the real server do: no cache clearing, no descriptor leak (H2);
+and what the server does before its first visitor (issue 15)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from websockets.sync.client import connect
 
+from integra.web.warm import PREPARED
 from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
 
 require_chromium()
@@ -67,3 +69,23 @@ def test_anonymous_clear_cache_clears_nothing_and_leaks_nothing(app, page):
     assert len(re.findall("Karte gebaut: Oberfranken", text)) == builds == 1  # served from the cache again
     # The reload opens a session of its own; the leak was 2 descriptors per message, 100 for these 50.
     assert len(os.listdir(f"/proc/{pid}/fd")) <= descriptors + 20
+
+
+def test_the_start_views_are_built_before_the_first_visit(seeded_template, tmp_path, page):
+    """The first visit after a start took 1.7–1.9 × a later one: the server imports every module and builds
+    the Karte of all Bavaria (each level and basemap) itself, so the visitor's run only reads the cache."""
+    log = tmp_path / "streamlit.log"
+    with served_copy(seeded_template, tmp_path) as url:
+        deadline = time.monotonic() + 60
+        while PREPARED not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        prepared = log.read_text()
+        assert PREPARED in prepared and "Karte gebaut: Ganz Bayern, Gemeinden" in prepared
+        page.goto(f"{url}/karte?{OFFLINE}")
+        expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(96, timeout=60_000)
+        page.goto(f"{url}/karte?{OFFLINE}&ebene=Gemeinden")
+        expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(2230, timeout=60_000)
+        page.goto(f"{url}/karte?regbez=Schwaben&{OFFLINE}")  # not a start view: built on demand
+        expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(14, timeout=60_000)
+        visits = log.read_text().removeprefix(prepared)
+    assert "Karte gebaut: Schwaben, Kreise" in visits and "Karte gebaut: Ganz Bayern" not in visits

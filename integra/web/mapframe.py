@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import folium
 import streamlit_folium
+from streamlit import runtime
 
 from integra.assets import elements
 
@@ -59,6 +60,12 @@ def frame_of(fmap: folium.Map) -> MapFrame:
         _links(fmap, "default_js"),
         streamlit_folium.generate_js_hash(script),
     )
+
+
+def register_component() -> None:
+    """Make the runtime serve streamlit-folium's frame. `declare_component` registers it only when the
+    module is first imported inside a script run; the server imports it earlier (`integra.web.warm`)."""
+    runtime.get_instance().component_registry.register_component(streamlit_folium._component_func)
 
 
 def show(frame: MapFrame, key: str, height: int) -> None:

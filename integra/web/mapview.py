@@ -37,6 +37,11 @@ def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
     return mapframe.frame_of(maps.build_map(view, map_data(view, key), links=_APP_LINKS))
 
 
+def prebuild(key: StoreKey, view: MapView) -> None:
+    """Put the frame of `view` into the map cache before anybody asks (the server's start views, `warm`)."""
+    _map_frame(key, view)
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def _empty_map_hint(key: StoreKey, view: MapView) -> str | None:
     """Why the map of this view colours nothing, or None; made once per view and data state, not per rerun."""
