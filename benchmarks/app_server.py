@@ -88,7 +88,12 @@ def rerun_rows(url: str) -> list[list[object]]:
 
 
 def build_rows(url: str) -> list[list[object]]:
-    """Building the map of all Bavaria when its data is cached: folium objects, rendering, cache hit."""
+    """Building the map of all Bavaria when its data is cached: folium objects, rendering, cache hit.
+
+    As in the server, the boundaries are loaded and the garbage collector is told to skip them first
+    (`data.warm_up`); without that, collections walking the geodata added 0.1–0.2 s to a build.
+    """
+    data.warm_up()
     engine = make_engine(url)
     key = (url, data_token(engine))
     rows = []
