@@ -7,6 +7,7 @@ finds a metric or button, and reads what the map component was sent.
 from __future__ import annotations
 
 import json
+import re
 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
@@ -55,3 +56,13 @@ def map_args(at: AppTest) -> dict:
     (component,) = at.get("component_instance")
     assert component.proto.component_name == "streamlit_folium.st_folium"
     return json.loads(component.proto.json_args)
+
+
+def layer_data(script: str) -> list[dict]:
+    """The JSON data of every `integra.maplayers` element in a map script or page (one line each)."""
+    return [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", script, flags=re.M)]
+
+
+def area_keys(at: AppTest) -> list[str]:
+    """The keys (AGS) of the areas the page's map colours, as its script carries them."""
+    return [row[0] for d in layer_data(map_args(at)["script"]) if "topo" in d and d["interactive"] for row in d["rows"]]

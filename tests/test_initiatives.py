@@ -12,8 +12,7 @@ from integra import charts, editing, gaps, geodata, maps, queries, reports
 from integra.editing import EditRefused, InitiativeChange
 from integra.maps import MapView, build_map
 from integra.web import widgets
-from tests.apptest import app, click, page
-from tests.test_maps import layer_data
+from tests.apptest import app, click, layer_data, page
 
 ERDING, ERDING_TOWN = "09177", "09177117"  # Landkreis Erding (unbekannt in the test seed) and its Große Kreisstadt
 SOURCE = "https://www.landkreis-erding.de/ratsinfo/antrag-integrationskonzept"

@@ -18,6 +18,7 @@ from integra.maps import LEVEL_GEMEINDEN, AppLinks, MapData, MapView, build_map,
 from integra.models import Concept, Partner
 from integra.store import transaction
 from integra.web import mapframe
+from tests.apptest import layer_data
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -40,11 +41,6 @@ def _add_partner(engine, name: str, **fields) -> None:
     }
     with transaction(engine) as session:
         session.add(Partner(**(values | fields)))
-
-
-def layer_data(html: str) -> list[dict]:
-    """The JSON data of every `integra.maplayers` element in a rendered map (one line each)."""
-    return [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", html, flags=re.M)]
 
 
 def area_features(data: dict) -> list[dict]:
