@@ -1,6 +1,7 @@
 """All benchmarks in one run, one table each: `make bench` (or `.venv/bin/python -m benchmarks`).
 
-1. the map against a naive `explore()` baseline (bytes, build time, browser time),
+1. the Karte page against a naive `st_folium` page (time to the first polygon, payload, first visit
+   after a start), then the map alone against a naive `explore()` baseline (bytes, build, browser),
 2. filter reruns, the Karte page in Chromium and the app server's peak memory with 20,000 partners,
 3. import throughput for 10,000 and 50,000 rows,
 4. visitors' reports: time to the editors' queue, the queue with 1,000 open,

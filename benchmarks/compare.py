@@ -1,6 +1,9 @@
-"""The app's map against a naive baseline built from the same data, side by side.
+"""The app's map against naive baselines built from the same data, side by side.
 
 Run alone: `.venv/bin/python -m benchmarks.compare` (needs requirements-bench.txt for mapclassify).
+First the whole Karte page against a naive Streamlit + folium page under `streamlit run`
+(`benchmarks.race`: time to the first polygon, websocket payload, first visit after a start),
+then the map alone as standalone HTML:
 Baseline = what `GeoDataFrame.explore()` produces with default settings (unsimplified layers,
 all properties, one marker per point). Both are rendered to standalone HTML with the assets
 served from disk and opened in headless Chromium (median of 5) until every polygon/marker is
@@ -18,6 +21,7 @@ import folium
 import geopandas as gpd
 from playwright.sync_api import Browser, sync_playwright
 
+from benchmarks import race
 from benchmarks.common import (
     RUNS,
     add_partners,
@@ -149,6 +153,7 @@ def measure_all(folder: Path) -> list[list[object]]:
 
 
 def main() -> None:
+    race.main()
     with tempfile.TemporaryDirectory() as tmp:
         table("Karte: App gegen naive Basis (x = Basis / App)", HEADER, measure_all(Path(tmp)))
 

@@ -55,6 +55,11 @@ def test_karte_page_sends_a_local_only_map(db_url):
     assert len(area_keys(at)) == 13 and all(key.startswith("094") for key in area_keys(at))
     assert args["returned_objects"] == []
     assert all(link.startswith("../../app/static/vendor/") for link in args["js_links"] + args["css_links"])
+    assert [link.rsplit("/", 1)[1] for link in args["js_links"]] == [  # no jQuery: no map element uses it
+        "leaflet.js",
+        "topojson-client.min.js",
+        "leaflet.markercluster.js",
+    ]
     at.radio(key="karte").set_value("ohne Hintergrundkarte").run()
     assert "tile.openstreetmap" not in map_args(at)["script"]
     at.radio(key="ebene").set_value("Gemeinden").run()
