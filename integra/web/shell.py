@@ -10,9 +10,16 @@ what Streamlit writes later.
 
 from __future__ import annotations
 
+import importlib.util
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import streamlit
+
+from integra.assets import LOCAL
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -31,6 +38,40 @@ _BASE_URL = (
     + ")\\/?$/); if (m) { window.__streamlit = Object.assign({}, window.__streamlit, "
     "{BACKEND_BASE_URL: location.origin + m[1]}); }})();</script>"
 )
+# Streamlit loads the code of each kind of element when the first one arrives over the websocket, and
+# the map frame loads its scripts one after another: with an empty browser cache both came after the
+# page's data, and the map frame started 0.3–0.4 s after its data had arrived (benchmarks/race.py).
+# The document therefore asks for them while it waits for the websocket: the elements of the sidebar
+# and the map's component, and the map frame's scripts and styles.
+LAZY_ELEMENTS = ("ComponentInstance", "IFrame", "Selectbox", "Multiselect", "ButtonGroup", "Radio", "Checkbox", "Html")
+_STREAMLIT_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
+# Found without importing streamlit-folium: imported outside a script run, it does not register its component.
+_FOLIUM_JS = Path(str(importlib.util.find_spec("streamlit_folium").origin)).parent / "frontend/build/static/js"
+_IMPORTS = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
+
+
+def _with_imports(files: Iterable[str]) -> list[str]:
+    """`files` of Streamlit's scripts and every script they import, each once, in the order found."""
+    found: dict[str, None] = {}
+    todo = list(files)
+    while todo:
+        name = todo.pop(0)
+        if name not in found:
+            found[name] = None
+            todo += _IMPORTS.findall((_STREAMLIT_JS / name).read_text(encoding="utf-8"))
+    return list(found)
+
+
+@cache
+def resource_hints() -> str:
+    """<link> elements: module preloads for the element chunks, prefetches for the map frame's files."""
+    chunks = _with_imports(path.name for name in LAZY_ELEMENTS for path in sorted(_STREAMLIT_JS.glob(f"{name}.*.js")))
+    links = [f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in chunks]
+    frame = [f"component/streamlit_folium.st_folium/static/js/{path.name}" for path in _FOLIUM_JS.glob("main.*.js")]
+    frame += [f"app/static/vendor/{local}" for local in LOCAL.values()]
+    return "".join(links) + "".join(f'<link rel="prefetch" href="./{href}">' for href in frame)
+
+
 _REPLACEMENTS = (
     ('<html lang="en">', '<html lang="de">'),
     ("<head>", "<head>" + _BASE_URL),
@@ -48,10 +89,12 @@ _NOSCRIPT_DE = (
 
 
 def german_shell(html: str) -> str:
-    """Streamlit's index document with the German language, title, loading line and noscript text."""
+    """Streamlit's index document with the German language, title, loading line and noscript text,
+    and the hints that fetch what the page needs next while it waits for the websocket."""
     for old, new in _REPLACEMENTS:
         html = html.replace(old, new)
-    return _NOSCRIPT.sub(_NOSCRIPT_DE, html)
+    hints = "".join(link for link in re.findall(r"<link[^>]*>", resource_hints()) if link not in html)
+    return _NOSCRIPT.sub(_NOSCRIPT_DE, html.replace("</head>", hints + "</head>", 1))
 
 
 def _is_page(path: str) -> bool:
