@@ -243,7 +243,8 @@ _MARKERS_JS = """var %(name)s = (function (d) {
             var marker = L.marker([r[0], r[1]], {icon: icons[r[2]], title: title});
             marker.bindTooltip(function () { return text(title); });
             marker.bindPopup(function () {
-                return html('<div style="max-width:' + d.width + 'px">' + r[4].map(part).join('') + '</div>');
+                var heading = d.heading ? '<b>' + esc(r[3]) + '</b>' : '';
+                return html('<div style="max-width:' + d.width + 'px">' + heading + r[4].map(part).join('') + '</div>');
             }, popupOptions(d.width));
             return marker;
         });
@@ -281,7 +282,8 @@ class Markers(JSCSSMixin, _Scripted, Layer):
 
     A row is `[lat, lon, style index, title text, popup parts]`; a part is escaped HTML or the
     index of a shared fragment in `texts` (a source or Kreis line repeated for many markers is
-    sent once). With `cluster` (Leaflet.markercluster options) the markers are clustered.
+    sent once). With `heading` a popup starts with the title in bold (escaped in the browser, so the
+    name is sent once). With `cluster` (Leaflet.markercluster options) the markers are clustered.
     """
 
     default_js = MarkerCluster.default_js
@@ -297,10 +299,12 @@ class Markers(JSCSSMixin, _Scripted, Layer):
         name: str,
         cluster: Mapping[str, object] | None = None,
         popup_width: int = 320,
+        heading: bool = False,
     ) -> None:
         Layer.__init__(self, name=name, overlay=True)
         self._name = "Markers"
         self.rows, self.styles, self.texts, self.cluster, self.popup_width = rows, styles, texts, cluster, popup_width
+        self.heading = heading
         if cluster is None:  # the plain feature group needs no markercluster files
             self.default_js, self.default_css = [], []
 
@@ -311,6 +315,7 @@ class Markers(JSCSSMixin, _Scripted, Layer):
             "texts": self.texts,
             "cluster": self.cluster,
             "width": self.popup_width,
+            "heading": self.heading,
         }
 
 

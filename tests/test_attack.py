@@ -151,7 +151,7 @@ def test_map_renders_every_payload_as_inert_data(hostile, view):
     layers = [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", frame.script, flags=re.M)]
     strings = set().union(*(set(_strings(layer)) for layer in layers))
     assert "P0 {{ 6*7 }}" in strings  # the title of a partner marker, literally
-    assert any("{{ 6*7 }}" in s for s in strings if s.startswith("<b>"))  # popups carry it escaped, not evaluated
+    assert any("{{ 6*7 }}" in s for s in strings if s.startswith("<br>"))  # popup lines carry it escaped, not evaluated
 
 
 def test_static_outputs_carry_no_formula_and_no_execution(hostile, tmp_path):
