@@ -138,6 +138,10 @@ def test_url_filter_zooms_to_oberfranken(server, seeded_template, page, tmp_path
     expect(fmap.locator(".marker-cluster").first).to_have_text(re.compile(r"^\s*([2-9]|\d\d+)\s*$"))
     _click_spiderfied_partner(page, fmap)
     expect(fmap.locator(".leaflet-popup-content")).to_contain_text("Quelle:")  # every partner names its source
+    heading = fmap.locator(".leaflet-popup-content b").first  # the partner's name, made from its title
+    expect(heading).not_to_be_empty()
+    partners = queries.partners(make_engine(f"sqlite:///{seeded_template}"), "Oberfranken")
+    assert heading.inner_text() in set(partners["name"])
     page.screenshot(path=str(tmp_path / "oberfranken.png"))
     assert external == [] and failed == [] and errors == [], (external, failed, errors)
 
