@@ -45,8 +45,18 @@ _BASE_URL = (
 # and the map's component, and the map frame's scripts and styles.
 LAZY_ELEMENTS = ("ComponentInstance", "IFrame", "Selectbox", "Multiselect", "ButtonGroup", "Radio", "Checkbox", "Html")
 _STREAMLIT_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
-# Found without importing streamlit-folium: imported outside a script run, it does not register its component.
-_FOLIUM_JS = Path(str(importlib.util.find_spec("streamlit_folium").origin)).parent / "frontend/build/static/js"
+
+
+def _package_dir(name: str) -> Path:
+    """Where an installed package lives, found without importing it (streamlit-folium, imported outside a
+    script run, would not register its component)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(name)
+    return Path(spec.origin).parent
+
+
+FOLIUM_JS = _package_dir("streamlit_folium") / "frontend" / "build" / "static" / "js"
 _IMPORTS = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
 
 
@@ -67,7 +77,7 @@ def resource_hints() -> str:
     """<link> elements: module preloads for the element chunks, prefetches for the map frame's files."""
     chunks = _with_imports(path.name for name in LAZY_ELEMENTS for path in sorted(_STREAMLIT_JS.glob(f"{name}.*.js")))
     links = [f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in chunks]
-    frame = [f"component/streamlit_folium.st_folium/static/js/{path.name}" for path in _FOLIUM_JS.glob("main.*.js")]
+    frame = [f"component/streamlit_folium.st_folium/static/js/{path.name}" for path in FOLIUM_JS.glob("main.*.js")]
     frame += [f"app/static/vendor/{local}" for local in LOCAL.values()]
     return "".join(links) + "".join(f'<link rel="prefetch" href="./{href}">' for href in frame)
 
