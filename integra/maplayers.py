@@ -239,7 +239,8 @@ _MARKERS_JS = """var %(name)s = (function (d) {
     // (with 20,000 partners the clustering takes a second, and the map stayed empty until it was done).
     setTimeout(function () {
         var markers = d.rows.map(function (r) {
-            var title = r[3] + d.styles[r[2]].suffix;
+            var suffix = d.styles[r[2]].suffix;  // " (Helferkreis)", not twice when the name ends in it
+            var title = r[3].slice(-suffix.length) === suffix ? r[3] : r[3] + suffix;
             var marker = L.marker([r[0], r[1]], {icon: icons[r[2]], title: title});
             marker.bindTooltip(function () { return text(title); });
             marker.bindPopup(function () {
@@ -455,6 +456,10 @@ _VIEW_JS = """(function (d) {
         new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
     }
     L.control.scale({imperial: false}).addTo(map);
+    map.on('popupopen', function (e) {  // Leaflet names its close button in English
+        var close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
+        if (close) { close.setAttribute('aria-label', 'Popup schließen'); close.title = 'Schließen'; }
+    });
     [['in', 'Vergrößern'], ['out', 'Verkleinern']].forEach(function (z) {
         var button = map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-' + z[0]);
         button.title = z[1];

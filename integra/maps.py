@@ -298,10 +298,11 @@ def _kreis_popup(row: Mapping[str, Any], structure_lines: list[str], links: AppL
         name = row.get("kiz_name")
         lines.append(f"KIZ: <b>{esc(kiz)}</b>" + ("" if is_blank(name) else f" – {esc(name)}"))
     lines.append(f"Partner mit Sitz hier: {int(row['partner'])}")
+    lines += structure_lines  # before the links, which then stay together (walkthrough 27.11.)
     if links:
         href = links.steckbrief(row["name"])
         lines.append(f'<a href="{esc(href)}" target="_blank" rel="noopener">Kreis-Steckbrief (PDF) öffnen</a>')
-    return lines + structure_lines
+    return lines
 
 
 def _gemeinde_popup(row: Mapping[str, Any]) -> list[str]:

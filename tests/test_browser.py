@@ -142,6 +142,7 @@ def test_url_filter_zooms_to_oberfranken(server, seeded_template, page, tmp_path
     expect(heading).not_to_be_empty()
     partners = queries.partners(make_engine(f"sqlite:///{seeded_template}"), "Oberfranken")
     assert heading.inner_text() in set(partners["name"])
+    expect(fmap.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "Popup schließen")
     page.screenshot(path=str(tmp_path / "oberfranken.png"))
     assert external == [] and failed == [] and errors == [], (external, failed, errors)
 

@@ -52,7 +52,7 @@ def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
 
 def _tooltips(at: AppTest) -> set[str]:
     """The areas' tooltips as the browser makes them from the map script."""
-    return {f["properties"]["t"] for d in layer_data(_map_script(at)) if "topo" in d for f in area_features(d)}
+    return {f["properties"]["t"] for d in layer_data(_map_script(at)) if d.get("interactive") for f in area_features(d)}
 
 
 def _map_script(at: AppTest) -> str:
