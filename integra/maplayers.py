@@ -254,6 +254,10 @@ _MARKERS_JS = """var %(name)s = (function (d) {
         } else {
             markers.forEach(function (m) { group.addLayer(m); });
         }
+        // Names on the map make room for symbols (Labels): now, and whenever clusters settled after a zoom.
+        var settled = function () { if (group._map) { group._map.fire('integrasymbols'); } };
+        settled();
+        group.on('animationend', settled);
     }, 0);
     // A spiderfied cluster near the edge put partners under the attribution, the legend or off the
     // map (walkthrough: 3 of 6 in Nürnberg could not be tapped): pan until every leg is inside,
@@ -455,7 +459,8 @@ _VIEW_JS = """(function (d) {
     if (window.ResizeObserver) {
         new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
     }
-    L.control.scale({imperial: false}).addTo(map);
+    // On a phone the attribution wraps to two lines across the bottom and covered the scale bar.
+    L.control.scale({imperial: false, position: map.getSize().x < d.small ? 'topleft' : 'bottomleft'}).addTo(map);
     map.on('popupopen', function (e) {  // Leaflet names its close button in English
         var close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
         if (close) { close.setAttribute('aria-label', 'Popup schließen'); close.title = 'Schließen'; }
@@ -547,14 +552,15 @@ _LABELS_JS = """var %(name)s = (function (d) {
     // Symbols come and go after a zoom (clusters split and merge): place the names once they settled.
     function soon() { clearTimeout(timer); timer = setTimeout(declutter, 60); }
     var watcher = window.ResizeObserver ? new ResizeObserver(function () { declutter(); }) : null;
+    var MOVES = 'zoomend moveend resize overlayadd overlayremove layeradd layerremove integrasymbols';
     layer.on('add', function () {
         map = layer._map;
-        map.on('zoomend moveend resize overlayadd overlayremove layeradd layerremove', soon);
+        map.on(MOVES, soon);
         if (watcher) { watcher.observe(map.getContainer()); }  // also once the frame is laid out
         declutter();
     });
     layer.on('remove', function () {
-        if (map) { map.off('zoomend moveend resize overlayadd overlayremove layeradd layerremove', soon); }
+        if (map) { map.off(MOVES, soon); }
         if (watcher) { watcher.disconnect(); }
         map = null;
     });
