@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Request, Route, WebSocket, sync_playwright
 
 from benchmarks.common import RUNS, fresh_database, median, seconds, table
 from integra.assets import LOCAL, VENDOR_DIR
@@ -63,9 +63,9 @@ class Visit:
     def _mark(self, name: str) -> None:
         self.events.setdefault(name, time.perf_counter() - self.start)
 
-    def _socket(self, socket: object) -> None:
+    def _socket(self, socket: WebSocket) -> None:
         self._mark("Websocket offen")
-        socket.on("framereceived", self._frame)  # type: ignore[attr-defined]
+        socket.on("framereceived", self._frame)
 
     def _frame(self, payload: str | bytes) -> None:
         data = payload.encode() if isinstance(payload, str) else payload
@@ -73,8 +73,8 @@ class Visit:
         if b"map_div" in data:  # the component's arguments: folium's map script
             self._mark("Karte im Websocket")
 
-    def _request(self, request: object) -> None:
-        url = request.url  # type: ignore[attr-defined]
+    def _request(self, request: Request) -> None:
+        url = request.url
         if "st_folium/index.html" in url:
             self._mark("Kartenrahmen geladen")
         elif "leaflet.js" in url or "leaflet@" in url:
@@ -108,7 +108,7 @@ def _split(visits: list[Visit]) -> str:
     return "; ".join(parts).replace(".", ",") + " s"
 
 
-def measure(url: str) -> tuple[list[list[object]], list[list[object]]]:
+def measure(url: str) -> tuple[list[list[str]], list[list[str]]]:
     rows, splits = [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -8,6 +8,7 @@ the browser only as JSON data of the layers in `integra.maplayers`, never as scr
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -265,29 +266,34 @@ def _structure_lines(structures: pd.DataFrame) -> dict[str, list[str]]:
     return lines
 
 
-def _around_key(href: Callable[[Any], str]) -> tuple[str, str]:
-    """The escaped address `href` makes, split where its key goes: a popup sends only the key (an AGS or a
-    partner id, digits that need no escaping) between two shared fragments."""
-    before, after = href("0").rsplit("0", 1)
-    return esc(before), esc(after)
+def _keyed_link(texts: _Texts, href: Callable[[Any], str], label: str) -> tuple[int, int]:
+    """A popup line linking to `href(key)`, as the two shared fragments around the key: a popup sends only
+    its key (an AGS or a partner id, digits that need no escaping) between them."""
+    before, after = (esc(part) for part in href("0").rsplit("0", 1))
+    return texts.ref(f'<br><a href="{before}'), texts.ref(f'{after}" target="_blank" rel="noopener">{label}</a>')
 
 
 def _action_parts(
-    row: Mapping[str, Any], pending: Mapping[str, int], links: AppLinks | None, texts: _Texts
-) -> list[str | int]:
-    """How many visitors' reports wait (a count, never their content), and what to do next here: the draft
-    motion and the report form (not for a gemeindefreies Gebiet: it has no council and nobody reports on it)."""
-    ags, parts = row["ags"], list[str | int]()
-    if count := pending.get(ags, 0):
-        parts.append(texts.ref(f"<br><small>{counted(count, 'Meldung', 'Meldungen')} in Prüfung</small>"))
-    if links and row.get("is_gemeinde", True) is not False:
-        for href, label in ((links.antrag, "Antragsentwurf"), (links.melden, "Etwas melden")):
-            before, after = _around_key(href)
-            parts += [
-                texts.ref(f'<br><a href="{before}'),
-                ags,
-                texts.ref(f'{after}" target="_blank" rel="noopener">{label}</a>'),
-            ]
+    pending: Mapping[str, int], links: AppLinks | None, texts: _Texts
+) -> Callable[[Mapping[str, Any]], list[str | int]]:
+    """The end of an area's popup: how many visitors' reports wait (a count, never their content), and what
+    to do next here: the draft motion and the report form (not for a gemeindefreies Gebiet: it has no council
+    and nobody reports on it). The links' fragments are made once per layer."""
+    around = (
+        [_keyed_link(texts, links.antrag, "Antragsentwurf"), _keyed_link(texts, links.melden, "Etwas melden")]
+        if links
+        else []
+    )
+
+    def parts(row: Mapping[str, Any]) -> list[str | int]:
+        ags, found = row["ags"], list[str | int]()
+        if count := pending.get(ags, 0):
+            found.append(texts.ref(f"<br><small>{counted(count, 'Meldung', 'Meldungen')} in Prüfung</small>"))
+        if row.get("is_gemeinde", True) is not False:
+            for before, after in around:
+                found += [before, ags, after]
+        return found
+
     return parts
 
 
@@ -347,11 +353,12 @@ def _area_layer(view: MapView, data: MapData, links: AppLinks | None) -> tuple[l
             return _kreis_popup(row, structures.get(row["ags"], []), links)
 
     texts = _Texts()
+    actions = _action_parts(data.pending, links, texts)
 
     def popup(row: Mapping[str, Any]) -> list[str | int]:
         first, *lines = lines_of(row)
         parts: list[str | int] = [texts.ref(first), *(texts.ref("<br>" + line) for line in lines)]
-        return parts + _action_parts(row, data.pending, links, texts)
+        return parts + actions(row)
 
     rows = facts[facts["status"].isin(view.statuses)].to_dict("records")
     eligible = {row["ags"] for row in rows if kiz_label(None, row.get("foerderfaehig"))}  # NaN for Gemeinden
@@ -510,28 +517,18 @@ def _text_column(column: pd.Series) -> pd.Series:
     return column.astype("str").fillna("").str.strip()
 
 
-_HTML_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
-
-
-def _escaped_column(text: pd.Series) -> list[str]:
-    """`esc` of every value of a text column (`_text_column`), done by pandas in one pass per character."""
-    for char, entity in _HTML_ENTITIES:
-        text = text.str.replace(char, entity, regex=False)
-    return text.tolist()
-
-
 def _partner_addresses(partners: pd.DataFrame) -> list[str]:
     """'Straße, PLZ Ort' (what is known of it, else the Gemeinde) of every partner, escaped."""
     street, plz, city, gemeinde = (_text_column(partners[c]) for c in ("street", "plz", "city", "gemeinde"))
     town = (plz + " " + city).str.strip()
     address = street.where(town.eq(""), street + ", " + town).where(street.ne(""), town)
-    return _escaped_column(address.where(address.ne(""), gemeinde))
+    return list(map(html.escape, address.where(address.ne(""), gemeinde)))
 
 
 def _partner_rows(partners: pd.DataFrame, links: AppLinks | None) -> tuple[list[list[object]], list[str]]:
     """`Markers` rows of the partners and the shared fragments their popups point into.
 
-    Column lists instead of `itertuples`, addresses escaped by pandas for all rows at once, the name
+    Column lists instead of `itertuples`, addresses joined by pandas for all rows at once, the name
     sent once (the popup heading is made from the title in the browser),
     and every repeated fragment (one source for a whole upload, a few dozen Kreise and types) escaped
     once: 20,000 partners took 2 s, then 0.4 s, now about 0.15 s. With
@@ -539,13 +536,7 @@ def _partner_rows(partners: pd.DataFrame, links: AppLinks | None) -> tuple[list[
     too (the address is split at the id, which is a number and needs no escaping).
     """
     texts = _Texts()
-    report_link: list[int] = []
-    if links:
-        before, after = _around_key(links.partner)
-        report_link = [
-            texts.ref(f'<br><a href="{before}'),
-            texts.ref(f'{after}" target="_blank" rel="noopener">Etwas melden</a>'),
-        ]
+    report_link = _keyed_link(texts, links.partner, "Etwas melden") if links else None
     kind_ref = texts.maker(
         lambda ptype, detail: "<br>" + esc(_joined((ptype, None if detail == ptype else detail), " – "))
     )

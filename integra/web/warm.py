@@ -46,14 +46,16 @@ def _prepare() -> None:
     started = time.perf_counter()
     try:
         import_everything()
-        web = {m: importlib.import_module(f"integra.web.{m}") for m in ("data", "mapframe", "mapview", "serving")}
-        web["serving"].install()  # the server's log and the refusal of clients' cache clearing, from now on
-        web["mapframe"].register_component()
-        web["data"].warm_up()
-        key = web["data"].store_key()
+        # Imported here, not at the top: server.py imports this module before the runtime exists.
+        from integra.web import data, mapframe, mapview, serving
+
+        serving.install()  # the server's log and the refusal of clients' cache clearing, from now on
+        mapframe.register_component()
+        data.warm_up()
+        key = data.store_key()
         for level in (LEVEL_KREISE, LEVEL_GEMEINDEN):
             for basemap in BASEMAPS:
-                web["mapview"].prebuild(key, MapView(level=level, basemap=basemap))
+                mapview.prebuild(key, MapView(level=level, basemap=basemap))
         log.info("%s in %.1f s", PREPARED, time.perf_counter() - started)
     except Exception:  # a missing or old database: the pages say so in German on the first visit
         log.warning("Karten nicht vorab gebaut", exc_info=True)
