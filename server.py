@@ -16,7 +16,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from integra import geodata
-from integra.web import warm
+from integra.web import mapframe, warm
 from integra.web.shell import GermanShell
 
 
@@ -27,4 +27,9 @@ async def _warm(_app: st.App) -> AsyncIterator[None]:
     yield
 
 
-app = st.App(Path(__file__).with_name("app.py"), lifespan=_warm, middleware=[Middleware(GermanShell)])
+app = st.App(
+    Path(__file__).with_name("app.py"),
+    lifespan=_warm,
+    routes=mapframe.ROUTES,
+    middleware=[Middleware(GermanShell)],
+)

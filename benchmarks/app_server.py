@@ -42,7 +42,7 @@ from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapView, build_map
 from integra.store import data_token, make_engine
 from integra.vocab import ALL_BAVARIA, REGIERUNGSBEZIRKE
 from integra.web import data, mapview
-from integra.web.mapframe import frame_of
+from integra.web.mapframe import document_of
 from tests.browser import CHROMIUM, FLAGS, MAP_FRAME
 
 PARTNERS = 20_000
@@ -106,11 +106,11 @@ def build_rows(url: str) -> list[list[object]]:
             fmap = build_map(view, facts)
             built.append(time.perf_counter() - start)
             start = time.perf_counter()
-            frame_of(fmap)
+            document_of(fmap)
             rendered.append(time.perf_counter() - start)
-        mapview._map_frame(key, view)  # fills the map cache
+        mapview._map_document(key, view)  # fills the map cache
         start = time.perf_counter()
-        mapview._map_frame(key, view)
+        mapview._map_document(key, view)
         hit = time.perf_counter() - start
         rows.append([level, millis(median(built)), millis(median(rendered)), f"{hit * 1000:.2f} ms".replace(".", ",")])
     engine.dispose()

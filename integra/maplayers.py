@@ -13,10 +13,8 @@ runs in the visitor's browser (H1). The elements here therefore
 - build popups in the browser from HTML fragments escaped in Python (`integra.formatting`),
   and tooltips and marker titles from plain text (`textContent`, Leaflet's `title`).
 
-streamlit-folium calls each element's `script` macro directly and never compiles its output.
-It does rewrite the script text (element names, `alert(coords);`, `{{'name'}}`); none of its
-patterns can match inside data encoded by `js_data`, so the map in the app (`integra.mapframe`)
-and the HTML export show the same data.
+The app serves the rendered document as it is (`integra.web.mapframe`); the HTML export is the same
+document with its scripts inlined.
 """
 
 from __future__ import annotations

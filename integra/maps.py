@@ -136,7 +136,7 @@ PRESENTATION_CSS = (
     ".leaflet-tooltip{font-size:18px;font-weight:600;color:#000;border:2px solid #000}"
     ".leaflet-popup-content{font-size:17px;line-height:1.45}"
     ".leaflet-control-layers{font-size:17px}.leaflet-control-attribution{font-size:13px}"
-    "#map_div{height:100vh!important}.integra-label{font-size:15px}"
+    ".folium-map{height:100vh!important}.integra-label{font-size:15px}"
 )
 
 

@@ -1,7 +1,7 @@
 """Helpers for the real app under `streamlit.testing.v1.AppTest`, shared by every AppTest module.
 
 Like `tests/browser.py` for the browser: one definition of how a test opens the app, logs in,
-finds a metric or button, and reads what the map component was sent.
+finds a metric or button, and reads the map document the page shows.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from integra.config import PROJECT_DIR
+from integra.web import mapframe
 
 APP = str(PROJECT_DIR / "app.py")
 
@@ -51,11 +52,12 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def map_args(at: AppTest) -> dict:
-    """The arguments the page sent to the one streamlit-folium component (its script, size, …)."""
-    (component,) = at.get("component_instance")
-    assert component.proto.component_name == "streamlit_folium.st_folium"
-    return json.loads(component.proto.json_args)
+def map_html(at: AppTest) -> str:
+    """The document of the page's one map frame, as the server serves it at the frame's address."""
+    (src,) = [frame.proto.src for frame in at.get("iframe") if frame.proto.src.startswith(mapframe.ROUTE_PREFIX)]
+    document = mapframe.published(src.removeprefix(mapframe.ROUTE_PREFIX).removesuffix(".html"))
+    assert document is not None, src
+    return document.body.decode("utf-8")
 
 
 def layer_data(script: str) -> list[dict]:
@@ -65,4 +67,4 @@ def layer_data(script: str) -> list[dict]:
 
 def area_keys(at: AppTest) -> list[str]:
     """The keys (AGS) of the areas the page's map colours, as its script carries them."""
-    return [row[0] for d in layer_data(map_args(at)["script"]) if "topo" in d and d["interactive"] for row in d["rows"]]
+    return [row[0] for d in layer_data(map_html(at)) if "topo" in d and d["interactive"] for row in d["rows"]]

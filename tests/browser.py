@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Frame, Page
 
 from integra.devserver import running_app
+from integra.web.mapframe import ROUTE_PREFIX
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling Google hosts, which fail here.
@@ -24,8 +26,18 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
+MAP_FRAME = f'iframe[src*="{ROUTE_PREFIX}"]'
 OFFLINE = "karte=ohne+Hintergrundkarte"
+
+
+def map_frame(page: Page) -> Frame:
+    """The frame of the page's map, for scripts evaluated in it (locators use MAP_FRAME), with the map
+    as `window.map` for them (folium names it `map_<id>`)."""
+    frame = next(frame for frame in page.frames if ROUTE_PREFIX in frame.url)
+    found = "() => window.L && Object.values(window).find(v => v instanceof L.Map)"
+    frame.wait_for_function(found)
+    frame.evaluate(f"() => {{ window.map = ({found})(); }}")
+    return frame
 
 
 def require_chromium() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from integra import queries
 from integra.config import PROJECT_DIR
-from tests.apptest import app, area_keys, map_args, metric
+from tests.apptest import app, area_keys, map_html, metric
 from tests.conftest import APP_PAGES
 
 
@@ -51,17 +52,18 @@ def test_karte_page_sends_a_local_only_map(db_url):
     at = app(regbez="Oberfranken").run()
     at.switch_page("views/karte.py").run()
     assert not at.exception
-    args = map_args(at)
+    html = map_html(at)
     assert len(area_keys(at)) == 13 and all(key.startswith("094") for key in area_keys(at))
-    assert args["returned_objects"] == []
-    assert all(link.startswith("../../app/static/vendor/") for link in args["js_links"] + args["css_links"])
-    assert [link.rsplit("/", 1)[1] for link in args["js_links"]] == [  # no jQuery: no map element uses it
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert styles and all(link.startswith("../../app/static/vendor/") for link in scripts + styles)
+    assert [link.rsplit("/", 1)[1] for link in scripts] == [  # no jQuery: no map element uses it
         "leaflet.js",
         "topojson-client.min.js",
         "leaflet.markercluster.js",
     ]
     at.radio(key="karte").set_value("ohne Hintergrundkarte").run()
-    assert "tile.openstreetmap" not in map_args(at)["script"]
+    assert "tile.openstreetmap" not in map_html(at)
     at.radio(key="ebene").set_value("Gemeinden").run()
     assert len(area_keys(at)) == 214 + 40  # Gemeinden and gemeindefreie Gebiete of Oberfranken
 

@@ -142,13 +142,13 @@ def test_map_renders_every_payload_as_inert_data(hostile, view):
     """C1/H1: no template pass evaluates stored text; every string reaches the page as JSON data."""
     engine, canary = hostile
     data = _data(engine, view)
-    frame = mapframe.frame_of(maps.build_map(view, data))
+    document = mapframe.document_of(maps.build_map(view, data)).body.decode("utf-8")
     offline = maps.standalone_html(view, data)
     assert not canary.exists(), "a payload ran on the server"
-    for text in (frame.script, frame.html, frame.header, offline):
+    for text in (document, offline):
         assert "{{" not in text and "{%" not in text and "{#" not in text
         assert "uid=0(" not in text and "<img src=x" not in text and "${alert" not in text
-    layers = [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", frame.script, flags=re.M)]
+    layers = [json.loads(m) for m in re.findall(r"^\}\)\((\{.*\})\);$", document, flags=re.M)]
     strings = set().union(*(set(_strings(layer)) for layer in layers))
     assert "P0 {{ 6*7 }}" in strings  # the title of a partner marker, literally
     assert any("{{ 6*7 }}" in s for s in strings if s.startswith("<br>"))  # popup lines carry it escaped, not evaluated
@@ -242,7 +242,7 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
     from playwright.sync_api import expect
 
     from integra.devserver import running_app
-    from tests.browser import MAP_FRAME, OFFLINE, log_in, require_chromium
+    from tests.browser import MAP_FRAME, OFFLINE, log_in, map_frame, require_chromium
 
     require_chromium()
     engine, canary = hostile
@@ -260,7 +260,7 @@ def test_live_app_pages_run_no_payload(hostile, page, tmp_path):
             expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(
                 timeout=60_000
             )
-            frame = next(f for f in page.frames if "st_folium" in f.url)
+            frame = map_frame(page)
             _assert_inert(frame.evaluate(_OPEN_EVERYTHING), dialogs, errors)
             assert page.locator("#pwned").count() == 0
         # The editor pages, logged in under a hostile name: change log, forms, history show stored payloads.

@@ -14,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from integra import queries
 from integra.store import make_engine
-from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, map_frame, require_chromium, served_copy
 
 require_chromium()
 
@@ -109,7 +109,7 @@ def _click_spiderfied_partner(page: Page, fmap: FrameLocator, attempts: int = 3)
     A zoom or resize of the map right after it appeared folds the spider back (seen once on a
     cold server), so the sequence is tried again; a partner that never appears still fails.
     """
-    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame = map_frame(page)
     for attempt in range(1, attempts + 1):
         count = frame.evaluate(_SPIDERFY)
         assert count >= 2, "kein Cluster mit Partnern an einem Punkt"
@@ -220,7 +220,7 @@ def test_map_is_named_striped_tabled_and_links_to_the_steckbrief(server, seeded_
     assert bubble.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(29, 39, 48)"
     page.get_by_text("Tabelle statt Karte").click()
     expect(page.locator(".st-key-map_table, [data-testid='stDataFrame']").first).to_be_visible()
-    fmap.locator("body").evaluate(
+    map_frame(page).evaluate(
         "() => window.map.eachLayer(l => { if (l.feature && l.feature.properties.k === '09177') l.openPopup(); })"
     )
     link = fmap.get_by_role("link", name="Kreis-Steckbrief (PDF) öffnen")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, confirmed, log_in, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, confirmed, log_in, map_frame, require_chromium, served_copy
 
 PASSWORD = "melden-geheim-77"
 HOF = 'path[aria-label^="Landkreis Hof: "]'
@@ -69,7 +69,7 @@ def test_a_partner_correction_from_its_popup_is_accepted_and_the_marker_says_so(
     page.goto(f"{server}/karte?regbez=Oberfranken&typ=Diakonie&{OFFLINE}")
     fmap = page.frame_locator(MAP_FRAME)
     expect(fmap.locator("path.leaflet-interactive").first).to_be_attached(timeout=60_000)
-    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame = map_frame(page)
     assert frame.evaluate(SHOW_PARTNER, DIAKONIE)
     marker = fmap.locator(f'.integra-partner[title^="{DIAKONIE} "]')
     expect(marker).to_have_count(1, timeout=10_000)
@@ -96,7 +96,7 @@ def test_a_partner_correction_from_its_popup_is_accepted_and_the_marker_says_so(
 
     page.goto(f"{server}/karte?regbez=Oberfranken&typ=Diakonie&{OFFLINE}")
     expect(fmap.locator("path.leaflet-interactive").first).to_be_attached(timeout=60_000)
-    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame = map_frame(page)
     assert frame.evaluate(SHOW_PARTNER, "Diakonie Hochfranken (")
     expect(fmap.locator('.integra-partner[title^="Diakonie Hochfranken ("]')).to_have_count(1, timeout=10_000)
     assert not frame.evaluate(SHOW_PARTNER, DIAKONIE)

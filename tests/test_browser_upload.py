@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, confirmed, log_in, require_chromium, served_copy
+from tests.browser import MAP_FRAME, OFFLINE, SHOW_PARTNER, confirmed, log_in, map_frame, require_chromium, served_copy
 
 FILES = Path(__file__).parent / "files"
 PASSWORD = "browser-geheim-42"
@@ -47,7 +47,7 @@ def test_upload_apply_and_find_the_new_markers_on_the_map(server, page, tmp_path
     page.goto(f"{server}/karte?regbez=Unterfranken&typ=Helferkreis&typ=Diakonie&{OFFLINE}")
     fmap = page.frame_locator(MAP_FRAME)
     expect(fmap.locator("path.leaflet-interactive")).to_have_count(12, timeout=60_000)
-    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame = map_frame(page)
     for name in ("Höchberg", "Diakonie Schweinfurt"):  # new partners may sit in a cluster: zoom to each
         assert frame.evaluate(SHOW_PARTNER, name), name
         expect(fmap.locator(f'.integra-partner[title*="{name}"]')).to_have_count(1, timeout=10_000)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Frame, Page, expect, sync_playwright
 
-from tests.browser import CHROMIUM, FLAGS, MAP_FRAME, OFFLINE, require_chromium, served_copy
+from tests.browser import CHROMIUM, FLAGS, MAP_FRAME, OFFLINE, map_frame, require_chromium, served_copy
 
 require_chromium()
 
@@ -37,7 +37,7 @@ def _map(page: Page, url: str) -> Frame:
     page.goto(url)
     expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(timeout=60_000)
     page.wait_for_timeout(1000)  # the fit runs once the frame has its size
-    return next(f for f in page.frames if "st_folium" in f.url)
+    return map_frame(page)
 
 
 _REGION = """() => {

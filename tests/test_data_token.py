@@ -13,7 +13,7 @@ from integra.config import PROJECT_DIR
 from integra.editing import ConceptChange
 from integra.store import data_token, make_engine
 from integra.vocab import PARTNER_TYPES
-from tests.apptest import app, layer_data, map_args
+from tests.apptest import app, layer_data, map_html
 from tests.test_maps import area_features
 
 FILES = Path(__file__).parent / "files"
@@ -56,7 +56,7 @@ def _tooltips(at: AppTest) -> set[str]:
 
 
 def _map_script(at: AppTest) -> str:
-    return map_args(at)["script"]
+    return map_html(at)
 
 
 def test_the_cached_map_is_reused_until_the_data_changes(db_url, engine):

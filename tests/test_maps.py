@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
 import folium
 import pytest
-import streamlit_folium
 from folium.plugins import MarkerCluster
 from sqlalchemy import update
 
@@ -172,37 +172,29 @@ def test_osm_basemap_is_attributed(engine):
     assert "OpenStreetMap-Mitwirkende" in html
 
 
-def test_map_frame_sends_what_st_folium_sends(engine, monkeypatch):
-    """Our cached frame must equal streamlit-folium's own arguments (guards its private helpers)."""
-    sent = []
-    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
+def test_map_document_is_the_rendered_map_under_its_content_hash(engine):
+    """The frame's address names its content: the browser may cache it for good, and a new data state
+    (or another view) is a new address, never a stale map under an old one."""
     data = _data(engine, "Oberfranken")
-    streamlit_folium.st_folium(
-        build_map(MapView(regbez="Oberfranken"), data),
-        key="karte",
-        height=640,
-        use_container_width=True,
-        returned_objects=[],
-    )
-    mapframe.show(mapframe.frame_of(build_map(MapView(regbez="Oberfranken"), data)), key="karte", height=640)
-    theirs, ours = sent
-    theirs.pop("on_change")  # only used when the map returns values; ours returns none
-
-    # Element names carry random ids, and st_folium's second render repeats each `setIcon` line:
-    # the same statements, maybe repeated, is the same map.
-    def statements(args: dict) -> set[str]:
-        return set(re.sub(r"_[0-9a-f]{32}\b", "_ID", args.pop("script")).splitlines())
-
-    assert statements(theirs) == statements(ours)
-    theirs.pop("key"), ours.pop("key")  # a hash of the script
-    assert theirs == ours
+    first = mapframe.document_of(build_map(MapView(regbez="Oberfranken"), data))
+    again = mapframe.document_of(build_map(MapView(regbez="Oberfranken"), data))
+    gemeinden = _data(engine, "Oberfranken", LEVEL_GEMEINDEN)
+    other = mapframe.document_of(build_map(MapView(regbez="Oberfranken", level=LEVEL_GEMEINDEN), gemeinden))
+    html = first.body.decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "leaflet.js" in html and _partner_rows(html)
+    assert gzip.decompress(first.gzipped) == first.body
+    assert first.digest != other.digest and first.path == f"/_integra/karte/{first.digest}.html"
+    assert re.sub(r"_[0-9a-f]{32}\b", "_ID", html) == re.sub(r"_[0-9a-f]{32}\b", "_ID", again.body.decode("utf-8"))
 
 
-def test_names_survive_streamlit_folium_rewriting_the_script(engine):
-    """Review: streamlit-folium deletes `alert(coords);` from the script text, also inside a partner's name."""
-    _add_partner(engine, "R0 alert(coords); X {{'map_div'}}")
-    frame = mapframe.frame_of(build_map(MapView(regbez="Oberfranken"), _data(engine, "Oberfranken")))
-    assert "R0 alert(coords); X {{'map_div'}}" in [row[3] for row in _partner_rows(frame.script)]
+def test_map_documents_are_kept_for_the_most_recently_shown_views(engine):
+    documents = [mapframe.MapDocument(f"{i:032x}", b"<p>", b"") for i in range(mapframe.KEEP + 1)]
+    for document in documents:
+        mapframe.publish(document)
+    mapframe.publish(documents[1])  # shown again: kept
+    mapframe.publish(mapframe.MapDocument("f" * 32, b"<p>", b""))
+    assert mapframe.published(documents[0].digest) is None and mapframe.published(documents[2].digest) is None
+    assert mapframe.published(documents[1].digest) is documents[1]
 
 
 def test_kreis_names_are_written_on_the_map_of_a_regierungsbezirk(engine):

@@ -1,19 +1,23 @@
 """What an anonymous client can make the real server do: no cache clearing, no descriptor leak (H2);
-and what the server does before its first visitor (issue 15)."""
+what the server does before its first visitor and how it serves the map (issue 15)."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
 
 import pytest
 from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from websockets.sync.client import connect
 
+from integra.web.mapframe import ROUTE_PREFIX
 from integra.web.warm import PREPARED
 from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
 
@@ -89,3 +93,22 @@ def test_the_start_views_are_built_before_the_first_visit(seeded_template, tmp_p
         expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(14, timeout=60_000)
         visits = log.read_text().removeprefix(prepared)
     assert "Karte gebaut: Schwaben, Kreise" in visits and "Karte gebaut: Ganz Bayern" not in visits
+
+
+def test_the_map_document_is_served_compressed_cached_and_locked_down(app, page):
+    """Issue 15: the map comes over HTTP at an address named by its content (not through the websocket);
+    an unknown or crafted address gets a German page, never a file of the server."""
+    url, _ = app
+    page.goto(f"{url}/karte?regbez=Oberfranken&{OFFLINE}")
+    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
+    src = page.locator(MAP_FRAME).get_attribute("src")
+    assert src and re.fullmatch(rf"{ROUTE_PREFIX}[0-9a-f]{{32}}\.html", src), src
+    with urlopen(Request(url + src, headers={"Accept-Encoding": "gzip"})) as answer:
+        headers, body = answer.headers, gzip.decompress(answer.read()).decode("utf-8")
+    assert headers["Content-Encoding"] == "gzip" and "immutable" in headers["Cache-Control"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
+    assert body.startswith("<!DOCTYPE html>") and "Lkr. Kulmbach" in body
+    for odd in ("0" * 32 + ".html", "%3Cscript%3Ealert(1)%3C.html"):
+        with pytest.raises(HTTPError) as missing:
+            urlopen(url + ROUTE_PREFIX + odd)
+        assert missing.value.code == 404 and "Bitte die Seite neu laden" in missing.value.read().decode("utf-8")

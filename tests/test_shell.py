@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit
 
 from integra.config import PROJECT_DIR
-from integra.web.shell import FOLIUM_JS, LAZY_ELEMENTS, LOADING, PAGE_PATHS, german_shell, resource_hints
+from integra.web.shell import LAZY_ELEMENTS, LOADING, PAGE_PATHS, german_shell, resource_hints
 
 INDEX = Path(streamlit.__file__).with_name("static") / "index.html"
 
@@ -29,17 +29,14 @@ def test_the_shell_knows_every_page_address():
 
 
 def test_the_resource_hints_name_files_that_exist():
-    """Issue 15: the shell preloads element scripts and prefetches the map frame's files; an upgrade of
-    Streamlit or streamlit-folium that renames them must fail here, not silently fetch nothing."""
+    """Issue 15: the shell preloads element scripts and prefetches the map document's files; an upgrade
+    of Streamlit that renames them must fail here, not silently fetch nothing."""
     hints = resource_hints()
     assert all(f'href="./static/js/{name}.' in hints for name in LAZY_ELEMENTS)
-    folium_build = FOLIUM_JS.parent.parent  # frontend/build: the component's static/js/main.*.js
     for href in re.findall(r'href="\./([^"]+)"', hints):
         if href.startswith("static/js/"):
             assert (INDEX.parent / href).is_file(), href
-        elif href.startswith("app/static/"):
-            assert (PROJECT_DIR / href.removeprefix("app/")).is_file(), href
         else:
-            assert (folium_build / href.split("st_folium/", 1)[1]).is_file(), href
+            assert (PROJECT_DIR / href.removeprefix("app/")).is_file(), href
     shell = german_shell(INDEX.read_text(encoding="utf-8"))
-    assert shell.count('rel="prefetch"') == 7 and "leaflet.js" in shell and "jquery" not in shell
+    assert shell.count('rel="prefetch"') == 6 and "leaflet.js" in shell and "jquery" not in shell

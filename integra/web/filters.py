@@ -24,6 +24,7 @@ from integra.vocab import (
     REGIERUNGSBEZIRKE,
     status_label,
 )
+from integra.web.mapframe import ROUTE_PREFIX
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ PRESENTATION_LINE_PX = 40  # one caption line and the gap below it
 _PRESENTATION_CSS = f"""<style>
 .block-container {{padding: 0.4rem 1rem 0 1rem; max-width: 100%;}}
 header[data-testid="stHeader"] {{height: 0; min-height: 0;}}
-iframe[src*="streamlit_folium.st_folium"] {{
+iframe[src*="{ROUTE_PREFIX}"] {{
   height: calc(100vh - var(--integra-above-map, {PRESENTATION_HEADER_PX}px)) !important;
 }}
 </style>"""

@@ -59,8 +59,6 @@ TEXTS = {
     "dd.mm.yyyy": "tt.mm.jjjj",
     "view more": "mehr zeigen",
     "view less": "weniger zeigen",
-    # The map frame's title, which screen readers announce (streamlit-folium sets no title of its own).
-    "streamlit_folium.st_folium": "Interaktive Karte (dieselben Angaben als „Tabelle statt Karte“ darunter)",
 }
 
 

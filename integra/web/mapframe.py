@@ -1,93 +1,107 @@
-"""A folium map turned into streamlit-folium's component arguments once, then shown many times.
+"""The Karte as a small HTML document of its own, served over HTTP; the page only sends its address.
 
-`st_folium` renders the whole folium tree on every call (three Jinja passes; ~0.3 s for the
-Bavarian Kreise map) and mutates the map while doing so — its script grows with every call,
-so a cached map object cannot be handed to it twice. We therefore keep what `st_folium`
-would send (made with streamlit-folium's own helpers) in an immutable `MapFrame`, cache that
-per view and data state, and send it to streamlit-folium's component ourselves. A filter
-change back to a view seen before then costs a cache lookup instead of a rebuild.
-`tests/test_maps.py` checks that the frame carries the same arguments and script statements
-as what `st_folium` sends for the same map, so an upgrade of the pinned streamlit-folium that
-changes these private helpers fails loudly.
+A folium map is already a complete HTML document. streamlit-folium instead sends its script
+through the websocket as component arguments (0.3 MB for the Kreise, 0.7 MB for the Gemeinden,
+on every visit and every filter change), then starts a React app in its frame, waits for a
+handshake and loads the map's scripts one after another (benchmarks/race.py, issue 15). Here
+the document is rendered once per view and data state, kept under its content hash and served
+by the route in `server.py`: compressed once, cached by the browser for good (the address changes
+with the content), its scripts fetched in parallel by the browser's own parser. The page sends an
+`st.iframe` with the address, a few hundred bytes.
+
+The registry is per process. haproxy keeps a visitor on one process (cookie), and the page
+publishes its document again on every run, so an address the page shows is always served; an old
+address (after a restart) gets a German page asking for a reload.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import folium
-import streamlit_folium
-from streamlit import runtime
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
 
-from integra.assets import elements
+ROUTE_PREFIX = "/_integra/karte/"  # two levels deep, like a component's frame: "../../" reaches the app
+KEEP = 64  # documents per process: 0.1–0.3 MB compressed each, more than the 32 views of the map cache
+TITLE = "Interaktive Karte (dieselben Angaben als „Tabelle statt Karte“ darunter)"
+_GONE = (
+    '<!doctype html><html lang="de"><meta charset="utf-8"><title>Karte nicht mehr vorhanden</title>'
+    '<p style="font:16px/1.4 sans-serif;padding:1rem">Diese Kartenansicht gibt es auf dem Server nicht mehr '
+    "(zum Beispiel nach einem Neustart). Bitte die Seite neu laden.</p></html>"
+)
+# The map's own scripts are inline (folium) or from the app; nothing may be fetched or sent elsewhere,
+# so a stored text that slipped through every escape still could not load a script or call out.
+_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https://tile.openstreetmap.org; font-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'"
+)
 
 
 @dataclass(frozen=True)
-class MapFrame:
-    """Everything streamlit-folium's frontend needs to draw one map."""
+class MapDocument:
+    """One rendered map: its address and its bytes, plain and compressed."""
 
-    script: str
-    header: str
-    html: str
-    map_id: str
-    css_links: tuple[str, ...]
-    js_links: tuple[str, ...]
-    digest: str  # of the script without element ids, made once: hashing 0.5 MB on every rerun costs
+    digest: str
+    body: bytes
+    gzipped: bytes
 
-
-def _links(fmap: folium.Map, attribute: str) -> tuple[str, ...]:
-    """The script or stylesheet URLs the map's elements declare, in order, without repeats."""
-    urls = (url for element in elements(fmap) for _, url in getattr(element, attribute, ()))
-    return tuple(dict.fromkeys(urls))
+    @property
+    def path(self) -> str:
+        return f"{ROUTE_PREFIX}{self.digest}.html"
 
 
-def frame_of(fmap: folium.Map) -> MapFrame:
-    """Render `fmap` once; the map must not be used afterwards (rendering renames its elements)."""
-    # The steps of `st_folium` in its order: the figure, body and header, the script last (it
-    # renames the elements, the map to "map_div"). `st_folium` renders the map a second time,
-    # which only repeats each marker's `setIcon` line; rendering once saves a third of the time.
-    fmap.get_root().render()
-    html = streamlit_folium._get_html(fmap)
-    header = streamlit_folium._get_header(fmap)
-    script = streamlit_folium._get_map_string(fmap)
-    map_id = streamlit_folium.get_full_id(fmap)
-    return MapFrame(
-        script,
-        header,
-        html,
-        map_id,
-        _links(fmap, "default_css"),
-        _links(fmap, "default_js"),
-        streamlit_folium.generate_js_hash(script),
-    )
+def document_of(fmap: folium.Map) -> MapDocument:
+    """Render `fmap` once into a document (the map must not be used afterwards: rendering renames it)."""
+    body = fmap.get_root().render().encode("utf-8")
+    return MapDocument(hashlib.sha256(body).hexdigest()[:32], body, gzip.compress(body, compresslevel=6, mtime=0))
 
 
-def register_component() -> None:
-    """Make the runtime serve streamlit-folium's frame. `declare_component` registers it only when the
-    module is first imported inside a script run; the server imports it earlier (`integra.web.warm`)."""
-    runtime.get_instance().component_registry.register_component(streamlit_folium._component_func)
+_published: OrderedDict[str, MapDocument] = OrderedDict()
+_lock = threading.Lock()
 
 
-def show(frame: MapFrame, key: str, height: int) -> None:
-    """Draw the frame at full container width; panning and zooming never rerun the script."""
-    streamlit_folium._component_func(
-        script=frame.script,
-        header=frame.header,
-        html=frame.html,
-        id=frame.map_id,
-        # The same key for the same map: Streamlit keeps the drawn map when nothing changed.
-        key=f"{key}_{frame.digest}",
-        height=height,
-        width=None,
-        returned_objects=[],
-        default={},
-        zoom=None,
-        center=None,
-        feature_group=None,
-        return_on_hover=False,
-        layer_control=None,
-        pixelated=False,
-        css_links=list(frame.css_links),
-        js_links=list(frame.js_links),
-        wrap_longitude=False,
-    )
+def publish(document: MapDocument) -> None:
+    """Make `document` servable at its address; the least recently shown beyond KEEP are dropped."""
+    with _lock:
+        _published[document.digest] = document
+        _published.move_to_end(document.digest)
+        while len(_published) > KEEP:
+            _published.popitem(last=False)
+
+
+def published(digest: str) -> MapDocument | None:
+    with _lock:
+        return _published.get(digest)
+
+
+async def serve(request: Request) -> Response:
+    """The route: a published document, compressed when the browser accepts it, cached for good."""
+    document = published(request.path_params["digest"])
+    if document is None:
+        return HTMLResponse(_GONE, status_code=404, headers={"Cache-Control": "no-store"})
+    headers = {
+        "Cache-Control": "private, max-age=31536000, immutable",
+        "Content-Security-Policy": _CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept-Encoding",
+    }
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(document.gzipped, media_type="text/html", headers={**headers, "Content-Encoding": "gzip"})
+    return Response(document.body, media_type="text/html", headers=headers)
+
+
+ROUTES = [Route(ROUTE_PREFIX + "{digest:str}.html", serve, methods=["GET"])]
+
+
+def show(document: MapDocument, height: int) -> None:
+    """Publish `document` and show it in a frame at full container width, named for screen readers."""
+    publish(document)
+    st.iframe(document.path, height=height, alt=TITLE)

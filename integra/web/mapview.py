@@ -14,11 +14,11 @@ from integra.vocab import ALL_BAVARIA, status_label
 from integra.web import filters, mapframe
 from integra.web.data import CACHE_SECONDS, StoreKey, data_stand, engine, map_data, store_key
 from integra.web.links import antrag_href, melden_href, melden_partner_href, steckbrief_href
-from integra.web.mapframe import MapFrame
+from integra.web.mapframe import MapDocument
 from integra.web.widgets import table
 
 log = logging.getLogger("integra")
-# The map lives in the component's frame (<base>/component/<name>/index.html): two levels up is the app.
+# The map lives in its own document (<base>/_integra/karte/<hash>.html): two levels up is the app.
 _APP_LINKS = maps.AppLinks(
     steckbrief=lambda name: "../../" + steckbrief_href(name),
     melden=lambda ags: "../../" + melden_href(ags),
@@ -27,19 +27,19 @@ _APP_LINKS = maps.AppLinks(
 )
 
 
-# A frame is immutable, so the resource cache hands out the same object without copying. No
+# A document is immutable, so the resource cache hands out the same object without copying. No
 # time limit: the data token in the key already retires frames of old data, and a projector
 # left on one view for an hour should not pay a rebuild when the next district is chosen.
 # Bounded instead by count: 32 views of 0.5–5 MB each.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _map_frame(key: StoreKey, view: MapView) -> MapFrame:
+def _map_document(key: StoreKey, view: MapView) -> MapDocument:
     log.info("Karte gebaut: %s, %s", view.regbez, view.level)  # how often, is visible in the server log
-    return mapframe.frame_of(maps.build_map(view, map_data(view, key), links=_APP_LINKS))
+    return mapframe.document_of(maps.build_map(view, map_data(view, key), links=_APP_LINKS))
 
 
 def prebuild(key: StoreKey, view: MapView) -> None:
-    """Put the frame of `view` into the map cache before anybody asks (the server's start views, `warm`)."""
-    _map_frame(key, view)
+    """Put the document of `view` into the map cache before anybody asks (the server's start views, `warm`)."""
+    mapframe.publish(_map_document(key, view))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -77,7 +77,7 @@ def show_map(view: MapView, height: int) -> None:
             st.info(empty)
         if no_partners:
             st.caption(no_partners)
-    mapframe.show(_map_frame(key, view), key="karte", height=height)
+    mapframe.show(_map_document(key, view), height=height)
 
 
 def _lazy_expander(label: str, key: str) -> DeltaGenerator | None:

@@ -10,7 +10,6 @@ what Streamlit writes later.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from functools import cache
@@ -38,25 +37,13 @@ _BASE_URL = (
     + ")\\/?$/); if (m) { window.__streamlit = Object.assign({}, window.__streamlit, "
     "{BACKEND_BASE_URL: location.origin + m[1]}); }})();</script>"
 )
-# Streamlit loads the code of each kind of element when the first one arrives over the websocket, and
-# the map frame loads its scripts one after another: with an empty browser cache both came after the
-# page's data, and the map frame started 0.3–0.4 s after its data had arrived (benchmarks/race.py).
-# The document therefore asks for them while it waits for the websocket: the elements of the sidebar
-# and the map's component, and the map frame's scripts and styles.
-LAZY_ELEMENTS = ("ComponentInstance", "IFrame", "Selectbox", "Multiselect", "ButtonGroup", "Radio", "Checkbox", "Html")
+# Streamlit loads the code of each kind of element when the first one arrives over the websocket: with
+# an empty browser cache it came after the page's data, and the map started 0.3–0.4 s after its data
+# had arrived (benchmarks/race.py). The document therefore asks for it while it waits for the websocket
+# (the elements of the sidebar and the map's frame), and for the map document's scripts and styles.
+LAZY_ELEMENTS = ("IFrame", "Selectbox", "Multiselect", "ButtonGroup", "Radio", "Checkbox", "Html")
 _STREAMLIT_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
 
-
-def _package_dir(name: str) -> Path:
-    """Where an installed package lives, found without importing it (streamlit-folium, imported outside a
-    script run, would not register its component)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(name)
-    return Path(spec.origin).parent
-
-
-FOLIUM_JS = _package_dir("streamlit_folium") / "frontend" / "build" / "static" / "js"
 _IMPORTS = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
 
 
@@ -74,11 +61,10 @@ def _with_imports(files: Iterable[str]) -> list[str]:
 
 @cache
 def resource_hints() -> str:
-    """<link> elements: module preloads for the element chunks, prefetches for the map frame's files."""
+    """<link> elements: module preloads for the element chunks, prefetches for the map document's files."""
     chunks = _with_imports(path.name for name in LAZY_ELEMENTS for path in sorted(_STREAMLIT_JS.glob(f"{name}.*.js")))
     links = [f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in chunks]
-    frame = [f"component/streamlit_folium.st_folium/static/js/{path.name}" for path in FOLIUM_JS.glob("main.*.js")]
-    frame += [f"app/static/vendor/{local}" for local in LOCAL.values()]
+    frame = [f"app/static/vendor/{local}" for local in LOCAL.values()]
     return "".join(links) + "".join(f'<link rel="prefetch" href="./{href}">' for href in frame)
 
 

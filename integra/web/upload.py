@@ -10,7 +10,6 @@ import hashlib
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from integra import export, importer, tabular
 from integra.columns import FIELDS, guess_mapping, personal_columns
@@ -19,7 +18,7 @@ from integra.formatting import counted, local_stamp, md_text
 from integra.labels import labelled
 from integra.maps import points_map
 from integra.models import ImportRun
-from integra.web import widgets
+from integra.web import mapframe, widgets
 from integra.web.data import StoreKey, engine, kreis_options, store_key
 
 NOT_USED = "— nicht verwenden —"
@@ -154,13 +153,7 @@ def show_plan(plan: importer.Plan) -> None:
         frame = importer.preview_frame(plan.inserts)
         widgets.table(_shown(frame), "new_table")
         if len(frame):
-            st_folium(
-                points_map(frame, default_basemap()),
-                key="preview_map",
-                height=320,
-                use_container_width=True,
-                returned_objects=[],
-            )
+            mapframe.show(mapframe.document_of(points_map(frame, default_basemap())), height=320)
     with changed:
         widgets.table(importer.changes_frame(plan), "changed_table")
     with same:

@@ -4,9 +4,7 @@ Measured with `benchmarks/race.py`: the first visit after a start took 1.7–1.9
 ones. Importing the pages' modules (pandas, folium, SQLAlchemy, Alembic, …) cost 1.5 s in the
 first visitor's script run, and building the Karte of all Bavaria another 0.3–0.7 s per view.
 `server.py` therefore starts a thread that imports everything and builds the start views of the
-Karte (the same frames the page asks the map cache for) as soon as Streamlit's runtime exists.
-streamlit-folium registers its component only when imported inside a script run, so this thread
-registers it with the runtime itself (imported here without, the map frame was never served).
+Karte (the same documents the page asks the map cache for) as soon as Streamlit's runtime exists.
 """
 
 from __future__ import annotations
@@ -47,10 +45,9 @@ def _prepare() -> None:
     try:
         import_everything()
         # Imported here, not at the top: server.py imports this module before the runtime exists.
-        from integra.web import data, mapframe, mapview, serving
+        from integra.web import data, mapview, serving
 
         serving.install()  # the server's log and the refusal of clients' cache clearing, from now on
-        mapframe.register_component()
         data.warm_up()
         key = data.store_key()
         for level in (LEVEL_KREISE, LEVEL_GEMEINDEN):
