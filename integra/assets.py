@@ -11,6 +11,7 @@ app's map so that a folium upgrade with new URLs fails loudly instead of blankin
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,23 @@ import folium
 from branca.element import Element
 from folium.elements import JSCSSMixin
 
-# Inside the st_folium iframe (<base>/component/streamlit_folium.st_folium/index.html) this
-# relative path reaches Streamlit's static folder (<base>/app/static/) under any baseUrlPath.
-STREAMLIT_PREFIX = "../../app/static/vendor"
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+
+
+def _stamp(folder: Path) -> str:
+    """A short hash of every file under `folder`: part of the vendored files' addresses, so a browser may
+    keep them for good and still gets new copies after an upgrade."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+VENDOR_STAMP = _stamp(VENDOR_DIR)
+# Inside the map's document (<base>/_integra/karte/<hash>.html) this relative path reaches the server's
+# route for the vendored files (integra.web.mapframe).
+VENDOR_ROUTE = "/_integra/vendor"
+APP_PREFIX = f"../..{VENDOR_ROUTE}/{VENDOR_STAMP}"
 
 _CLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
 LOCAL = {
@@ -75,7 +90,7 @@ def _rewrite(links: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]
     return out
 
 
-def localize(fmap: folium.Map, prefix: str = STREAMLIT_PREFIX) -> folium.Map:
+def localize(fmap: folium.Map, prefix: str = APP_PREFIX) -> folium.Map:
     """Point every asset link of `fmap` and its elements at the local copies under `prefix`."""
     for element in elements(fmap):
         if isinstance(element, JSCSSMixin):
@@ -86,7 +101,6 @@ def localize(fmap: folium.Map, prefix: str = STREAMLIT_PREFIX) -> folium.Map:
 
 # Placeholder prefix for maps saved as one HTML file; `inline` swaps the links for the contents.
 INLINE_PREFIX = "integra-inline:vendor"
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 
 
 def _data_uri(path: Path) -> str:

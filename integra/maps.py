@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from integra import geodata, queries, reports, staticmap
-from integra.assets import INLINE_PREFIX, STREAMLIT_PREFIX, inline, localize
+from integra.assets import APP_PREFIX, INLINE_PREFIX, inline, localize
 from integra.config import BASEMAP_OSM
 from integra.formatting import confidence_de, counted, esc, first_link, is_blank, short_name, source_html, year_text
 from integra.labels import kiz_label
@@ -621,7 +621,7 @@ def _partner_layer(partners: pd.DataFrame, size: int, links: AppLinks | None = N
 def build_map(
     view: MapView,
     data: MapData,
-    asset_prefix: str = STREAMLIT_PREFIX,
+    asset_prefix: str = APP_PREFIX,
     links: AppLinks | None = None,
 ) -> folium.Map:
     """The complete map for one view, with local assets, layer control and legend.
@@ -651,7 +651,7 @@ def build_map(
     return localize(fmap, asset_prefix)
 
 
-def points_map(partners: pd.DataFrame, basemap: str, asset_prefix: str = STREAMLIT_PREFIX) -> folium.Map:
+def points_map(partners: pd.DataFrame, basemap: str, asset_prefix: str = APP_PREFIX) -> folium.Map:
     """A small map of some partners (the new ones of an upload preview), zoomed to them."""
     bounds = geodata.bounds(ALL_BAVARIA)
     if len(partners):

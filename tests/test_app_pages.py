@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from integra import queries
+from integra.assets import VENDOR_STAMP
 from integra.config import PROJECT_DIR
 from tests.apptest import app, area_keys, map_html, metric
 from tests.conftest import APP_PAGES
@@ -56,7 +57,7 @@ def test_karte_page_sends_a_local_only_map(db_url):
     assert len(area_keys(at)) == 13 and all(key.startswith("094") for key in area_keys(at))
     scripts = re.findall(r'<script src="([^"]+)"', html)
     styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert styles and all(link.startswith("../../app/static/vendor/") for link in scripts + styles)
+    assert styles and all(link.startswith(f"../../_integra/vendor/{VENDOR_STAMP}/") for link in scripts + styles)
     assert [link.rsplit("/", 1)[1] for link in scripts] == [  # no jQuery: no map element uses it
         "leaflet.js",
         "topojson-client.min.js",

@@ -146,7 +146,7 @@ def test_every_asset_is_local_and_vendored(engine):
         if isinstance(element, folium.elements.JSCSSMixin)
         for _, url in (*element.default_js, *element.default_css)
     ]
-    assert links and all(url.startswith(assets.STREAMLIT_PREFIX + "/") for url in links)
+    assert links and all(url.startswith(assets.APP_PREFIX + "/") for url in links)
     for relative in assets.LOCAL.values():
         path = PROJECT_DIR / "static" / "vendor" / relative
         assert path.is_file(), path

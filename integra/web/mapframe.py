@@ -25,10 +25,13 @@ from dataclasses import dataclass
 import folium
 import streamlit as st
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from integra.assets import VENDOR_DIR, VENDOR_ROUTE, VENDOR_STAMP
+
 ROUTE_PREFIX = "/_integra/karte/"  # two levels deep, like a component's frame: "../../" reaches the app
+IMMUTABLE = "private, max-age=31536000, immutable"  # the address changes whenever the content does
 KEEP = 64  # documents per process: 0.1–0.3 MB compressed each, more than the 32 views of the map cache
 TITLE = "Interaktive Karte (dieselben Angaben als „Tabelle statt Karte“ darunter)"
 _GONE = (
@@ -88,7 +91,7 @@ async def serve(request: Request) -> Response:
     if document is None:
         return HTMLResponse(_GONE, status_code=404, headers={"Cache-Control": "no-store"})
     headers = {
-        "Cache-Control": "private, max-age=31536000, immutable",
+        "Cache-Control": IMMUTABLE,
         "Content-Security-Policy": _CSP,
         "X-Content-Type-Options": "nosniff",
         "Vary": "Accept-Encoding",
@@ -98,7 +101,23 @@ async def serve(request: Request) -> Response:
     return Response(document.body, media_type="text/html", headers=headers)
 
 
-ROUTES = [Route(ROUTE_PREFIX + "{digest:str}.html", serve, methods=["GET"])]
+# Only the vendored files themselves, by their relative path: nothing else on disk has an address here.
+_VENDORED = {path.relative_to(VENDOR_DIR).as_posix(): path for path in VENDOR_DIR.rglob("*") if path.is_file()}
+
+
+async def serve_vendored(request: Request) -> Response:
+    """The route for Leaflet and its plugins: under the stamp of their contents, cached for good, so a
+    second map (or the same one after a reload) loads them without asking the server again."""
+    path = _VENDORED.get(request.path_params["path"])
+    if request.path_params["stamp"] != VENDOR_STAMP or path is None:
+        return Response("nicht gefunden", status_code=404, media_type="text/plain")
+    return FileResponse(path, headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"})
+
+
+ROUTES = [
+    Route(ROUTE_PREFIX + "{digest:str}.html", serve, methods=["GET"]),
+    Route(VENDOR_ROUTE + "/{stamp:str}/{path:path}", serve_vendored, methods=["GET"]),
+]
 
 
 def show(document: MapDocument, height: int) -> None:
