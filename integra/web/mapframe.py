@@ -64,7 +64,8 @@ class MapDocument:
 def document_of(fmap: folium.Map) -> MapDocument:
     """Render `fmap` once into a document (the map must not be used afterwards: rendering renames it)."""
     body = fmap.get_root().render().encode("utf-8")
-    return MapDocument(hashlib.sha256(body).hexdigest()[:32], body, gzip.compress(body, compresslevel=6, mtime=0))
+    # Level 4: Gemeinden 0.72 MB -> 220 KB in 19 ms; level 6 saves 9 KB more and takes 57 ms of every rebuild.
+    return MapDocument(hashlib.sha256(body).hexdigest()[:32], body, gzip.compress(body, compresslevel=4, mtime=0))
 
 
 _published: OrderedDict[str, MapDocument] = OrderedDict()
