@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 
@@ -182,17 +181,16 @@ def test_map_document_is_the_rendered_map_under_its_content_hash(engine):
     other = mapframe.document_of(build_map(MapView(regbez="Oberfranken", level=LEVEL_GEMEINDEN), gemeinden))
     html = first.body.decode("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "leaflet.js" in html and _partner_rows(html)
-    assert gzip.decompress(first.gzipped) == first.body
     assert first.digest != other.digest and first.path == f"/_integra/karte/{first.digest}.html"
     assert re.sub(r"_[0-9a-f]{32}\b", "_ID", html) == re.sub(r"_[0-9a-f]{32}\b", "_ID", again.body.decode("utf-8"))
 
 
 def test_map_documents_are_kept_for_the_most_recently_shown_views(engine):
-    documents = [mapframe.MapDocument(f"{i:032x}", b"<p>", b"") for i in range(mapframe.KEEP + 1)]
+    documents = [mapframe.MapDocument(f"{i:032x}", b"") for i in range(mapframe.KEEP + 1)]
     for document in documents:
         mapframe.publish(document)
     mapframe.publish(documents[1])  # shown again: kept
-    mapframe.publish(mapframe.MapDocument("f" * 32, b"<p>", b""))
+    mapframe.publish(mapframe.MapDocument("f" * 32, b""))
     assert mapframe.published(documents[0].digest) is None and mapframe.published(documents[2].digest) is None
     assert mapframe.published(documents[1].digest) is documents[1]
 

@@ -32,7 +32,7 @@ from integra.assets import VENDOR_DIR, VENDOR_ROUTE, VENDOR_STAMP
 
 ROUTE_PREFIX = "/_integra/karte/"  # two levels deep, like a component's frame: "../../" reaches the app
 IMMUTABLE = "private, max-age=31536000, immutable"  # the address changes whenever the content does
-KEEP = 64  # documents per process: 0.1–0.3 MB compressed each, more than the 32 views of the map cache
+KEEP = 64  # documents per process, 0.1–0.3 MB each (more with many partners); the map cache holds 32
 TITLE = "Interaktive Karte (dieselben Angaben als „Tabelle statt Karte“ darunter)"
 _GONE = (
     '<!doctype html><html lang="de"><meta charset="utf-8"><title>Karte nicht mehr vorhanden</title>'
@@ -50,22 +50,26 @@ _CSP = (
 
 @dataclass(frozen=True)
 class MapDocument:
-    """One rendered map: its address and its bytes, plain and compressed."""
+    """One rendered map: its address and its bytes, kept compressed only (a third of the memory; every
+    browser asks for gzip)."""
 
     digest: str
-    body: bytes
     gzipped: bytes
 
     @property
     def path(self) -> str:
         return f"{ROUTE_PREFIX}{self.digest}.html"
 
+    @property
+    def body(self) -> bytes:
+        return gzip.decompress(self.gzipped)
+
 
 def document_of(fmap: folium.Map) -> MapDocument:
     """Render `fmap` once into a document (the map must not be used afterwards: rendering renames it)."""
     body = fmap.get_root().render().encode("utf-8")
     # Level 4: Gemeinden 0.72 MB -> 220 KB in 19 ms; level 6 saves 9 KB more and takes 57 ms of every rebuild.
-    return MapDocument(hashlib.sha256(body).hexdigest()[:32], body, gzip.compress(body, compresslevel=4, mtime=0))
+    return MapDocument(hashlib.sha256(body).hexdigest()[:32], gzip.compress(body, compresslevel=4, mtime=0))
 
 
 _published: OrderedDict[str, MapDocument] = OrderedDict()
