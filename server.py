@@ -16,7 +16,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from integra import geodata
-from integra.web import mapframe, warm
+from integra.web import maproutes, warm
 from integra.web.shell import GermanShell
 
 
@@ -30,6 +30,6 @@ async def _warm(_app: st.App) -> AsyncIterator[None]:
 app = st.App(
     Path(__file__).with_name("app.py"),
     lifespan=_warm,
-    routes=mapframe.ROUTES,
+    routes=maproutes.ROUTES,
     middleware=[Middleware(GermanShell)],
 )

@@ -8,7 +8,7 @@ Run alone: `.venv/bin/python -m benchmarks.app_server`.
 - Browser: a real `streamlit run` on the same database; time from navigation to all polygons and
   the partner clusters in headless Chromium (median of 5 after one warm-up load).
 - Build: the map of all Bavaria with its data cached – folium objects, rendering to the
-  component arguments, and a hit in the map cache.
+  compressed document the server serves, and a hit in the map cache.
 - Traffic: bytes a first visit (empty browser cache) receives over HTTP and over the websocket.
 - Memory: peak resident memory (VmHWM) of that server process after the Kreise and the
   Gemeinden map with all partners were served.
@@ -55,7 +55,7 @@ def _timed_reruns(at: AppTest, clear_map_cache: bool) -> list[float]:
     times = []
     for regbez in (*REGIERUNGSBEZIRKE, ALL_BAVARIA):
         if clear_map_cache:
-            mapview._map_frame.clear()
+            mapview._map_document.clear()
         start = time.perf_counter()
         at.selectbox(key="regbez").select(regbez).run()
         times.append(time.perf_counter() - start)

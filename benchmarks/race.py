@@ -74,7 +74,7 @@ class Visit:
     def _frame(self, payload: str | bytes) -> None:
         data = payload.encode() if isinstance(payload, str) else payload
         self.payload += len(data)
-        if b"map_div" in data or ROUTE_PREFIX.encode() in data:  # the component's script, our frame's address
+        if b"map_div" in data or ROUTE_PREFIX.encode() in data:  # the naive page's map script; our frame's address
             self._mark("Karte im Websocket")
 
     def _request(self, request: Request) -> None:

@@ -1,8 +1,7 @@
 """Serve every script and stylesheet of the map from the app itself, never from a CDN.
 
-folium lists the assets each element needs in its `default_js` / `default_css`, and
-streamlit-folium hands exactly those lists to the map iframe, which loads the scripts one
-after another and shows no map at all if one fails. `localize` rewrites the lists of one
+folium lists the assets each element needs in its `default_js` / `default_css`, and the map's
+document loads exactly those and shows no map at all if one fails. `localize` rewrites the lists of one
 map's elements (instance attributes, no library patching) to the copies in `static/vendor/`
 (licences beside them). A CDN URL this module does not know raises, and a test builds the
 app's map so that a folium upgrade with new URLs fails loudly instead of blanking the map.
@@ -48,9 +47,8 @@ LOCAL = {
     f"{_CLUSTER_CDN}/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
 }
 # Needed only by folium.Icon (Bootstrap/Font Awesome glyph markers), which this app never
-# uses: its markers are plain HTML icons; jQuery is used by none of folium's map templates, our
-# layers or streamlit-folium's frame. Dropping them keeps the page small, and the frame loads its
-# scripts one after another, so each file left out also saves a round trip.
+# uses: its markers are plain HTML icons; jQuery is used by none of folium's map templates or our
+# layers. Dropping them keeps the map's document small and saves a request each.
 UNUSED = {
     "https://code.jquery.com/jquery-3.7.1.min.js",
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",

@@ -28,14 +28,12 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from folium.plugins import MarkerCluster
-from folium.template import Template
 
 from integra.topology import subset
 
-# HTML (`<`, `>`, `&`, `'`), JS template literals (`` ` ``, `$`), the two line separators that end a JS
-# string in old engines, and `(`: streamlit-folium deletes every `alert(coords);` from the script, also
-# inside a partner's name. JSON uses none of them outside its strings, so they are replaced everywhere.
-_UNSAFE = tuple((c, f"\\u{ord(c):04x}") for c in "<>&'`$(\u2028\u2029")
+# HTML (`<`, `>`, `&`, `'`), JS template literals (`` ` ``, `$`) and the two line separators that end a JS
+# string in old engines. JSON uses none of them outside its strings, so they are replaced everywhere.
+_UNSAFE = tuple((c, f"\\u{ord(c):04x}") for c in "<>&'`$\u2028\u2029")
 # A Jinja opener (`{{`, `{%`, `{#`). JSON's own braces never form one (an object's `{` is followed by
 # `"` or `}`), so every opener in the text is inside a string, and its `{` becomes `\u007b` there.
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
@@ -67,8 +65,6 @@ class _Raw(Element):
 class _Scripted(MacroElement):
     """Base of our elements: the script comes from `js()`, and is added to the figure uncompiled."""
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.js() }}{% endmacro %}")
-    _literal: str | None = None
     # Constant JavaScript; %(name)s is this element's variable, %(map)s the map's, %(data)s `data()`
     # encoded by `js_data`, %(helpers)s the browser-side helpers below.
     _js = ""
@@ -86,15 +82,9 @@ class _Scripted(MacroElement):
         return {
             "name": self.get_name(),
             "map": self._parent_name(),
-            "data": self.data_literal(),
+            "data": js_data(self.data()),
             "helpers": _HELPERS,
         }
-
-    def data_literal(self) -> str:
-        """`js_data` of `data()`, made once: the figure and streamlit-folium each ask for the script."""
-        if self._literal is None:
-            self._literal = js_data(self.data())
-        return self._literal
 
     def data(self) -> object:
         raise NotImplementedError
@@ -379,7 +369,8 @@ class Control(_Scripted):
 
 
 class Style(_Scripted):
-    """CSS for the map document, added by script (streamlit-folium drops <style> from the header)."""
+    """CSS for the map document, added by script: a <style> element in the header would be a branca
+    template, compiled as Jinja."""
 
     _js = 'document.head.insertAdjacentHTML("beforeend", %(data)s);'
 

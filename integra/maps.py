@@ -9,9 +9,10 @@ the browser only as JSON data of the layers in `integra.maplayers`, never as scr
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy import Engine
 
 from integra import geodata, queries, reports, staticmap
 from integra.assets import APP_PREFIX, INLINE_PREFIX, inline, localize
-from integra.config import BASEMAP_OSM
+from integra.config import BASEMAP_OSM, BASEMAPS
 from integra.formatting import confidence_de, counted, esc, first_link, is_blank, short_name, source_html, year_text
 from integra.labels import kiz_label
 from integra.maplayers import (
@@ -50,6 +51,7 @@ from integra.vocab import (
     PARTNER_COUNT_NOTE,
     PARTNER_STYLE,
     PARTNER_TYPES,
+    REGIERUNGSBEZIRKE,
     concept_phrase,
     status_label,
     structure_line,
@@ -57,6 +59,7 @@ from integra.vocab import (
 
 LEVEL_KREISE = "Kreise"
 LEVEL_GEMEINDEN = "Gemeinden"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # also the one outside host the map may load from
 OSM_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright" target="_blank">OpenStreetMap-Mitwirkende</a>'
 
 
@@ -71,6 +74,33 @@ class MapView:
     initiative_statuses: tuple[str, ...] = INITIATIVE_STATUSES
     basemap: str = BASEMAP_OSM
     large: bool = False  # bigger legend and markers (projector)
+
+    def key(self) -> str:
+        """The view as compact JSON, for the map's address (another process rebuilds the map from it)."""
+        return json.dumps(astuple(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_key(cls, key: str) -> MapView | None:
+        """The view of `key`, or None unless every value is one the sidebar can choose (a stranger's
+        address must not make the server build maps of views nobody can see)."""
+        try:
+            regbez, level, statuses, partner_types, initiatives, basemap, large = json.loads(key)
+            view = cls(regbez, level, tuple(statuses), tuple(partner_types), tuple(initiatives), basemap, large)
+            choices = (
+                (view.statuses, CONCEPT_STATUSES),
+                (view.partner_types, PARTNER_TYPES),
+                (view.initiative_statuses, INITIATIVE_STATUSES),
+            )
+            valid = (
+                view.regbez in (ALL_BAVARIA, *REGIERUNGSBEZIRKE)
+                and view.level in (LEVEL_KREISE, LEVEL_GEMEINDEN)
+                and view.basemap in BASEMAPS
+                and isinstance(view.large, bool)
+                and all(len(set(chosen)) == len(chosen) and set(chosen) <= set(allowed) for chosen, allowed in choices)
+            )
+        except (TypeError, ValueError):  # not JSON, not seven values, or values of the wrong kind
+            return None
+        return view if valid else None
 
 
 @dataclass(frozen=True)
@@ -596,9 +626,7 @@ def _base_map(bounds: list[list[float]], basemap: str) -> folium.Map:
         zoomSnap=0.25,
     )
     if basemap == BASEMAP_OSM:
-        folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False
-        ).add_to(fmap)
+        folium.TileLayer(OSM_TILES, name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=18, control=False).add_to(fmap)
     Attribution(geodata.MAP_ATTRIBUTION).add_to(fmap)
     return fmap
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
@@ -55,7 +56,7 @@ def metric(at: AppTest, label: str) -> str:
 def map_html(at: AppTest) -> str:
     """The document of the page's one map frame, as the server serves it at the frame's address."""
     (src,) = [frame.proto.src for frame in at.get("iframe") if frame.proto.src.startswith(mapframe.ROUTE_PREFIX)]
-    document = mapframe.published(src.removeprefix(mapframe.ROUTE_PREFIX).removesuffix(".html"))
+    document = mapframe.published(urlsplit(src).path.removeprefix(mapframe.ROUTE_PREFIX).removesuffix(".html"))
     assert document is not None, src
     return document.body.decode("utf-8")
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from integra import editing, queries
@@ -52,21 +54,25 @@ def test_an_import_in_another_process_shows_up_on_the_next_rerun(db_url):
 
 def _tooltips(at: AppTest) -> set[str]:
     """The areas' tooltips as the browser makes them from the map script."""
-    return {f["properties"]["t"] for d in layer_data(_map_script(at)) if d.get("interactive") for f in area_features(d)}
+    return {f["properties"]["t"] for d in layer_data(map_html(at)) if d.get("interactive") for f in area_features(d)}
 
 
-def _map_script(at: AppTest) -> str:
-    return map_html(at)
+def _builds(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("Karte gebaut")]
 
 
-def test_the_cached_map_is_reused_until_the_data_changes(db_url, engine):
+def test_the_cached_map_is_reused_until_the_data_changes(db_url, engine, caplog):
+    caplog.set_level(logging.INFO, logger="integra")
     at = app().run()
     at.switch_page("views/karte.py").run()
-    first = _map_script(at)
+    first = map_html(at)
     assert "Landkreis Bamberg: Konzept unbekannt" in _tooltips(at)
     at.selectbox(key="regbez").select("Schwaben").run()
     at.selectbox(key="regbez").select("Ganz Bayern").run()
-    assert _map_script(at) == first  # the same frame, element ids included: served from the cache
+    assert map_html(at) == first and _builds(caplog) == [  # back to Bayern: served from the cache
+        "Karte gebaut: Ganz Bayern, Kreise",
+        "Karte gebaut: Schwaben, Kreise",
+    ]
     editing.set_concept(engine, ConceptChange("09471", "vorhanden"), "E")
     at.run()
     assert any(tip.startswith("Landkreis Bamberg: Konzept vorhanden") for tip in _tooltips(at))

@@ -1,6 +1,6 @@
 """The layering of docs/architecture.md, checked on the real import statements.
 
-Streamlit (and what it brings: streamlit-folium, Starlette) belongs to `integra/web/` alone, so the
+Streamlit (and the Starlette it runs on) belongs to `integra/web/` alone, so the
 CLI, the exports and the tests can use every other module without a Streamlit session, and nothing
 below the web layer reaches up into it.
 """
@@ -15,7 +15,7 @@ import pytest
 from integra.config import PROJECT_DIR
 
 PACKAGE = PROJECT_DIR / "integra"
-WEB_ONLY = ("streamlit", "streamlit_folium", "starlette")
+WEB_ONLY = ("streamlit", "starlette")
 
 
 def _imports(path: Path) -> set[str]:

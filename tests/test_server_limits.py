@@ -103,16 +103,18 @@ def test_the_map_document_is_served_compressed_cached_and_locked_down(app, page)
     page.goto(f"{url}/karte?regbez=Oberfranken&{OFFLINE}")
     expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(13, timeout=60_000)
     src = page.locator(MAP_FRAME).get_attribute("src")
-    assert src and re.fullmatch(rf"{ROUTE_PREFIX}[0-9a-f]{{32}}\.html", src), src
+    assert src and re.fullmatch(rf"{ROUTE_PREFIX}[0-9a-f]{{32}}\.html\?ansicht=[^&]+", src), src
     with urlopen(Request(url + src, headers={"Accept-Encoding": "gzip"})) as answer:
         headers, body = answer.headers, gzip.decompress(answer.read()).decode("utf-8")
     assert headers["Content-Encoding"] == "gzip" and "immutable" in headers["Cache-Control"]
-    assert "default-src 'none'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'none'" and "'unsafe-inline'" not in policy["script-src"]
+    assert "'sha256-" in policy["script-src"] and headers["X-Content-Type-Options"] == "nosniff"
     assert body.startswith("<!DOCTYPE html>") and "Lkr. Kulmbach" in body
     for odd in ("0" * 32 + ".html", "%3Cscript%3Ealert(1)%3C.html"):
         with pytest.raises(HTTPError) as missing:
             urlopen(url + ROUTE_PREFIX + odd)
-        assert missing.value.code == 404 and "Bitte die Seite neu laden" in missing.value.read().decode("utf-8")
+        assert missing.value.code == 404 and "neu geladen" in missing.value.read().decode("utf-8")
     vendored = f"{url}{VENDOR_ROUTE}/{VENDOR_STAMP}"
     with urlopen(f"{vendored}/leaflet/leaflet.js") as answer:
         assert "immutable" in answer.headers["Cache-Control"] and b"Leaflet" in answer.read()
@@ -120,3 +122,21 @@ def test_the_map_document_is_served_compressed_cached_and_locked_down(app, page)
         with pytest.raises(HTTPError) as missing:
             urlopen(odd)
         assert missing.value.code in (400, 404)  # Streamlit's path check answers ".." with 400 before the route
+
+
+def test_another_process_rebuilds_the_map_from_its_address(app, seeded_template, tmp_path, page):
+    """After a failover or a restart, or without haproxy's cookie, the frame may ask a process that never
+    built its map: the address carries the view, and the same data gives the same document there."""
+    url, _ = app
+    page.goto(f"{url}/karte?regbez=Oberfranken&ebene=Gemeinden&{OFFLINE}")
+    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(timeout=60_000)
+    src = page.locator(MAP_FRAME).get_attribute("src")
+    with urlopen(url + src) as answer:
+        built_here = answer.read()
+    with served_copy(seeded_template, tmp_path) as other:
+        for odd in (src.split("?")[0], src.replace("Oberfranken", "Atlantis")):  # without the view it cannot
+            with pytest.raises(HTTPError) as gone:
+                urlopen(other + odd)
+            assert gone.value.code == 404 and "neu geladen" in gone.value.read().decode("utf-8")
+        with urlopen(other + src) as answer:
+            assert answer.read() == built_here

@@ -42,6 +42,13 @@ def prebuild(key: StoreKey, view: MapView) -> None:
     mapframe.publish(_map_document(key, view))
 
 
+def rebuild(view: MapView) -> MapDocument:
+    """The document of `view` for the data this process sees now, published (`maproutes`, outside a page)."""
+    document = _map_document(store_key(), view)
+    mapframe.publish(document)
+    return document
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def _empty_map_hint(key: StoreKey, view: MapView) -> str | None:
     """Why the map of this view colours nothing, or None; made once per view and data state, not per rerun."""
@@ -77,7 +84,7 @@ def show_map(view: MapView, height: int) -> None:
             st.info(empty)
         if no_partners:
             st.caption(no_partners)
-    mapframe.show(_map_document(key, view), height=height)
+    mapframe.show(_map_document(key, view), height, view.key())
 
 
 def _lazy_expander(label: str, key: str) -> DeltaGenerator | None:

@@ -153,7 +153,9 @@ def show_plan(plan: importer.Plan) -> None:
         frame = importer.preview_frame(plan.inserts)
         widgets.table(_shown(frame), "new_table")
         if len(frame):
-            mapframe.show(mapframe.document_of(points_map(frame, default_basemap())), height=320)
+            mapframe.show_inline(
+                points_map(frame, default_basemap()), 320, "Karte der neuen Partner aus der Datei (dieselben darüber)"
+            )
     with changed:
         widgets.table(importer.changes_frame(plan), "changed_table")
     with same:
