@@ -156,6 +156,21 @@ def test_choosing_a_regierungsbezirk_updates_the_shareable_url(server, page):
     expect(page.get_by_text("von 12", exact=False).first).to_be_visible()
 
 
+def test_a_new_map_is_no_step_in_the_browser_history(server, page):
+    """Walkthrough: with one frame whose address changed, each filter change added a history step, and Back
+    changed the map but not the page (sidebar and caption still showed the newer filter)."""
+    page.goto(f"{server}/karte?{OFFLINE}")
+    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")).to_have_count(96, timeout=60_000)
+    steps = page.evaluate("history.length")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("combobox", name="Regierungsbezirk").click()
+    page.get_by_role("option", name="Schwaben").click()
+    expect(page.frame_locator(f"{MAP_FRAME} >> visible=true").locator("path.leaflet-interactive")).to_have_count(
+        14, timeout=60_000
+    )
+    assert page.evaluate("history.length") == steps and page.locator(MAP_FRAME).count() == 1
+
+
 def test_presentation_mode_fills_the_width_and_keeps_the_view(server, page, tmp_path):
     page.goto(f"{server}/karte?praesentation=1&regbez=Schwaben&ebene=Kreise&{OFFLINE}")
     fmap = page.frame_locator(MAP_FRAME)

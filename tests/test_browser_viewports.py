@@ -112,6 +112,8 @@ def test_presentation_fits_the_projector_and_switches_from_the_header(server, br
     frame = _map(page, f"{server}/karte?regbez=Oberbayern&praesentation=1&{OFFLINE}")
     box = page.locator(MAP_FRAME).bounding_box()
     assert box["y"] + box["height"] <= height and box["width"] >= 0.9 * width, box
+    around = page.locator(f'[data-testid="stElementContainer"]:has(> {MAP_FRAME})').bounding_box()
+    assert around["height"] >= box["height"] - 1, around  # a 640 px box let the footer cover the map
     legend = frame.locator(".integra-legend").bounding_box()
     assert legend["y"] + legend["height"] <= box["y"] + box["height"], legend  # page coordinates: on screen
     # presenting, the layer list starts folded: open, it ran into the large legend at 720p (walkthrough, issue 14)

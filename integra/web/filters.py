@@ -171,6 +171,8 @@ header[data-testid="stHeader"] {{height: 0; min-height: 0;}}
 iframe[src*="{ROUTE_PREFIX}"] {{
   height: calc(100vh - var(--integra-above-map, {PRESENTATION_HEADER_PX}px)) !important;
 }}
+/* st.iframe's box keeps the frame's 640 px otherwise, and the footer was drawn over the map */
+[data-testid="stElementContainer"]:has(> iframe[src*="{ROUTE_PREFIX}"]) {{height: auto !important;}}
 </style>"""
 
 

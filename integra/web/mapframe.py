@@ -93,9 +93,14 @@ def published(digest: str) -> MapDocument | None:
 
 def show(document: MapDocument, height: int, view_key: str) -> None:
     """Publish `document` and show it in a frame at full container width, named for screen readers.
-    The address carries the view (`MapView.key`), so that another process can rebuild it (`maproutes`)."""
+    The address carries the view (`MapView.key`), so that another process can rebuild it (`maproutes`).
+
+    Each document gets a frame of its own (a container keyed by the document): a frame whose address
+    changes adds a step to the browser's history, and Back then changed the map but not the page.
+    """
     publish(document)
-    st.iframe(f"{document.path}?{urlencode({VIEW_PARAMETER: view_key})}", height=height, alt=TITLE)
+    with st.container(key=f"karte_{document.digest}"):
+        st.iframe(f"{document.path}?{urlencode({VIEW_PARAMETER: view_key})}", height=height, alt=TITLE)
 
 
 def show_inline(fmap: folium.Map, height: int, title: str) -> None:
