@@ -219,7 +219,7 @@ def main() -> None:
         )
         table(
             f"Karte von ganz Bayern bauen, Daten im Cache, {partners} Partner (Median von {RUNS})",
-            ["Flächen", "folium-Karte bauen", "rendern (Kartenargumente)", "aus dem Kartencache"],
+            ["Flächen", "folium-Karte bauen", "rendern (Dokument, gepackt)", "aus dem Kartencache"],
             build_rows(url),
         )
         browser_rows, traffic_rows, memory_rows = server_rows(url)
