@@ -103,8 +103,10 @@ _HELPERS = """function text(t) { var s = document.createElement('span'); s.textC
     function html(h) { var d = document.createElement('div'); d.innerHTML = h; return d; }
     function esc(t) { return String(t).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
     // An open popup pans clear of the zoom and layer buttons at the top (on a phone they covered its
-    // heading and its close button).
-    function popupOptions(width) { return {maxWidth: width, autoPanPaddingTopLeft: [10, 90]}; }"""
+    // heading and its close button) and of the credits and the legend button at the bottom.
+    function popupOptions(width) {
+        return {maxWidth: width, autoPanPaddingTopLeft: [10, 90], autoPanPaddingBottomRight: [10, 50]};
+    }"""
 
 _AREAS_JS = """var %(name)s = (function (d) {
     %(helpers)s
@@ -453,6 +455,10 @@ _VIEW_JS = """(function (d) {
     map.on('popupopen', function (e) {  // Leaflet names its close button in English
         var close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
         if (close) { close.setAttribute('aria-label', 'Popup schließen'); close.title = 'Schließen'; }
+        // A popup taller than the room between the buttons scrolls inside: on a phone the links at the end
+        // of a long Kreis popup sat under the credits and could not be tapped (walkthrough, issue 15).
+        var room = Math.max(120, map.getSize().y - 190);
+        if (e.popup.options.maxHeight !== room) { e.popup.options.maxHeight = room; e.popup.update(); }
     });
     [['in', 'Vergrößern'], ['out', 'Verkleinern']].forEach(function (z) {
         var button = map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-' + z[0]);

@@ -102,6 +102,16 @@ def test_phone_shows_the_region_with_folded_controls(server, browser):
     frame.evaluate("() => window.map.eachLayer(l => { if (l.feature && l.getPopup && l.getPopup()) l.openPopup(); })")
     expect(frame.locator(".leaflet-popup-content").first).to_be_visible()
     expect(frame.locator(".integra-legend .integra-body")).to_be_hidden()  # folded for the popup
+    # The longest Kreis popup of Oberfranken: its last link stays on the map, above the credits.
+    kulmbach = "k => window.map.eachLayer(l => { if (l.feature && l.feature.properties.k === k) l.openPopup(); })"
+    frame.evaluate(kulmbach, "09477")
+    report = frame.locator(".leaflet-popup-content").get_by_role("link", name="Etwas melden")
+    report.scroll_into_view_if_needed()
+    page.wait_for_timeout(600)  # the map pans the popup into view
+    box, size = report.bounding_box(), frame.evaluate("() => window.map.getSize()")
+    frame_top = page.locator(MAP_FRAME).bounding_box()["y"]
+    top = box["y"] - frame_top
+    assert top >= 0 and top + box["height"] <= size["y"] - 30, (box, size)
     assert errors == []
     context.close()
 
