@@ -450,6 +450,16 @@ _VIEW_JS = """(function (d) {
     if (window.ResizeObserver) {
         new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
     }
+    // Leaflet focuses the map on the first press (for its keyboard handler). In a frame reaching below the
+    // visible part of the page (720p projector) the page then scrolled the frame into view under the
+    // pointer and the click was lost. Its handler, re-registered to focus without scrolling:
+    if (map.keyboard && map.keyboard.enabled()) {
+        map.keyboard.disable();
+        map.keyboard._onMouseDown = function () {
+            if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+        };
+        map.keyboard.enable();
+    }
     // On a phone the attribution wraps to two lines across the bottom and covered the scale bar.
     L.control.scale({imperial: false, position: map.getSize().x < d.small ? 'topleft' : 'bottomleft'}).addTo(map);
     map.on('popupopen', function (e) {  // Leaflet names its close button in English

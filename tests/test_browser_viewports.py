@@ -116,6 +116,21 @@ def test_phone_shows_the_region_with_folded_controls(server, browser):
     context.close()
 
 
+def test_the_first_click_below_the_fold_of_a_720p_screen_opens_the_popup(server, browser):
+    """Walkthrough: Leaflet focused the map on the first press, the page scrolled the frame into view under
+    the pointer, and the click was lost (no popup) on a projector where the map reaches below the screen."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    frame = _map(page, f"{server}/karte?regbez=Oberfranken&{OFFLINE}")
+    centre = "k => { let p; window.map.eachLayer(l => { if (l.feature && l.feature.properties.k === k) "
+    centre += "p = window.map.latLngToContainerPoint(l.getCenter()); }); return p; }"
+    point, box = frame.evaluate(centre, "09474"), page.locator(MAP_FRAME).bounding_box()  # Lkr. Forchheim
+    assert box["y"] + point["y"] < 720 < box["y"] + box["height"], (point, box)  # on screen, the map goes on
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    expect(page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content")).to_contain_text("Forchheim")
+    assert page.locator(MAP_FRAME).bounding_box()["y"] == box["y"]  # the page did not move
+    page.close()
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
 def test_presentation_fits_the_projector_and_switches_from_the_header(server, browser, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
