@@ -466,9 +466,14 @@ _VIEW_JS = """(function (d) {
         var close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
         if (close) { close.setAttribute('aria-label', 'Popup schließen'); close.title = 'Schließen'; }
         // A popup taller than the room between the buttons scrolls inside: on a phone the links at the end
-        // of a long Kreis popup sat under the credits and could not be tapped (walkthrough, issue 15).
-        var room = Math.max(120, map.getSize().y - 190);
-        if (e.popup.options.maxHeight !== room) { e.popup.options.maxHeight = room; e.popup.update(); }
+        // of a long Kreis popup sat under the credits and could not be tapped (walkthrough, issue 15). On a
+        // phone the scale bar sits below the zoom buttons, so the popup keeps clear of it too.
+        var top = map.getSize().x < d.small ? 125 : 90, room = Math.max(120, map.getSize().y - top - 100);
+        if (e.popup.options.maxHeight !== room) {
+            e.popup.options.maxHeight = room;
+            e.popup.options.autoPanPaddingTopLeft = [10, top];
+            e.popup.update();
+        }
     });
     [['in', 'Vergrößern'], ['out', 'Verkleinern']].forEach(function (z) {
         var button = map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-' + z[0]);

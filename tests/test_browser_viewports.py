@@ -112,6 +112,8 @@ def test_phone_shows_the_region_with_folded_controls(server, browser):
     frame_top = page.locator(MAP_FRAME).bounding_box()["y"]
     top = box["y"] - frame_top
     assert top >= 0 and top + box["height"] <= size["y"] - 30, (box, size)
+    scale = frame.locator(".leaflet-control-scale").bounding_box()
+    assert frame.locator(".leaflet-popup").bounding_box()["y"] >= scale["y"] + scale["height"]  # clear of it
     assert errors == []
     context.close()
 
