@@ -16,8 +16,8 @@ FILES = Path(__file__).parent / "files"
 PASSWORD = "richtig-geheim-123"
 
 
-def _page() -> AppTest:
-    at = page("views/hochladen.py")
+def _page(**query: str) -> AppTest:
+    at = page("views/hochladen.py", **query)
     assert not at.exception, at.exception
     return at
 
@@ -124,3 +124,13 @@ def test_a_bad_file_gets_a_german_message(logged_in):
     at.file_uploader(key="upload_0").set_value(("liste.csv", b"\x89PNG\x00\x00\x00", "text/csv")).run()
     shown = _plain(at.error[0].value)
     assert shown.startswith("liste.csv:") and "keine reine Textdatei" in shown
+
+
+def test_the_preview_map_follows_the_basemap_of_the_address(db_url, monkeypatch):
+    """Walkthrough: the preview loaded OpenStreetMap tiles at a meeting without internet (`karte=ohne …`)."""
+    monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
+    at = _login(_page(karte="ohne Hintergrundkarte"), PASSWORD)
+    data = (FILES / "partner_cp1252_semikolon.csv").read_bytes()
+    at.file_uploader(key="upload_0").set_value(("partner_cp1252_semikolon.csv", data, "text/csv")).run()
+    (preview,) = [frame.proto.srcdoc for frame in at.get("iframe") if "leaflet" in frame.proto.srcdoc]
+    assert "tile.openstreetmap" not in preview and "leaflet.markercluster" in preview

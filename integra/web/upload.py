@@ -13,12 +13,11 @@ import streamlit as st
 
 from integra import export, importer, tabular
 from integra.columns import FIELDS, guess_mapping, personal_columns
-from integra.config import default_basemap
 from integra.formatting import counted, local_stamp, md_text
 from integra.labels import labelled
 from integra.maps import points_map
 from integra.models import ImportRun
-from integra.web import mapframe, widgets
+from integra.web import filters, mapframe, widgets
 from integra.web.data import StoreKey, engine, kreis_options, store_key
 
 NOT_USED = "— nicht verwenden —"
@@ -154,7 +153,9 @@ def show_plan(plan: importer.Plan) -> None:
         widgets.table(_shown(frame), "new_table")
         if len(frame):
             mapframe.show_inline(
-                points_map(frame, default_basemap()), 320, "Karte der neuen Partner aus der Datei (dieselben darüber)"
+                points_map(frame, filters.current_basemap()),
+                320,
+                "Karte der neuen Partner aus der Datei (dieselben darüber)",
             )
     with changed:
         widgets.table(importer.changes_frame(plan), "changed_table")
