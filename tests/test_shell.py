@@ -31,7 +31,7 @@ def test_the_shell_knows_every_page_address():
 def test_the_resource_hints_name_files_that_exist():
     """Issue 15: the shell preloads element scripts; an upgrade of Streamlit that renames them must fail
     here, not silently fetch nothing."""
-    hints = resource_hints()
+    hints = "".join(resource_hints())
     assert all(f'href="./static/js/{name}.' in hints for name in LAZY_ELEMENTS)
     for href in re.findall(r'href="\./([^"]+)"', hints):
         assert href.startswith("static/js/") and (INDEX.parent / href).is_file(), href

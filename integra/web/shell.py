@@ -61,10 +61,10 @@ def _with_imports(files: Iterable[str]) -> list[str]:
 
 
 @cache
-def resource_hints() -> str:
+def resource_hints() -> tuple[str, ...]:
     """<link> elements: module preloads for the element chunks and the scripts they import."""
     chunks = _with_imports(path.name for name in LAZY_ELEMENTS for path in sorted(_STREAMLIT_JS.glob(f"{name}.*.js")))
-    return "".join(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in chunks)
+    return tuple(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in chunks)
 
 
 _REPLACEMENTS = (
@@ -88,14 +88,16 @@ def german_shell(html: str) -> str:
     and the hints that fetch what the page needs next while it waits for the websocket."""
     for old, new in _REPLACEMENTS:
         html = html.replace(old, new)
-    hints = "".join(link for link in re.findall(r"<link[^>]*>", resource_hints()) if link not in html)
+    hints = "".join(link for link in resource_hints() if link not in html)
     return _NOSCRIPT.sub(_NOSCRIPT_DE, html.replace("</head>", hints + "</head>", 1))
 
 
 def _is_page(path: str) -> bool:
     """A page address (`/`, `/karte`), not an asset, component, media or `_stcore` request."""
     last = path.rsplit("/", 1)[-1]
-    return "." not in last and not any(part in path for part in ("/_stcore/", "/component/", "/media/", "/static/"))
+    return "." not in last and not any(
+        part in path for part in ("/_stcore/", "/_integra/", "/component/", "/media/", "/static/")
+    )
 
 
 def _is_shell(headers: list[tuple[bytes, bytes]]) -> bool:
