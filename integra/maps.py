@@ -690,6 +690,7 @@ def points_map(partners: pd.DataFrame, basemap: str, asset_prefix: str = APP_PRE
         ]
     fmap = _base_map(bounds, basemap)
     _partner_layer(partners, 18).add_to(fmap)
+    Style(MAP_CSS).add_to(fmap)  # without it the credits and the phone's gesture hint were unstyled
     View(bounds, legend_width=10).add_to(fmap)
     return localize(fmap, asset_prefix)
 

@@ -127,10 +127,12 @@ def test_a_bad_file_gets_a_german_message(logged_in):
 
 
 def test_the_preview_map_follows_the_basemap_of_the_address(db_url, monkeypatch):
-    """Walkthrough: the preview loaded OpenStreetMap tiles at a meeting without internet (`karte=ohne …`)."""
+    """Walkthrough: the preview loaded OpenStreetMap tiles at a meeting without internet (`karte=ohne …`),
+    and without the map's CSS its credits and the phone's gesture hint lay unstyled over the map."""
     monkeypatch.setenv("INTEGRA_EDITOR_PASSWORD", PASSWORD)
     at = _login(_page(karte="ohne Hintergrundkarte"), PASSWORD)
     data = (FILES / "partner_cp1252_semikolon.csv").read_bytes()
     at.file_uploader(key="upload_0").set_value(("partner_cp1252_semikolon.csv", data, "text/csv")).run()
     (preview,) = [frame.proto.srcdoc for frame in at.get("iframe") if "leaflet" in frame.proto.srcdoc]
     assert "tile.openstreetmap" not in preview and "leaflet.markercluster" in preview
+    assert ".integra-gesture-hint{display:none" in preview  # the map's own CSS (credits, phone hint) is there
