@@ -8,6 +8,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
@@ -19,6 +20,9 @@ from websockets.sync.client import connect
 
 from integra.assets import VENDOR_ROUTE, VENDOR_STAMP
 from integra.web.mapframe import ROUTE_PREFIX
+from integra.web.shell import LOADING, first_visit_files
+from integra.web.sockets import NO_DELAY
+from integra.web.statics import STREAMLIT_STATIC
 from integra.web.warm import PREPARED
 from tests.browser import MAP_FRAME, OFFLINE, require_chromium, served_copy
 
@@ -118,6 +122,8 @@ def test_the_map_document_is_served_compressed_cached_and_locked_down(app, page)
     vendored = f"{url}{VENDOR_ROUTE}/{VENDOR_STAMP}"
     with urlopen(f"{vendored}/leaflet/leaflet.js") as answer:
         assert "immutable" in answer.headers["Cache-Control"] and b"Leaflet" in answer.read()
+    with urlopen(Request(f"{vendored}/leaflet/leaflet.js", headers={"Accept-Encoding": "gzip"})) as answer:
+        assert answer.headers["Content-Encoding"] == "gzip" and b"Leaflet" in gzip.decompress(answer.read())
     for odd in (f"{url}{VENDOR_ROUTE}/{'0' * 12}/leaflet/leaflet.js", f"{vendored}/leaflet/..%2F..%2F..%2Fserver.py"):
         with pytest.raises(HTTPError) as missing:
             urlopen(odd)
@@ -140,3 +146,39 @@ def test_another_process_rebuilds_the_map_from_its_address(app, seeded_template,
             assert gone.value.code == 404 and "neu geladen" in gone.value.read().decode("utf-8")
         with urlopen(other + src) as answer:
             assert answer.read() == built_here
+
+
+def _get(url: str, **headers: str) -> tuple[Message, bytes]:
+    """Headers (looked up without regard to case) and body of a GET."""
+    with urlopen(Request(url, headers=headers)) as answer:
+        return answer.headers, answer.read()
+
+
+def test_streamlits_scripts_come_compressed_and_small_answers_come_at_once(app):
+    """Issue 15: a first visit fetched 3 MB of Streamlit's scripts uncompressed, and each small answer waited
+    40 ms for the browser's delayed acknowledgement (Nagle's algorithm, switched off at the start)."""
+    url, log = app
+    assert re.search(rf"{re.escape(NO_DELAY)}: [1-9]", log.read_text())
+    script = next(name for name in first_visit_files() if name.startswith("js/index."))
+    on_disk = (STREAMLIT_STATIC / "static" / script).read_bytes()
+    headers, body = _get(f"{url}/static/{script}", **{"Accept-Encoding": "gzip, deflate, br"})
+    assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == on_disk
+    assert headers["Cache-Control"] == "public, immutable, max-age=31536000" and len(body) < len(on_disk) / 2
+    headers, body = _get(f"{url}/static/{script}", **{"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in headers and body == on_disk
+    font = next(name for name in first_visit_files() if name.endswith(".woff2"))
+    headers, body = _get(f"{url}/static/{font}", **{"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in headers and body == (STREAMLIT_STATIC / "static" / font).read_bytes()
+    with pytest.raises(HTTPError) as refused:  # only the files themselves: the path check still answers this
+        urlopen(f"{url}/static/js/..%2F..%2Findex.html")
+    assert refused.value.code in (400, 404)
+
+
+def test_the_shell_is_never_revalidated_against_streamlits_file(app):
+    """Streamlit's entity tag names its own index.html: a browser revalidating after an update of the app
+    got 304 and kept the old German shell. The shell goes without validators and ignores the browser's."""
+    url, _ = app
+    headers, body = _get(f"{url}/karte")
+    assert headers["ETag"] is None and LOADING in body.decode("utf-8")
+    headers, body = _get(f"{url}/", **{"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})  # was 304
+    assert LOADING in body.decode("utf-8")

@@ -12,17 +12,18 @@ in between) the German page reloads the Karte once, which asks for the current m
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from integra.assets import VENDOR_DIR, VENDOR_ROUTE, VENDOR_STAMP
 from integra.maps import OSM_TILES, MapView
 from integra.web import mapframe, mapview
+from integra.web.asgi import accepts_gzip
+from integra.web.statics import AssetCache
 
 IMMUTABLE = "private, max-age=31536000, immutable"  # the address changes whenever the content does
 _RELOAD_PAUSE_MS = 60_000  # at most one automatic reload a minute, so a lasting problem cannot loop
@@ -34,7 +35,6 @@ _GONE = (
     f" if (!(Number(sessionStorage.getItem(key)) > now - {_RELOAD_PAUSE_MS}))"
     " { sessionStorage.setItem(key, String(now)); window.parent.location.reload(); } })();</script></html>"
 )
-_GZIP_REFUSED = re.compile(r"(?:^|,)\s*gzip\s*;\s*q\s*=\s*0(?:\.0*)?\s*(?:,|$)")
 
 
 def _policy(document: mapframe.MapDocument) -> str:
@@ -46,11 +46,6 @@ def _policy(document: mapframe.MapDocument) -> str:
         f"default-src 'none'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: {tiles}; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
-
-
-def _accepts_gzip(request: Request) -> bool:
-    accepted = request.headers.get("accept-encoding", "").lower()
-    return "gzip" in accepted and not _GZIP_REFUSED.search(accepted)
 
 
 async def _document(request: Request) -> mapframe.MapDocument | None:
@@ -71,22 +66,23 @@ async def serve_document(request: Request) -> Response:
         "Content-Security-Policy": _policy(document),
         "X-Content-Type-Options": "nosniff",
     }
-    if _accepts_gzip(request):
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
         headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
         return Response(document.gzipped, media_type="text/html", headers=headers)
     return Response(document.body, media_type="text/html", headers=headers)
 
 
-# Only the vendored files themselves, by their relative path: nothing else on disk has an address here.
-_VENDORED = {path.relative_to(VENDOR_DIR).as_posix(): path for path in VENDOR_DIR.rglob("*") if path.is_file()}
+VENDORED = AssetCache(VENDOR_DIR)  # only the vendored files themselves have an address here
 
 
 async def serve_vendored(request: Request) -> Response:
-    """Leaflet and its plugins, under the stamp of their contents."""
-    path = _VENDORED.get(request.path_params["path"])
-    if request.path_params["stamp"] != VENDOR_STAMP or path is None:
+    """Leaflet and its plugins, under the stamp of their contents, compressed once and kept in memory."""
+    name = request.path_params["path"]
+    if request.path_params["stamp"] != VENDOR_STAMP or name not in VENDORED:
         return Response("nicht gefunden", status_code=404, media_type="text/plain")
-    return FileResponse(path, headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"})
+    asset = await VENDORED.get(name)
+    headers, body = asset.response(IMMUTABLE, accepts_gzip(request.headers.get("accept-encoding", "")))
+    return Response(body, headers=headers)
 
 
 ROUTES = [

@@ -11,17 +11,11 @@ what Streamlit writes later.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-import streamlit
-
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Message, Receive, Send], Awaitable[None]]
+from integra.web.asgi import ASGIApp, Message, Receive, Send
+from integra.web.statics import STREAMLIT_STATIC
 
 LOADING = "Integrationslandkarte Bayern wird geladen …"
 # The addresses of the pages below the start page (app.py's `url_path`s; a test compares them).
@@ -43,7 +37,7 @@ _BASE_URL = (
 # (the browser fetches its scripts in parallel), the prefetch only competed with Streamlit's start
 # (Kreise, median of 5 visits in one series: first polygon 2.04–2.20 s with it, 1.80 s without).
 LAZY_ELEMENTS = ("IFrame", "Selectbox", "Multiselect", "ButtonGroup", "Radio", "Checkbox", "Html")
-_STREAMLIT_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
+_STREAMLIT_JS = STREAMLIT_STATIC / "static" / "js"
 
 _IMPORTS = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
 
@@ -60,11 +54,23 @@ def _with_imports(files: Iterable[str]) -> list[str]:
     return list(found)
 
 
+def _element_chunks() -> list[str]:
+    """The scripts of the LAZY_ELEMENTS and every script they import."""
+    return _with_imports(path.name for name in LAZY_ELEMENTS for path in sorted(_STREAMLIT_JS.glob(f"{name}.*.js")))
+
+
 @cache
 def resource_hints() -> tuple[str, ...]:
     """<link> elements: module preloads for the element chunks and the scripts they import."""
-    chunks = _with_imports(path.name for name in LAZY_ELEMENTS for path in sorted(_STREAMLIT_JS.glob(f"{name}.*.js")))
-    return tuple(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in chunks)
+    return tuple(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in _element_chunks())
+
+
+def first_visit_files() -> list[str]:
+    """Streamlit's files (relative to its `static/` folder) that every first visit fetches: those its index
+    document names, the scripts they import and the element chunks of `resource_hints`."""
+    named = re.findall(r'"\./static/([\w./-]+)"', (STREAMLIT_STATIC / "index.html").read_text(encoding="utf-8"))
+    scripts = _with_imports([name.removeprefix("js/") for name in named if name.startswith("js/")] + _element_chunks())
+    return [name for name in named if not name.startswith("js/")] + [f"js/{name}" for name in scripts]
 
 
 _REPLACEMENTS = (
@@ -100,6 +106,10 @@ def _is_page(path: str) -> bool:
     )
 
 
+_REQUEST_DROPPED = (b"accept-encoding", b"if-none-match", b"if-modified-since")
+_RESPONSE_DROPPED = (b"content-length", b"etag", b"last-modified")
+
+
 def _is_shell(headers: list[tuple[bytes, bytes]]) -> bool:
     values = {name.lower(): value for name, value in headers}
     return values.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in values
@@ -119,9 +129,11 @@ class GermanShell:
         if scope["type"] != "http" or scope["method"] != "GET" or not _is_page(scope["path"]):
             await self.app(scope, receive, send)
             return
-        # Streamlit's gzip middleware runs inside this one; the 8 KB document is sent uncompressed
-        # (a reverse proxy may still compress it), so it can be read here.
-        scope = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n.lower() != b"accept-encoding"]}
+        # Streamlit's gzip middleware runs inside this one; the 10 KB document is sent uncompressed
+        # (a reverse proxy may still compress it), so it can be read here. Without the validators of
+        # Streamlit's file: its entity tag stays the same when only this rewriting changes, and a browser
+        # revalidating the shell after an update of the app was told to keep the old one (304).
+        scope = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n.lower() not in _REQUEST_DROPPED]}
         start: Message | None = None
         body = bytearray()
 
@@ -137,8 +149,12 @@ class GermanShell:
             if message.get("more_body"):
                 return
             text = bytes(body).decode("utf-8")
-            new = german_shell(text).encode("utf-8") if '<div id="root"></div>' in text else bytes(body)
-            headers = [(n, v) for n, v in start["headers"] if n.lower() != b"content-length"]
+            if '<div id="root"></div>' not in text:  # some other HTML: passed on as it came
+                await send(start)
+                await send({"type": "http.response.body", "body": bytes(body)})
+                return
+            new = german_shell(text).encode("utf-8")
+            headers = [(n, v) for n, v in start["headers"] if n.lower() not in _RESPONSE_DROPPED]
             await send({**start, "headers": [*headers, (b"content-length", str(len(new)).encode())]})
             await send({"type": "http.response.body", "body": new})
 
