@@ -7,19 +7,23 @@ For each server (a fresh start per level) the first visit is the cold one, then 
 fresh browser contexts (empty browser cache) are timed from navigation to the first polygon in
 the map frame. The websocket payload is what Playwright reports after permessage-deflate, i.e. what
 Streamlit serialised; the app's map document comes over HTTP instead (its compressed size is
-reported beside it: a browser that has it cached does not fetch it again). The split says where a
+reported beside it: a browser that has it cached does not fetch it again), as are all HTTP bytes of a
+first visit (Streamlit's scripts included) and the time of a small answer of each server (Nagle's
+delay, `integra.web.sockets`). The split says where a
 warm visit's time goes, from browser events: the shell's websocket opening, the delta with the map's
 script, the frame's documents and scripts, and the first polygon.
 """
 
 from __future__ import annotations
 
+import http.client
 import mimetypes
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Request, Route, WebSocket, sync_playwright
 
@@ -45,6 +49,10 @@ def _cdn(route: Route) -> None:
     route.fulfill(status=200, body=body, content_type=mimetypes.guess_type(url)[0] or "text/plain")
 
 
+_BODY_BYTES = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+    .reduce((sum, entry) => sum + entry.encodedBodySize, 0)"""
+
+
 class Visit:
     """One page load in a fresh context: time to the first polygon, websocket bytes, event times."""
 
@@ -62,6 +70,7 @@ class Visit:
         )
         self.seconds = time.perf_counter() - self.start
         page.wait_for_timeout(300)  # the last deltas after the map (widgets below it) still count
+        self.http = sum(frame.evaluate(_BODY_BYTES) for frame in page.frames)  # as transferred, all frames
         page.close()
 
     def _mark(self, name: str) -> None:
@@ -108,6 +117,21 @@ def _visits(browser: Browser, server: RunningApp, path: str) -> tuple[Visit, lis
     return cold, warm
 
 
+def small_answer(server: RunningApp, count: int = 20) -> float:
+    """Median seconds for Streamlit's health check on one kept-alive connection: a two-part answer that
+    waited for the client's delayed acknowledgement while Nagle's algorithm was on (`integra.web.sockets`)."""
+    address = urlsplit(server.url)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        connection.request("GET", "/_stcore/health")
+        connection.getresponse().read()
+        times.append(time.perf_counter() - start)
+    connection.close()
+    return median(times)
+
+
 def _split(visits: list[Visit]) -> str:
     names = dict.fromkeys(name for visit in visits for name in visit.events)
     parts = [f"{name} {median([v.events[name] for v in visits if name in v.events]):.2f}" for name in names]
@@ -121,8 +145,10 @@ def measure(url: str) -> tuple[list[list[str]], list[list[str]]]:
         for level in LEVELS:
             with running_app(url) as app:
                 ours_cold, ours = _visits(browser, app, f"/karte?{OFFLINE}&ebene={level}")
+                ours_small = small_answer(app)
             with running_app(url, script=NAIVE) as naive:
                 naive_cold, theirs = _visits(browser, naive, f"/?ebene={level}")
+                naive_small = small_answer(naive)
             time_ratio, payload_target = TARGETS[level]
             app_time, naive_time = median([v.seconds for v in ours]), median([v.seconds for v in theirs])
             app_bytes, naive_bytes = median([v.payload for v in ours]), median([v.payload for v in theirs])
@@ -152,6 +178,20 @@ def measure(url: str) -> tuple[list[list[str]], list[list[str]]]:
                     f"{level}: Kartendokument über HTTP (gepackt; danach aus dem Browser-Cache)",
                     f"{median([v.document for v in ours]) / 1000:.0f} KB",
                     "– (im Websocket)",
+                    "–",
+                    "–",
+                ],
+                [
+                    f"{level}: alle HTTP-Antworten eines ersten Besuchs (übertragen)",
+                    f"{median([v.http for v in ours]) / 1000:.0f} KB",
+                    f"{median([v.http for v in theirs]) / 1000:.0f} KB",
+                    f"{median([v.http for v in ours]) / median([v.http for v in theirs]):.2f}".replace(".", ","),
+                    "–",
+                ],
+                [
+                    f"{level}: kleine Antwort des Servers (/_stcore/health, Median von 20)",
+                    f"{ours_small * 1000:.1f} ms".replace(".", ","),
+                    f"{naive_small * 1000:.1f} ms".replace(".", ","),
                     "–",
                     "–",
                 ],
