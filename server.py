@@ -19,9 +19,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from integra import geodata
-from integra.web import maproutes, serving, sockets, warm
-from integra.web.shell import GermanShell
-from integra.web.statics import StaticFiles
+from integra.web import maproutes, serving, shell, sockets, statics, warm
 
 log = logging.getLogger("integra")
 
@@ -31,6 +29,9 @@ async def _warm(_app: st.App) -> AsyncIterator[None]:
     serving.install()  # the server's log, from here on
     log.info("%s: %d", sockets.NO_DELAY, sockets.no_delay_on_listening_sockets())
     await anyio.to_thread.run_sync(geodata.preload)
+    # Before the first visitor (0.1 s), not in the background: a visit right after the start then finds
+    # Streamlit's scripts compressed, instead of compressing them while the start views are built.
+    await anyio.to_thread.run_sync(statics.STREAMLIT_ASSETS.warm, shell.first_visit_files())
     warm.prepare_in_background()
     yield
 
@@ -39,5 +40,5 @@ app = st.App(
     Path(__file__).with_name("app.py"),
     lifespan=_warm,
     routes=maproutes.ROUTES,
-    middleware=[Middleware(GermanShell), Middleware(StaticFiles)],
+    middleware=[Middleware(shell.GermanShell), Middleware(statics.StaticFiles)],
 )

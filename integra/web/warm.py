@@ -4,8 +4,7 @@ Measured with `benchmarks/race.py`: the first visit after a start took 1.7–1.9
 ones. Importing the pages' modules (pandas, folium, SQLAlchemy, Alembic, …) cost 1.5 s in the
 first visitor's script run, and building the Karte of all Bavaria another 0.3–0.7 s per view.
 `server.py` therefore starts a thread that imports everything and builds the start views of the
-Karte (the same documents the page asks the map cache for) as soon as Streamlit's runtime exists, after
-compressing the scripts of Streamlit that every first visit fetches (`statics`).
+Karte (the same documents the page asks the map cache for) as soon as Streamlit's runtime exists.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from integra.config import BASEMAPS
 from integra.maps import LEVEL_GEMEINDEN, LEVEL_KREISE, MapView
 
 log = logging.getLogger("integra")
-PREPARED = "Server vorbereitet: Module geladen, Skripte gepackt, Startansichten der Karte gebaut"
+PREPARED = "Server vorbereitet: Module geladen, Startansichten der Karte gebaut"
 RUNTIME_WAIT = 60  # seconds; Streamlit creates its runtime right after the server's start-up hooks
 
 
@@ -46,10 +45,9 @@ def _prepare() -> None:
     try:
         import_everything()
         # Imported here, not at the top: server.py imports this module before the runtime exists.
-        from integra.web import data, mapview, serving, shell, statics
+        from integra.web import data, mapview, serving
 
         serving.install()  # the server's log and the refusal of clients' cache clearing, from now on
-        statics.STREAMLIT_ASSETS.warm(shell.first_visit_files())  # 3 MB of scripts compressed once
         data.warm_up()
         key = data.store_key()
         for level in (LEVEL_KREISE, LEVEL_GEMEINDEN):
