@@ -31,7 +31,7 @@ async def _warm(_app: st.App) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(geodata.preload)
     # Before the first visitor (0.1 s), not in the background: a visit right after the start then finds
     # Streamlit's scripts compressed, instead of compressing them while the start views are built.
-    await anyio.to_thread.run_sync(statics.STREAMLIT_ASSETS.warm, shell.first_visit_files())
+    await anyio.to_thread.run_sync(lambda: statics.STREAMLIT_ASSETS.warm(shell.first_visit_files()))
     warm.prepare_in_background()
     yield
 
@@ -40,5 +40,5 @@ app = st.App(
     Path(__file__).with_name("app.py"),
     lifespan=_warm,
     routes=maproutes.ROUTES,
-    middleware=[Middleware(shell.GermanShell), Middleware(statics.StaticFiles)],
+    middleware=[Middleware(shell.GermanShell), Middleware(statics.CompressedStatics)],
 )

@@ -11,6 +11,7 @@ before the first visitor, is enough.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 from pathlib import Path
@@ -24,16 +25,33 @@ def no_delay_on_listening_sockets() -> int:
     count = 0
     for entry in _FDS.iterdir() if _FDS.is_dir() else ():
         try:
-            if not os.readlink(entry).startswith("socket:"):
-                continue
-            with socket.socket(fileno=os.dup(int(entry.name))) as sock:
-                if (
-                    sock.family in (socket.AF_INET, socket.AF_INET6)
-                    and sock.type == socket.SOCK_STREAM
-                    and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
-                ):
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    count += 1
+            if os.readlink(entry).startswith("socket:") and _no_delay(int(entry.name)):
+                count += 1
         except OSError:  # the descriptor closed meanwhile (the scan races with the process)
             continue
     return count
+
+
+def _no_delay(descriptor: int) -> bool:
+    """TCP_NODELAY on the socket behind `descriptor` if it is a listening TCP socket.
+
+    Through a duplicate, whose Python socket object may switch the shared file to non-blocking (a
+    default timeout set by any library does): its flags are put back as they were.
+    """
+    duplicate = os.dup(descriptor)
+    flags = fcntl.fcntl(duplicate, fcntl.F_GETFL)
+    try:
+        sock = socket.socket(fileno=duplicate)
+    except OSError:
+        os.close(duplicate)
+        raise
+    with sock:
+        listening = (
+            sock.family in (socket.AF_INET, socket.AF_INET6)
+            and sock.type == socket.SOCK_STREAM
+            and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+        )
+        if listening:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        fcntl.fcntl(duplicate, fcntl.F_SETFL, flags)
+    return bool(listening)
