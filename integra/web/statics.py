@@ -1,9 +1,9 @@
 """Files whose address changes with their content, served from memory and compressed once.
 
 Streamlit sends its scripts uncompressed, each read from disk through a few thread hops: a first
-visit to the Karte transferred 2.7 MB, 2.5 MB of it Streamlit's ~90 scripts (benchmarks/race.py).
+visit to the Karte transferred 3.1 MB, 2.5 MB of it Streamlit's ~90 scripts (benchmarks/race.py).
 Its own comment says a proxy in front should compress and cache them; `CompressedStatics` does that
-in the app, so `make run` and a meeting on slow Wi-Fi need no proxy for it (1.4 MB, the map
+in the app, so `make run` and a meeting on slow Wi-Fi need no proxy for it (1.3 MB, the map
 included). The vendored Leaflet files of the map (`maproutes`) use the same cache.
 """
 
