@@ -124,11 +124,11 @@ class CompressedStatics:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.prefix = _prefix()  # `streamlit run` reads its config before it imports server.py
 
     async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "") if scope["type"] == "http" else ""
-        prefix = _prefix()
-        name = path.removeprefix(prefix) if path.startswith(prefix) else ""
+        name = path.removeprefix(self.prefix) if path.startswith(self.prefix) else ""
         if name not in STREAMLIT_ASSETS or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
